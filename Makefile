@@ -1,0 +1,36 @@
+# yibao-compare — run `make` for the list of targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help report test lab bench clean check-data
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+report: $(STAMP) ## create the environment if missing, then render every report into reports/
+	$(BIN)/yibao render
+
+test: $(STAMP) ## lint and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+check-data: $(STAMP) ## validate data/ and print counts
+	$(BIN)/yibao check-data
+
+lab: $(STAMP) ## open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## run the benchmarks and write benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
+
+clean: ## remove build output (reports/html, reports/executed, index, caches)
+	rm -rf reports/html reports/executed reports/screenshots reports/index.html reports/.cache .pytest_cache .ruff_cache

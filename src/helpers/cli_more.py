@@ -1,0 +1,1 @@
+"""Further CLI commands (filled in as the rules and renderer land)."""

@@ -1,0 +1,28 @@
+"""Project paths in one place (cookiecutter-data-science style)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJ_ROOT = Path(os.environ.get("YIBAO_ROOT", PACKAGE_DIR.parents[1])).resolve()
+DATA_DIR = PROJ_ROOT / "data"
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+REPORTS_DIR = PROJ_ROOT / "reports"
+CATALOG_PATH = REPORTS_DIR / "catalog.yaml"
+FONT_PATH = PACKAGE_DIR / "fonts" / "NotoSansSC-Regular.otf"
+FONT_FAMILY = "Noto Sans SC"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+#: Largest data or catalogue file the loader accepts, in bytes.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def display_path(path: Path | str) -> str:
+    """Path as shown in messages: relative to the working directory when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

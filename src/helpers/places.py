@@ -1,0 +1,58 @@
+"""Find jurisdictions by code, Chinese name or pinyin; walk up the parent chain."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .data import Dataset, did_you_mean
+from .exceptions import UnknownNameError
+
+_SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区")
+
+
+def _norm(text: str) -> str:
+    t = str(text).strip().lower().replace("'", "").replace("’", "").replace(" ", "")
+    for suf in sorted(_SUFFIXES, key=len, reverse=True):
+        if t.endswith(suf) and len(t) > len(suf):
+            return t[: -len(suf)]
+    return t
+
+
+def find(ds: Dataset, name: str) -> str:
+    """Code of the jurisdiction named by code, Chinese name or pinyin; UnknownNameError if none."""
+    key = _norm(name)
+    for row in ds.jurisdictions.itertuples():
+        if key in (row.code, _norm(row.name_zh), _norm(row.name_en)):
+            return row.code
+    options = [*ds.jurisdictions["name_zh"], *ds.jurisdictions["name_en"]]
+    raise UnknownNameError(f"unknown city or region '{name}' — {did_you_mean(name, options)}")
+
+
+def find_many(ds: Dataset, names: str | list[str]) -> list[str]:
+    """Codes for a comma-separated string or a list of names."""
+    if isinstance(names, str):
+        names = [n for n in names.replace("，", ",").split(",") if n.strip()]
+    return [find(ds, n) for n in names]
+
+
+def chain(ds: Dataset, code: str) -> list[str]:
+    """The code, then its parent, up to national: e.g. ['370900', '370000', '000000']."""
+    parents = dict(zip(ds.jurisdictions["code"], ds.jurisdictions["parent"], strict=True))
+    out = [code]
+    while True:
+        p = parents.get(out[-1])
+        if p is None or pd.isna(p) or p in out:
+            return out
+        out.append(p)
+
+
+def label(ds: Dataset, code: str) -> str:
+    """Chinese name of a jurisdiction, e.g. '泰安市'."""
+    row = ds.jurisdictions.loc[ds.jurisdictions["code"] == code]
+    return str(row["name_zh"].iloc[0]) if len(row) else code
+
+
+def level(ds: Dataset, code: str) -> str:
+    """Level of a jurisdiction: national, province or city."""
+    row = ds.jurisdictions.loc[ds.jurisdictions["code"] == code]
+    return str(row["level"].iloc[0])

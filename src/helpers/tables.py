@@ -1,0 +1,71 @@
+"""Reader-facing tables built from the dataset and resolution results."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import places
+from .data import Dataset
+
+
+def _fmt_value(v) -> str:
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def claims_table(ds: Dataset, city: str | None = None, parameter: str | None = None) -> pd.DataFrame:
+    """Claims joined with their source (title, kind, published), optionally for one city/parameter."""
+    c = ds.claims
+    if city:
+        c = c[c["jurisdiction"] == places.find(ds, city)]
+    if parameter:
+        if parameter not in set(ds.parameters["id"]):
+            from .data import did_you_mean
+            from .exceptions import UnknownNameError
+            raise UnknownNameError(f"unknown parameter '{parameter}' — "
+                                   + did_you_mean(parameter, list(ds.parameters["id"])))
+        c = c[c["parameter"] == parameter]
+    src = ds.sources.set_index("id")
+    out = pd.DataFrame({
+        "claim": c["claim_id"],
+        "place": [places.label(ds, j) for j in c["jurisdiction"]],
+        "parameter": c["parameter"],
+        "conditions": c["cond_key"],
+        "value": [_fmt_value(v) for v in c["value"]],
+        "period": [_period_text(r) for r in c.itertuples()],
+        "usable": c["usable"],
+        "source": c["source"],
+        "kind": [src.at[s, "kind"] for s in c["source"]],
+        "published": [published_text(src.loc[s]) for s in c["source"]],
+        "locator": c["locator"],
+        "url": [src.at[s, "url"] for s in c["source"]],
+    })
+    return out.reset_index(drop=True)
+
+
+def _period_text(row) -> str:
+    if not pd.isna(row.year):
+        return str(row.year)
+    parts = []
+    if not pd.isna(row.valid_from):
+        parts.append(f"from {row.valid_from:%Y-%m-%d}")
+    if not pd.isna(row.valid_to):
+        parts.append(f"to {row.valid_to:%Y-%m-%d}")
+    return " ".join(parts)
+
+
+def published_text(src_row) -> str:
+    """A source's publication date, or its bounds ('≥ 2025-03-18'), or 'undated'."""
+    if not pd.isna(src_row["published"]):
+        return f"{src_row['published']:%Y-%m-%d}"
+    lo, hi = src_row["published_not_before"], src_row["published_not_after"]
+    if not pd.isna(lo) and not pd.isna(hi):
+        return f"{lo:%Y-%m-%d} – {hi:%Y-%m-%d}"
+    if not pd.isna(lo):
+        return f"≥ {lo:%Y-%m-%d}"
+    if not pd.isna(hi):
+        return f"≤ {hi:%Y-%m-%d}"
+    return "undated"

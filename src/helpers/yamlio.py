@@ -1,0 +1,136 @@
+"""Safe YAML reading that keeps line numbers and refuses what data files never need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import MAX_FILE_BYTES, display_path
+from .exceptions import Problem
+
+
+class LineDict(dict):
+    """A mapping from YAML that remembers its own line and each key's line (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int | None, message: str, fix: str | None = None):
+        super().__init__(message)
+        self.line, self.message, self.fix = line, message, fix
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that rejects aliases (no YAML bombs) and duplicate keys, and records lines."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _YamlProblem(
+                event.start_mark.line + 1,
+                "YAML alias (*name) found",
+                "data files may not use anchors and aliases; write the value out",
+            )
+        return super().compose_node(parent, index)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise _YamlProblem(line, "a mapping key must be a plain value", "use a string key")
+        key = str(key)
+        if key in out:
+            raise _YamlProblem(
+                line,
+                f"duplicate key '{key}' (first on line {out.key_lines[key]})",
+                "keep one of the two",
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = line
+    return out
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """Dates as usual; an impossible date (2025-13-01) stays a string so the schema reports it."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read a data file as UTF-8 text, refusing files that are too large or not UTF-8."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, [Problem(shown, None, f"cannot read file ({exc.strerror})", "check the path")]
+    if size > MAX_FILE_BYTES:
+        return None, [
+            Problem(
+                shown,
+                None,
+                f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit",
+                "split it or remove what is not data",
+            )
+        ]
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(shown, line, f"bytes that are not UTF-8 (byte {exc.start})", "save as UTF-8")
+        ]
+
+
+def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """Parse one YAML file safely; return (document, problems)."""
+    shown = display_path(path)
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        return None, [Problem(shown, None, "file is empty", "add content or delete the file")]
+    try:
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    except _YamlProblem as exc:
+        return None, [Problem(shown, exc.line, exc.message, exc.fix)]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_marked_problem(shown, exc)]
+    except yaml.YAMLError as exc:
+        return None, [Problem(shown, None, f"YAML error: {exc}", "fix the YAML syntax")]
+    return doc, []
+
+
+def _marked_problem(shown: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    what = (exc.problem or exc.context or "YAML syntax error").strip()
+    if "\\t" in what or "'\\t'" in what or "\t" in what:
+        return Problem(shown, line, "tab character in indentation", "indent with spaces, not tabs")
+    if "constructor for the tag" in what:
+        tag = what.split("tag", 1)[1].strip(" '")
+        return Problem(
+            shown, line, f"YAML tag {tag} is not allowed", "remove the tag; data is plain YAML"
+        )
+    if exc.context and "quoted scalar" in exc.context:
+        start = exc.context_mark.line + 1 if exc.context_mark else line
+        return Problem(shown, start, "unclosed quote", "close the quoted string")
+    return Problem(shown, line, f"YAML syntax error: {what}", "fix the YAML syntax at that line")

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real dataset, the small fixture dataset, and bad-input case dirs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.data import load
+
+TESTS = Path(__file__).parent
+GOOD = TESTS / "fixtures" / "good_data"
+BAD = TESTS / "bad_inputs"
+
+
+@pytest.fixture(scope="session")
+def real():
+    """The project's own dataset."""
+    return load()
+
+
+@pytest.fixture(scope="session")
+def mini():
+    """The small fixture dataset (tests/fixtures/good_data) used by resolver and rule tests."""
+    return load(GOOD)
+
+
+def build_case(case: Path, root: Path) -> Path:
+    """Copy the good fixture data into root/data and lay the case's files over it."""
+    shutil.copytree(GOOD, root / "data")
+    for f in case.rglob("*"):
+        rel = f.relative_to(case)
+        if f.is_dir() or rel.parts[0] not in ("data", "reports", "notebooks"):
+            continue
+        target = root / rel
+        if f.name.endswith(".delete"):
+            target.with_name(f.name.removesuffix(".delete")).unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, target)
+    gen = case / "GENERATE"
+    if gen.exists():
+        rel, size = gen.read_text().split()
+        with open(root / rel, "wb") as fh:
+            fh.write(b"#" * (int(size) - 1) + b"\n")
+    return root / "data"

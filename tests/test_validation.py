@@ -1,0 +1,90 @@
+"""Every bad-input case gives one clear message naming file, line and fix; exit 2, no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BAD, GOOD, build_case
+
+from helpers.cli import main
+
+CASES = sorted(p.name for p in BAD.iterdir() if (p / "expected.txt").exists())
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input(name, tmp_path, capsys, monkeypatch):
+    case = BAD / name
+    expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
+    data = build_case(case, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code = main(["check-data", "--data-dir", str(data)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert expected in err.splitlines(), err
+    assert "Traceback" not in err
+
+
+def test_bad_input_corpus_is_large_enough():
+    assert len(CASES) >= 30
+
+
+def test_good_fixture_passes(capsys):
+    assert main(["check-data", "--data-dir", str(GOOD)]) == 0
+    assert "13 claims" in capsys.readouterr().out
+
+
+def test_cli_process_exits_2_without_traceback(tmp_path):
+    data = build_case(BAD / "unknown_parameter", tmp_path)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    r = subprocess.run([sys.executable, "-m", "helpers.cli", "check-data", "--data-dir",
+                        str(data)], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "unknown parameter 'resident.premum' — did you mean 'resident.premium'?" in r.stderr
+
+
+def test_all_problems_reported_at_once(tmp_path, capsys, monkeypatch):
+    data = build_case(BAD / "unknown_parameter", tmp_path)
+    (data / "policies" / "370100-jinan.yaml").write_text(
+        'jurisdiction: "370100"\nclaims:\n  - {parameter: family_account.max_relatives, value: -1,'
+        ' source: nope, locator: x}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check-data", "--data-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "3 problem(s) found." in err
+    assert "unknown source 'nope'" in err and "is negative" in err
+
+
+def test_load_is_fast():
+    """Loading the real dataset is well under a second (a bound, not a benchmark)."""
+    import time
+
+    from helpers.data import load
+    load()  # warm imports
+    t = time.perf_counter()
+    load()
+    assert time.perf_counter() - t < 1.0
+
+
+def test_unknown_city_message(capsys):
+    assert main(["claims", "--city", "taiyuan"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown city or region 'taiyuan' — did you mean")
+
+
+def test_claims_csv_lists_taian_facts(capsys):
+    assert main(["claims", "--city", "泰安", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "resident.premium,tier=1,390" in out and "seed-taian-family-payment" in out
+
+
+def test_paths_shown_relative_to_cwd(tmp_path, monkeypatch, capsys):
+    data = build_case(BAD / "unknown_source", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    main(["check-data", "--data-dir", str(data)])
+    assert capsys.readouterr().err.startswith("data" + os.sep)
+    assert Path(data).is_absolute()
