@@ -45,8 +45,13 @@ def test_seed_fact(real, city, parameter, conds, expected):
 
 def test_taian_full_subsidy_groups(real):
     got = real.claims.query("jurisdiction == '370900' and parameter == 'resident.subsidy_full'")
-    assert set(got["group"]) == {"extreme_poverty", "de_facto_unsupported_child", "orphan",
-                                 "subsistence_allowance", "severe_disability"}
+    assert set(got["group"]) == {
+        "extreme_poverty",
+        "de_facto_unsupported_child",
+        "orphan",
+        "subsistence_allowance",
+        "severe_disability",
+    }
     assert set(got["tier"]) == {1}
 
 
@@ -90,6 +95,5 @@ def test_dtypes_are_declared(real):
 
 
 def test_find_city_by_code_name_and_pinyin(real):
-    assert {places.find(real, n) for n in ("370900", "泰安", "泰安市", "taian", "Tai'an")} == {
-        "370900"}
+    assert {places.find(real, n) for n in ("370900", "泰安", "泰安市", "taian", "Tai'an")} == {"370900"}
     assert places.chain(real, "370900") == ["370900", "370000", "000000"]

@@ -50,5 +50,6 @@ def test_readme_starts_with_the_two_commands():
 
 def test_font_and_licence_are_shipped():
     from helpers.config import FONT_PATH
+
     assert FONT_PATH.stat().st_size > 8_000_000
     assert "SIL OPEN FONT LICENSE" in (FONT_PATH.parent / "OFL.txt").read_text()

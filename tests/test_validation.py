@@ -40,8 +40,13 @@ def test_good_fixture_passes(capsys):
 def test_cli_process_exits_2_without_traceback(tmp_path):
     data = build_case(BAD / "unknown_parameter", tmp_path)
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    r = subprocess.run([sys.executable, "-m", "helpers.cli", "check-data", "--data-dir",
-                        str(data)], capture_output=True, text=True, cwd=tmp_path, env=env)
+    r = subprocess.run(
+        [sys.executable, "-m", "helpers.cli", "check-data", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert "unknown parameter 'resident.premum' — did you mean 'resident.premium'?" in r.stderr
@@ -51,7 +56,9 @@ def test_all_problems_reported_at_once(tmp_path, capsys, monkeypatch):
     data = build_case(BAD / "unknown_parameter", tmp_path)
     (data / "policies" / "370100-jinan.yaml").write_text(
         'jurisdiction: "370100"\nclaims:\n  - {parameter: family_account.max_relatives, value: -1,'
-        ' source: nope, locator: x}\n', encoding="utf-8")
+        " source: nope, locator: x}\n",
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     assert main(["check-data", "--data-dir", str(data)]) == 2
     err = capsys.readouterr().err
@@ -64,6 +71,7 @@ def test_load_is_fast():
     import time
 
     from helpers.data import load
+
     load()  # warm imports
     t = time.perf_counter()
     load()

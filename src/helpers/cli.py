@@ -16,9 +16,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 def command(name: str):
     """Register a sub-command handler."""
+
     def deco(fn):
         COMMANDS[name] = fn
         return fn
+
     return deco
 
 
@@ -27,16 +29,24 @@ def emit(df: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
         sys.stdout.write(df.to_csv(index=False))
     elif fmt == "json":
-        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso",
-                                    indent=1) + "\n")
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1) + "\n")
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                               "display.width", 200, "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.max_rows",
+            None,
+            "display.max_columns",
+            None,
+            "display.width",
+            200,
+            "display.max_colwidth",
+            60,
+        ):
             print(df.to_string(index=False) if len(df) else "(no rows)")
 
 
 def _dataset(args: argparse.Namespace):
     from .data import load
+
     return load(args.data_dir)
 
 
@@ -44,9 +54,11 @@ def _dataset(args: argparse.Namespace):
 def _check_data(args: argparse.Namespace) -> int:
     ds = _dataset(args)
     c = ds.claims
-    print(f"ok: {len(c)} claims ({int((~c['usable']).sum())} kept as unusable), "
-          f"{len(ds.sources)} sources, {len(ds.parameters)} parameters, "
-          f"{c['jurisdiction'].nunique()} jurisdictions with claims (data version {ds.version})")
+    print(
+        f"ok: {len(c)} claims ({int((~c['usable']).sum())} kept as unusable), "
+        f"{len(ds.sources)} sources, {len(ds.parameters)} parameters, "
+        f"{c['jurisdiction'].nunique()} jurisdictions with claims (data version {ds.version})"
+    )
     for kind, n in ds.sources["kind"].value_counts().sort_index().items():
         print(f"  sources of kind {kind}: {n}")
     unsourced = (~c["source"].isin(ds.sources["id"])).sum()
@@ -57,6 +69,7 @@ def _check_data(args: argparse.Namespace) -> int:
 @command("claims")
 def _claims(args: argparse.Namespace) -> int:
     from .tables import claims_table
+
     ds = _dataset(args)
     emit(claims_table(ds, city=args.city, parameter=args.parameter), args.format)
     return 0
@@ -101,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     except YibaoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `yibao claims | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

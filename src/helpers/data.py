@@ -19,15 +19,32 @@ from .exceptions import DataError, Problem
 from .yamlio import LineDict, load_yaml, read_text
 
 CLAIM_DTYPES: dict[str, str] = {
-    "claim_id": "string", "jurisdiction": "string", "parameter": "string", "value": "object",
-    "conditions": "object", "cond_key": "string", "year": "Int64", "valid_from": "datetime64[s]",
-    "valid_to": "datetime64[s]", "source": "string", "locator": "string", "note": "string",
-    "usable": "bool", "file": "string", "line": "Int64",
+    "claim_id": "string",
+    "jurisdiction": "string",
+    "parameter": "string",
+    "value": "object",
+    "conditions": "object",
+    "cond_key": "string",
+    "year": "Int64",
+    "valid_from": "datetime64[s]",
+    "valid_to": "datetime64[s]",
+    "source": "string",
+    "locator": "string",
+    "note": "string",
+    "usable": "bool",
+    "file": "string",
+    "line": "Int64",
 }
 SOURCE_DTYPES: dict[str, str] = {
-    "id": "string", "title": "string", "publisher": "string", "kind": "string",
-    "published": "datetime64[s]", "published_not_before": "datetime64[s]",
-    "published_not_after": "datetime64[s]", "retrieved": "datetime64[s]", "url": "string",
+    "id": "string",
+    "title": "string",
+    "publisher": "string",
+    "kind": "string",
+    "published": "datetime64[s]",
+    "published_not_before": "datetime64[s]",
+    "published_not_after": "datetime64[s]",
+    "retrieved": "datetime64[s]",
+    "url": "string",
     "note": "string",
 }
 
@@ -47,7 +64,7 @@ class Dataset:
 
 def did_you_mean(name: str, options: list[str]) -> str:
     """A 'did you mean' hint from close matches, or the start of the list of options."""
-    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=3, cutoff=0.6)
+    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=3, cutoff=0.5)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     return "known: " + ", ".join(sorted(map(str, options))[:12]) + (" …" if len(options) > 12 else "")
@@ -56,8 +73,9 @@ def did_you_mean(name: str, options: list[str]) -> str:
 def _validate(model: type[BaseModel], rec: Any, shown: str, problems: list[Problem]) -> Any:
     if not isinstance(rec, dict):
         line = getattr(rec, "line", None)
-        problems.append(Problem(shown, line, f"expected a mapping, got {type(rec).__name__}",
-                                "write 'key: value' lines"))
+        problems.append(
+            Problem(shown, line, f"expected a mapping, got {type(rec).__name__}", "write 'key: value' lines")
+        )
         return None
     try:
         return model.model_validate(dict(rec))
@@ -89,9 +107,14 @@ def _load_parameters(data_dir: Path, problems: list[Problem]):
             continue
         for c in p.conditions:
             if c not in conds:
-                problems.append(Problem(shown, rec.key_lines.get("conditions"),
-                                        f"parameter '{pid}' names unknown condition '{c}'",
-                                        did_you_mean(c, list(conds))))
+                problems.append(
+                    Problem(
+                        shown,
+                        rec.key_lines.get("conditions"),
+                        f"parameter '{pid}' names unknown condition '{c}'",
+                        did_you_mean(c, list(conds)),
+                    )
+                )
         params[pid] = p
     return params, conds
 
@@ -112,15 +135,27 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
         if j is None:
             continue
         if j.code in seen:
-            problems.append(Problem(shown, i, f"duplicate code {j.code} (first on line {seen[j.code]})",
-                                    "keep one row per code"))
+            problems.append(
+                Problem(
+                    shown,
+                    i,
+                    f"duplicate code {j.code} (first on line {seen[j.code]})",
+                    "keep one row per code",
+                )
+            )
         seen[j.code] = i
         rows.append({**j.model_dump(), "line": i})
     codes = set(seen)
     for r in rows:
         if r["level"] != "national" and r["parent"] not in codes:
-            problems.append(Problem(shown, r["line"], f"parent {r['parent']!r} of {r['code']} is unknown",
-                                    "use the 6-digit code of a listed province, or 000000"))
+            problems.append(
+                Problem(
+                    shown,
+                    r["line"],
+                    f"parent {r['parent']!r} of {r['code']} is unknown",
+                    "use the 6-digit code of a listed province, or 000000",
+                )
+            )
     df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "level", "parent"])
     return df.astype("string")
 
@@ -138,17 +173,30 @@ def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
             if s is None:
                 continue
             if s.id in seen:
-                problems.append(Problem(shown, rec.line, f"duplicate source id '{s.id}' "
-                                        f"(first on line {seen[s.id]})", "give each source its own id"))
+                problems.append(
+                    Problem(
+                        shown,
+                        rec.line,
+                        f"duplicate source id '{s.id}' (first on line {seen[s.id]})",
+                        "give each source its own id",
+                    )
+                )
             seen[s.id] = rec.line
             pub = s.published
-            rows.append({
-                "id": s.id, "title": s.title, "publisher": s.publisher, "kind": s.kind,
-                "published": pub if not isinstance(pub, schema.Bound) else None,
-                "published_not_before": pub.not_before if isinstance(pub, schema.Bound) else pub,
-                "published_not_after": pub.not_after if isinstance(pub, schema.Bound) else pub,
-                "retrieved": s.retrieved, "url": s.url, "note": s.note,
-            })
+            rows.append(
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "publisher": s.publisher,
+                    "kind": s.kind,
+                    "published": pub if not isinstance(pub, schema.Bound) else None,
+                    "published_not_before": pub.not_before if isinstance(pub, schema.Bound) else pub,
+                    "published_not_after": pub.not_after if isinstance(pub, schema.Bound) else pub,
+                    "retrieved": s.retrieved,
+                    "url": s.url,
+                    "note": s.note,
+                }
+            )
     elif doc is not None:
         problems.append(Problem(shown, 1, "expected a list of sources", "start each with '- id:'"))
     return pd.DataFrame(rows, columns=list(SOURCE_DTYPES)).astype(SOURCE_DTYPES)
@@ -164,37 +212,62 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
     kl = rec.key_lines
     param = ctx["params"].get(claim.parameter)
     if param is None:
-        out.append(Problem(shown, kl.get("parameter", rec.line),
-                           f"unknown parameter '{claim.parameter}'",
-                           did_you_mean(claim.parameter, list(ctx["params"]))))
+        out.append(
+            Problem(
+                shown,
+                kl.get("parameter", rec.line),
+                f"unknown parameter '{claim.parameter}'",
+                did_you_mean(claim.parameter, list(ctx["params"])),
+            )
+        )
     if claim.source not in ctx["source_ids"]:
-        out.append(Problem(shown, kl.get("source", rec.line), f"unknown source '{claim.source}'",
-                           "add it to data/sources.yaml or " + did_you_mean(claim.source,
-                                                                             ctx["source_ids"])))
+        out.append(
+            Problem(
+                shown,
+                kl.get("source", rec.line),
+                f"unknown source '{claim.source}'",
+                "add it to data/sources.yaml or " + did_you_mean(claim.source, ctx["source_ids"]),
+            )
+        )
     if param is None:
         return out
     for cname, cval in claim.conditions.items():
         line = getattr(rec.get("conditions"), "key_lines", {}).get(cname, kl.get("conditions"))
         if cname not in param.conditions:
             allowed = ", ".join(param.conditions) or "none"
-            out.append(Problem(shown, line, f"condition '{cname}' is not allowed for "
-                               f"'{claim.parameter}'", f"allowed conditions: {allowed}"))
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    f"condition '{cname}' is not allowed for '{claim.parameter}'",
+                    f"allowed conditions: {allowed}",
+                )
+            )
             continue
         cdef = ctx["conds"][cname]
         if cdef.type == "int" and (not isinstance(cval, int) or isinstance(cval, bool)):
-            out.append(Problem(shown, line, f"condition {cname}={cval!r} is not a whole number",
-                               "write a whole number"))
+            out.append(
+                Problem(
+                    shown, line, f"condition {cname}={cval!r} is not a whole number", "write a whole number"
+                )
+            )
         elif cdef.values and cval not in cdef.values:
-            out.append(Problem(shown, line, f"condition {cname}={cval!r} is not allowed",
-                               f"use one of: {', '.join(map(str, cdef.values))}"))
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    f"condition {cname}={cval!r} is not allowed",
+                    f"use one of: {', '.join(map(str, cdef.values))}",
+                )
+            )
     gmin, gmax = claim.conditions.get("gap_min"), claim.conditions.get("gap_max")
     if isinstance(gmin, int) and isinstance(gmax, int) and gmax < gmin:
-        out.append(Problem(shown, kl.get("conditions"), f"gap_max {gmax} is below gap_min {gmin}",
-                           "swap them"))
+        out.append(
+            Problem(shown, kl.get("conditions"), f"gap_max {gmax} is below gap_min {gmin}", "swap them")
+        )
     bad = schema.check_value(claim.value, param.type, param.values)
     if bad:
-        out.append(Problem(shown, kl.get("value", rec.line), f"'{claim.parameter}': {bad[0]}",
-                           bad[1]))
+        out.append(Problem(shown, kl.get("value", rec.line), f"'{claim.parameter}': {bad[0]}", bad[1]))
     return out
 
 
@@ -218,32 +291,62 @@ def _load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[d
         code = pf.jurisdiction
         jline = doc.key_lines.get("jurisdiction")
         if code not in ctx["slugs"]:
-            problems.append(Problem(shown, jline, f"unknown jurisdiction '{code}'",
-                                    "add it to data/jurisdictions.csv or "
-                                    + did_you_mean(code, list(ctx["slugs"]))))
+            problems.append(
+                Problem(
+                    shown,
+                    jline,
+                    f"unknown jurisdiction '{code}'",
+                    "add it to data/jurisdictions.csv or " + did_you_mean(code, list(ctx["slugs"])),
+                )
+            )
         elif path.stem != f"{code}-{ctx['slugs'][code]}":
-            problems.append(Problem(shown, jline, f"file name does not match jurisdiction {code}",
-                                    f"rename the file to {code}-{ctx['slugs'][code]}.yaml"))
+            problems.append(
+                Problem(
+                    shown,
+                    jline,
+                    f"file name does not match jurisdiction {code}",
+                    f"rename the file to {code}-{ctx['slugs'][code]}.yaml",
+                )
+            )
         seen: dict[tuple, int] = {}
         for n, rec in enumerate(pf.claims, start=1):
             claim = _validate(schema.Claim, rec, shown, problems)
             if claim is None:
                 continue
             problems += _check_claim(claim, rec, ctx, shown)
-            key = (claim.parameter, cond_key(claim.conditions), str(claim.period), claim.source,
-                   claim.locator, repr(claim.value))
+            key = (
+                claim.parameter,
+                cond_key(claim.conditions),
+                str(claim.period),
+                claim.source,
+                claim.locator,
+                repr(claim.value),
+            )
             if key in seen:
-                problems.append(Problem(shown, rec.line, f"duplicate claim (same as line {seen[key]})",
-                                        "delete one copy"))
+                problems.append(
+                    Problem(shown, rec.line, f"duplicate claim (same as line {seen[key]})", "delete one copy")
+                )
             seen[key] = rec.line
             per = claim.period or schema.Period()
-            rows.append({
-                "claim_id": f"{code}-{n}", "jurisdiction": code, "parameter": claim.parameter,
-                "value": claim.value, "conditions": dict(sorted(claim.conditions.items())),
-                "cond_key": cond_key(claim.conditions), "year": per.year, "valid_from": per.from_,
-                "valid_to": per.to, "source": claim.source, "locator": claim.locator,
-                "note": claim.note, "usable": claim.usable, "file": shown, "line": rec.line,
-            })
+            rows.append(
+                {
+                    "claim_id": f"{code}-{n}",
+                    "jurisdiction": code,
+                    "parameter": claim.parameter,
+                    "value": claim.value,
+                    "conditions": dict(sorted(claim.conditions.items())),
+                    "cond_key": cond_key(claim.conditions),
+                    "year": per.year,
+                    "valid_from": per.from_,
+                    "valid_to": per.to,
+                    "source": claim.source,
+                    "locator": claim.locator,
+                    "note": claim.note,
+                    "usable": claim.usable,
+                    "file": shown,
+                    "line": rec.line,
+                }
+            )
     return rows
 
 
@@ -261,13 +364,23 @@ def load(data_dir: Path | str | None = None) -> Dataset:
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     problems: list[Problem] = []
     if not data_dir.is_dir():
-        raise DataError([Problem(display_path(data_dir), None, "data directory not found",
-                                 "pass --data-dir pointing at a folder with parameters.yaml")])
+        raise DataError(
+            [
+                Problem(
+                    display_path(data_dir),
+                    None,
+                    "data directory not found",
+                    "pass --data-dir pointing at a folder with parameters.yaml",
+                )
+            ]
+        )
     params, conds = _load_parameters(data_dir, problems)
     jur = _load_jurisdictions(data_dir, problems)
     sources = _load_sources(data_dir, problems)
     ctx = {
-        "params": params, "conds": conds, "source_ids": list(sources["id"]),
+        "params": params,
+        "conds": conds,
+        "source_ids": list(sources["id"]),
         "slugs": {r.code: _slug(r.name_en) for r in jur.itertuples()},
     }
     rows = _load_policies(data_dir, ctx, problems)
@@ -279,11 +392,24 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         claims[cname] = col.astype("Int64" if cdef.type == "int" else "string")
     pframe = pd.DataFrame(
         [{"id": k, **v.model_dump()} for k, v in params.items()],
-        columns=["id", "topic", "type", "unit", "label_zh", "label_en", "description",
-                 "conditions", "values"],
+        columns=[
+            "id",
+            "topic",
+            "type",
+            "unit",
+            "label_zh",
+            "label_en",
+            "description",
+            "conditions",
+            "values",
+        ],
     )
     return Dataset(
-        claims=claims, sources=sources, jurisdictions=jur, parameters=pframe,
-        conditions={k: v.model_dump() for k, v in conds.items()}, data_dir=data_dir,
+        claims=claims,
+        sources=sources,
+        jurisdictions=jur,
+        parameters=pframe,
+        conditions={k: v.model_dump() for k, v in conds.items()},
+        data_dir=data_dir,
         version=_data_version(data_dir),
     )

@@ -11,11 +11,14 @@ _SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "�
 
 
 def _norm(text: str) -> str:
-    t = str(text).strip().lower().replace("'", "").replace("’", "").replace(" ", "")
+    return _strip(str(text).strip().lower().replace("'", "").replace("’", "").replace(" ", ""))
+
+
+def _strip(name_zh: str) -> str:
     for suf in sorted(_SUFFIXES, key=len, reverse=True):
-        if t.endswith(suf) and len(t) > len(suf):
-            return t[: -len(suf)]
-    return t
+        if name_zh.endswith(suf) and len(name_zh) > len(suf):
+            return name_zh[: -len(suf)]
+    return name_zh
 
 
 def find(ds: Dataset, name: str) -> str:
@@ -24,7 +27,7 @@ def find(ds: Dataset, name: str) -> str:
     for row in ds.jurisdictions.itertuples():
         if key in (row.code, _norm(row.name_zh), _norm(row.name_en)):
             return row.code
-    options = [*ds.jurisdictions["name_zh"], *ds.jurisdictions["name_en"]]
+    options = [*map(_strip, ds.jurisdictions["name_zh"]), *ds.jurisdictions["name_en"]]
     raise UnknownNameError(f"unknown city or region '{name}' — {did_you_mean(name, options)}")
 
 

@@ -10,7 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 TOPICS = ("binding", "contribution", "lapse", "benefit")
 VALUE_TYPES = (
-    "int", "yuan", "rate", "ratio", "months", "years", "bool", "enum", "list", "text", "date",
+    "int",
+    "yuan",
+    "rate",
+    "ratio",
+    "months",
+    "years",
+    "bool",
+    "enum",
+    "list",
+    "text",
+    "date",
     "date_range",
 )
 KINDS = ("official", "official-reprint", "media", "calculator", "aggregator", "ai-generated")
@@ -30,7 +40,17 @@ class Condition(_Strict):
 class Parameter(_Strict):
     topic: Literal["binding", "contribution", "lapse", "benefit"]
     type: Literal[
-        "int", "yuan", "rate", "ratio", "months", "years", "bool", "enum", "list", "text", "date",
+        "int",
+        "yuan",
+        "rate",
+        "ratio",
+        "months",
+        "years",
+        "bool",
+        "enum",
+        "list",
+        "text",
+        "date",
         "date_range",
     ]
     unit: str | None = None
@@ -62,9 +82,7 @@ class Source(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    kind: Literal[
-        "official", "official-reprint", "media", "calculator", "aggregator", "ai-generated"
-    ]
+    kind: Literal["official", "official-reprint", "media", "calculator", "aggregator", "ai-generated"]
     published: dt.date | Bound | None = None
     retrieved: dt.date
     url: str | None = None

@@ -25,24 +25,28 @@ def claims_table(ds: Dataset, city: str | None = None, parameter: str | None = N
         if parameter not in set(ds.parameters["id"]):
             from .data import did_you_mean
             from .exceptions import UnknownNameError
-            raise UnknownNameError(f"unknown parameter '{parameter}' — "
-                                   + did_you_mean(parameter, list(ds.parameters["id"])))
+
+            raise UnknownNameError(
+                f"unknown parameter '{parameter}' — " + did_you_mean(parameter, list(ds.parameters["id"]))
+            )
         c = c[c["parameter"] == parameter]
     src = ds.sources.set_index("id")
-    out = pd.DataFrame({
-        "claim": c["claim_id"],
-        "place": [places.label(ds, j) for j in c["jurisdiction"]],
-        "parameter": c["parameter"],
-        "conditions": c["cond_key"],
-        "value": [_fmt_value(v) for v in c["value"]],
-        "period": [_period_text(r) for r in c.itertuples()],
-        "usable": c["usable"],
-        "source": c["source"],
-        "kind": [src.at[s, "kind"] for s in c["source"]],
-        "published": [published_text(src.loc[s]) for s in c["source"]],
-        "locator": c["locator"],
-        "url": [src.at[s, "url"] for s in c["source"]],
-    })
+    out = pd.DataFrame(
+        {
+            "claim": c["claim_id"],
+            "place": [places.label(ds, j) for j in c["jurisdiction"]],
+            "parameter": c["parameter"],
+            "conditions": c["cond_key"],
+            "value": [_fmt_value(v) for v in c["value"]],
+            "period": [_period_text(r) for r in c.itertuples()],
+            "usable": c["usable"],
+            "source": c["source"],
+            "kind": [src.at[s, "kind"] for s in c["source"]],
+            "published": [published_text(src.loc[s]) for s in c["source"]],
+            "locator": c["locator"],
+            "url": [src.at[s, "url"] for s in c["source"]],
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -69,3 +73,42 @@ def published_text(src_row) -> str:
     if not pd.isna(hi):
         return f"≤ {hi:%Y-%m-%d}"
     return "undated"
+
+
+MARKS = {"own": "", "inherited-province": "↑省", "inherited-national": "↑国", "unknown": "—"}
+
+
+def cell_text(row) -> str:
+    """One comparison cell: value plus marks (↑省/↑国 inherited, ⚠ conflict, ⌛ stale, — unknown)."""
+    if row["status"] == "unknown":
+        return "— 未知 unknown"
+    vals = row["values"] if row["conflict"] else [row["value"]]
+    text = " / ".join(_fmt_value(v) for v in vals)
+    marks = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["⌛"] if row["stale"] else [])
+    return " ".join([text, *filter(None, marks)])
+
+
+def compare(
+    ds: Dataset,
+    cities,
+    topic: str | None = None,
+    year: int | None = None,
+    as_of=None,
+    stale_after_years: float = 2,
+) -> pd.DataFrame:
+    """Side-by-side table: one row per parameter and condition set, one column per city (MISSOC style)."""
+    from .resolve import resolve
+
+    r = resolve(ds, cities, year=year, as_of=as_of, stale_after_years=stale_after_years, topic=topic)
+    if r.empty:
+        return pd.DataFrame()
+    r["cell"] = r.apply(cell_text, axis=1)
+    wide = r.pivot_table(
+        index=["parameter", "label_zh", "label_en", "conditions"],
+        columns="city_zh",
+        values="cell",
+        aggfunc="first",
+        sort=False,
+    )
+    order = list(dict.fromkeys(r["city_zh"]))
+    return wide[order].reset_index()

@@ -93,9 +93,7 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [
-            Problem(shown, line, f"bytes that are not UTF-8 (byte {exc.start})", "save as UTF-8")
-        ]
+        return None, [Problem(shown, line, f"bytes that are not UTF-8 (byte {exc.start})", "save as UTF-8")]
 
 
 def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
@@ -104,9 +102,7 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, [Problem(shown, None, "file is empty", "add content or delete the file")]
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
@@ -127,9 +123,7 @@ def _marked_problem(shown: str, exc: yaml.MarkedYAMLError) -> Problem:
         return Problem(shown, line, "tab character in indentation", "indent with spaces, not tabs")
     if "constructor for the tag" in what:
         tag = what.split("tag", 1)[1].strip(" '")
-        return Problem(
-            shown, line, f"YAML tag {tag} is not allowed", "remove the tag; data is plain YAML"
-        )
+        return Problem(shown, line, f"YAML tag {tag} is not allowed", "remove the tag; data is plain YAML")
     if exc.context and "quoted scalar" in exc.context:
         start = exc.context_mark.line + 1 if exc.context_mark else line
         return Problem(shown, start, "unclosed quote", "close the quoted string")

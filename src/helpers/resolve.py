@@ -1,0 +1,310 @@
+"""Resolution: which claim decides the value shown for (city, parameter, conditions, year)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import places
+from .data import Dataset
+
+KIND_RANK = {
+    "official": 0,
+    "official-reprint": 1,
+    "media": 2,
+    "calculator": 3,
+    "aggregator": 4,
+    "ai-generated": 5,
+}
+_MIN, _MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+STATUS_BY_LEVEL = {"province": "inherited-province", "national": "inherited-national"}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One claim with what ranking needs: kind rank, source date, period bounds."""
+
+    claim_id: str
+    jurisdiction: str
+    parameter: str
+    cond_key: str
+    conditions: dict
+    value: Any
+    source: str
+    kind: str
+    date: dt.date | None
+    start: dt.date
+    end: dt.date
+    dated: bool
+    year: int | None
+    usable: bool = True
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def lead(self) -> bool:
+        return self.kind == "ai-generated"
+
+
+def _d(x) -> dt.date | None:
+    return None if x is None or pd.isna(x) else pd.Timestamp(x).date()
+
+
+def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
+    """Claims grouped by (jurisdiction, parameter), built once per dataset and cached on it."""
+    cached = getattr(ds, "_rank_index", None)
+    if cached is not None:
+        return cached
+    src = ds.sources.set_index("id")
+    out: dict[tuple[str, str], list[Ranked]] = {}
+    for r in ds.claims.itertuples(index=False):
+        s = src.loc[r.source]
+        date = _d(s["published"]) or _d(s["published_not_before"]) or _d(s["published_not_after"])
+        year = None if pd.isna(r.year) else int(r.year)
+        if year is not None:
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            start, end = _d(r.valid_from) or _MIN, _d(r.valid_to) or _MAX
+        rk = Ranked(
+            r.claim_id,
+            r.jurisdiction,
+            r.parameter,
+            r.cond_key,
+            r.conditions,
+            r.value,
+            r.source,
+            s["kind"],
+            date,
+            start,
+            end,
+            year is not None or start != _MIN or end != _MAX,
+            year,
+            bool(r.usable),
+        )
+        out.setdefault((r.jurisdiction, r.parameter), []).append(rk)
+    ds._rank_index = out  # type: ignore[attr-defined]
+    return out
+
+
+def _covers(c: Ranked, year: int | None) -> int | None:
+    """0 = period covers the year explicitly, 1 = undated (applies to any year), None = excluded."""
+    if year is None:
+        return 0
+    if not c.dated:
+        return 1
+    return 0 if c.start <= dt.date(year, 12, 31) and c.end >= dt.date(year, 1, 1) else None
+
+
+def sort_key(c: Ranked, year: int | None) -> tuple:
+    """Ranking within one level: most specific conditions, covering period, source kind, recency."""
+    recency = (c.date or _MIN).toordinal()
+    return (
+        -len(c.conditions),
+        _covers(c, year),
+        KIND_RANK[c.kind],
+        -c.start.toordinal(),
+        -recency,
+        c.claim_id,
+    )
+
+
+def matches(claim_conditions: dict, wanted: dict) -> bool:
+    """A claim applies when each condition it states is met (a condition it omits is open)."""
+    return all(_meets(k, v, wanted) for k, v in claim_conditions.items())
+
+
+def _meets(key: str, claim_value, wanted: dict) -> bool:
+    if key in wanted:
+        return wanted[key] == claim_value
+    base, _, bound = key.rpartition("_")  # gap_min / gap_max / age_min / age_max vs a scenario's gap / age
+    if bound in ("min", "max") and base in wanted and wanted[base] is not None:
+        return wanted[base] >= claim_value if bound == "min" else wanted[base] <= claim_value
+    return False
+
+
+def overlaps(a: Ranked, b: Ranked) -> bool:
+    """Whether two claims' periods overlap (undated claims overlap everything)."""
+    return a.start <= b.end and b.start <= a.end
+
+
+@dataclass
+class Decision:
+    """The outcome for one key: the winner (or None), the claims it competes with, and the rest."""
+
+    winner: Ranked | None = None
+    competing: list[Ranked] = field(default_factory=list)
+    outranked: list[Ranked] = field(default_factory=list)
+    overrides: list[Ranked] = field(default_factory=list)
+    leads: list[Ranked] = field(default_factory=list)
+    rejected: list[Ranked] = field(default_factory=list)
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.competing)
+
+    @property
+    def values(self) -> list:
+        """The winner's value and every competing value (one entry each)."""
+        if self.winner is None:
+            return []
+        vals = [self.winner.value]
+        for c in self.competing:
+            if c.value not in vals:
+                vals.append(c.value)
+        return vals
+
+
+def decide(levels: list[list[Ranked]], year: int | None, include_leads: bool = False) -> Decision:
+    """Pick the winner among claims grouped by level, most specific level first."""
+    d = Decision()
+    for claims in levels:
+        usable = []
+        for c in claims:
+            if not c.usable:
+                d.rejected.append(c)
+            elif c.lead and not include_leads:
+                d.leads.append(c)
+            elif _covers(c, year) is not None:
+                usable.append(c)
+        if not usable:
+            continue
+        if d.winner is not None:
+            d.overrides += [c for c in usable if c.value != d.winner.value]
+            continue
+        usable.sort(key=lambda c: sort_key(c, year))
+        w = d.winner = usable[0]
+        for c in usable[1:]:
+            if c.value == w.value:
+                continue
+            same_rank = (
+                KIND_RANK[c.kind] == KIND_RANK[w.kind]
+                and _covers(c, year) == _covers(w, year)
+                and len(c.conditions) == len(w.conditions)
+            )
+            (d.competing if same_rank and overlaps(c, w) else d.outranked).append(c)
+    return d
+
+
+def _levels(ds: Dataset, code: str, parameter: str, match) -> list[list[Ranked]]:
+    idx = index(ds)
+    return [[c for c in idx.get((j, parameter), []) if match(c)] for j in places.chain(ds, code)]
+
+
+def decide_for(
+    ds: Dataset,
+    code: str,
+    parameter: str,
+    cond_key: str,
+    year: int | None = None,
+    include_leads: bool = False,
+) -> Decision:
+    """Decision for one city, parameter and condition set; open-condition claims apply too."""
+    wanted = parse_cond_key(cond_key)
+    return decide(_levels(ds, code, parameter, lambda c: matches(c.conditions, wanted)), year, include_leads)
+
+
+def parse_cond_key(cond_key: str) -> dict:
+    """Inverse of data.cond_key for display keys: 'tier=1;scheme=employee' -> dict (ints kept)."""
+    out: dict = {}
+    for part in filter(None, cond_key.split(";")):
+        k, v = part.split("=", 1)
+        out[k] = int(v) if v.lstrip("-").isdigit() else v
+    return out
+
+
+def _cite(cs: list[Ranked]) -> list[dict]:
+    return [
+        {
+            "claim": c.claim_id,
+            "value": c.value,
+            "source": c.source,
+            "kind": c.kind,
+            "jurisdiction": c.jurisdiction,
+        }
+        for c in cs
+    ]
+
+
+def _keys(ds: Dataset, codes: list[str], params: list[str]) -> list[tuple[str, str]]:
+    """(parameter, cond_key) pairs: every condition set any compared place or its chain has."""
+    idx = index(ds)
+    chains = {j for code in codes for j in places.chain(ds, code)}
+    keys = []
+    for p in params:
+        ck = sorted({c.cond_key for j in chains for c in idx.get((j, p), [])})
+        keys += [(p, k) for k in (ck or [""])]
+    return keys
+
+
+def resolve(
+    ds: Dataset,
+    cities,
+    year: int | None = None,
+    as_of: dt.date | str | None = None,
+    stale_after_years: float = 2,
+    topic: str | None = None,
+    include_leads: bool = False,
+) -> pd.DataFrame:
+    """One row per (city, parameter, conditions): shown value, status, sources, conflict, stale."""
+    from .exceptions import UnknownNameError
+
+    codes = (
+        places.find_many(ds, cities)
+        if not isinstance(cities, list) or any(not str(c).isdigit() for c in cities)
+        else list(cities)
+    )
+    as_of = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    cutoff = as_of - dt.timedelta(days=round(365.25 * stale_after_years))
+    params = ds.parameters
+    if topic is not None:
+        if topic not in set(params["topic"]):
+            raise UnknownNameError(
+                f"unknown topic '{topic}' — use one of: " + ", ".join(sorted(set(params["topic"])))
+            )
+        params = params[params["topic"] == topic]
+    meta = params.set_index("id")
+    rows = []
+    for code in codes:
+        level = places.level(ds, code)
+        for pid, ck in _keys(ds, codes, list(params["id"])):
+            d = decide_for(ds, code, pid, ck, year, include_leads)
+            w = d.winner
+            if w is None:
+                status = "unknown"
+            elif w.jurisdiction == code:
+                status = "own"
+            else:
+                status = STATUS_BY_LEVEL[places.level(ds, w.jurisdiction)]
+            support = [w] + [c for c in d.outranked if w and c.value == w.value] if w else []
+            newest = max((c.date for c in support if c.date), default=None)
+            rows.append(
+                {
+                    "city": code,
+                    "city_zh": places.label(ds, code),
+                    "level": level,
+                    "parameter": pid,
+                    "topic": meta.at[pid, "topic"],
+                    "label_zh": meta.at[pid, "label_zh"],
+                    "label_en": meta.at[pid, "label_en"],
+                    "unit": meta.at[pid, "unit"],
+                    "conditions": ck,
+                    "value": w.value if w else None,
+                    "status": status,
+                    "from": w.jurisdiction if w else None,
+                    "claim": w.claim_id if w else None,
+                    "source": w.source if w else None,
+                    "kind": w.kind if w else None,
+                    "date": newest,
+                    "conflict": d.conflict,
+                    "values": d.values,
+                    "competing": _cite(d.competing),
+                    "outranked": _cite(d.outranked),
+                    "overrides": _cite(d.overrides),
+                    "leads": _cite(d.leads),
+                    "rejected": _cite(d.rejected),
+                    "stale": bool(w is not None and newest is not None and newest < cutoff),
+                }
+            )
+    return pd.DataFrame(rows)

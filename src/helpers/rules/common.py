@@ -1,0 +1,66 @@
+"""Looking up a parameter for one scenario, and carrying conflicts as min–max spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import places
+from ..data import Dataset
+from ..resolve import Decision, decide, index, matches
+
+
+@dataclass
+class Span:
+    """A looked-up value: every competing value, and the claims behind them (empty = unknown)."""
+
+    values: list = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def conflict(self) -> bool:
+        return len(self.values) > 1
+
+    @property
+    def lo(self):
+        return min(self.values) if self.values else None
+
+    @property
+    def hi(self):
+        return max(self.values) if self.values else None
+
+    def flag(self) -> str:
+        """'yes', 'no', 'disputed' or 'unknown' for a true/false parameter."""
+        if not self.values:
+            return "unknown"
+        if self.conflict:
+            return "disputed"
+        return "yes" if self.values[0] else "no"
+
+
+def lookup(ds: Dataset, code: str, parameter: str, year: int | None = None, **scenario) -> Span:
+    """The value(s) of a parameter for a scenario: claims whose conditions the scenario meets."""
+    idx = index(ds)
+    levels = [
+        [c for c in idx.get((j, parameter), []) if matches(c.conditions, scenario)]
+        for j in places.chain(ds, code)
+    ]
+    return span(decide(levels, year))
+
+
+def span(d: Decision) -> Span:
+    """A Span from a resolver Decision (winner plus competing claims)."""
+    if d.winner is None:
+        return Span()
+    return Span(d.values, [d.winner.claim_id] + [c.claim_id for c in d.competing])
+
+
+def merge_claims(*spans: Span) -> list[str]:
+    """Claim ids used by several lookups, in order, without repeats."""
+    out: list[str] = []
+    for s in spans:
+        out += [c for c in s.claims if c not in out]
+    return out

@@ -1,0 +1,179 @@
+"""Lapse rules: after a gap, when do benefits resume and is the gap itself covered."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import places
+from ..data import Dataset
+from ..exceptions import YibaoError
+from .common import lookup, merge_claims
+
+SCHEMES = ("employee", "flexible", "resident")
+COLUMNS = ["waiting_min", "waiting_max", "gap_covered", "backpay_allowed", "conflict", "rule", "claims"]
+
+
+def _check(scheme: str, gap_months, lapsed_years) -> None:
+    if scheme not in SCHEMES:
+        raise YibaoError(f"unknown scheme '{scheme}' — use one of: {', '.join(SCHEMES)}")
+    if (gap_months is None) == (lapsed_years is None):
+        raise YibaoError("give either a gap in months or a number of lapsed years, not both")
+    n = gap_months if gap_months is not None else lapsed_years
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise YibaoError(f"gap length must be a whole number ≥ 0, got {n!r}")
+    if lapsed_years is not None and scheme != "resident":
+        raise YibaoError(f"lapsed years apply to the resident scheme; give --gap-months for '{scheme}'")
+
+
+def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -> dict:
+    """Resident rule from 2025: fixed wait, +N months per further lapsed year, floor after long lapses."""
+    if years == 0:
+        return {
+            "waiting_min": 0,
+            "waiting_max": 0,
+            "gap_covered": "n/a",
+            "backpay_allowed": "n/a",
+            "conflict": False,
+            "rule": "no lapse",
+            "claims": [],
+        }
+    fixed = lookup(ds, code, "lapse.resident.fixed_waiting_months", year)
+    per = lookup(ds, code, "lapse.resident.variable_months_per_year", year)
+    long_ = lookup(ds, code, "lapse.resident.long_lapse_years", year)
+    floor = lookup(ds, code, "lapse.resident.min_waiting_after_long_lapse", year)
+    reducible = lookup(ds, code, "lapse.resident.variable_reducible", year)
+    covered = lookup(ds, code, "lapse.gap_covered", year, scheme="resident")
+    used = [fixed, per, covered]
+    if not fixed.known or (years > 1 and not per.known):
+        lo = hi = None
+        rule = "waiting period not sourced"
+    else:
+        var_lo = (per.lo or 0) * (years - 1)
+        var_hi = (per.hi or 0) * (years - 1)
+        lo, hi = fixed.lo + var_lo, fixed.hi + var_hi
+        rule = f"fixed {fixed.lo} + {per.lo if per.known else 0}×{years - 1} further lapsed year(s)"
+        if back_paid and reducible.values == [True]:
+            used.append(reducible)
+            lo = fixed.lo  # the variable part can be reduced; by how much is not sourced
+            rule += "; restoration payment may cut the variable part (amount not sourced)"
+            if long_.known and floor.known and years >= long_.lo:
+                used += [long_, floor]
+                lo = max(lo, floor.lo)
+                rule += f"; at least {floor.lo} after {long_.lo}+ lapsed years"
+    conflict = any(s.conflict for s in used)
+    return {
+        "waiting_min": lo,
+        "waiting_max": hi,
+        "gap_covered": covered.flag(),
+        "backpay_allowed": "unknown",
+        "conflict": conflict,
+        "rule": rule,
+        "claims": merge_claims(*used),
+    }
+
+
+def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -> dict:
+    if gap == 0:
+        return {
+            "waiting_min": 0,
+            "waiting_max": 0,
+            "gap_covered": "n/a",
+            "backpay_allowed": "n/a",
+            "conflict": False,
+            "rule": "no gap",
+            "claims": [],
+        }
+    wait = lookup(ds, code, "lapse.waiting_months", year, scheme=scheme, gap=gap)
+    covered = lookup(ds, code, "lapse.gap_covered", year, scheme=scheme, gap=gap)
+    allowed = lookup(ds, code, "lapse.backpay_allowed", year, scheme=scheme, gap=gap)
+    cov = covered.flag() if back_paid else "no"
+    if wait.known:
+        rule = f"wait {wait.lo}" + (f"–{wait.hi}" if wait.conflict else "") + " month(s) after resuming"
+    else:
+        rule = "waiting period not sourced"
+    if not back_paid:
+        rule += "; gap not back-paid, so its costs are not covered"
+    return {
+        "waiting_min": wait.lo,
+        "waiting_max": wait.hi,
+        "gap_covered": cov,
+        "backpay_allowed": allowed.flag(),
+        "conflict": wait.conflict or covered.conflict,
+        "rule": rule,
+        "claims": merge_claims(wait, covered, allowed),
+    }
+
+
+def lapse(
+    ds: Dataset,
+    city: str,
+    scheme: str,
+    gap_months: int | None = None,
+    lapsed_years: int | None = None,
+    back_paid: bool = False,
+    year: int | None = None,
+) -> dict:
+    """Reference: for one scenario, months until benefits resume (a range when sources conflict)."""
+    _check(scheme, gap_months, lapsed_years)
+    code = places.find(ds, city)
+    if lapsed_years is not None:
+        out = _resident_years(ds, code, int(lapsed_years), back_paid, year)
+    else:
+        out = _gap(ds, code, scheme, int(gap_months), back_paid, year)
+    return {
+        "city": code,
+        "scheme": scheme,
+        "gap_months": gap_months,
+        "lapsed_years": lapsed_years,
+        "back_paid": back_paid,
+        **out,
+    }
+
+
+def _breakpoints(ds: Dataset) -> np.ndarray:
+    c = ds.claims
+    lo = c["gap_min"].dropna().astype(int)
+    hi = c["gap_max"].dropna().astype(int) + 1
+    return np.unique(np.concatenate([[0, 1], lo.to_numpy(), hi.to_numpy()]))
+
+
+def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """Vectorised: one row per scenario (city, scheme, gap_months | lapsed_years, back_paid)."""
+    df = scenarios.reset_index(drop=True).copy()
+    if "back_paid" not in df:
+        df["back_paid"] = False
+    for col in ("gap_months", "lapsed_years"):
+        if col not in df:
+            df[col] = pd.NA
+    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
+    gap = pd.to_numeric(df["gap_months"]).astype("Int64")
+    yrs = pd.to_numeric(df["lapsed_years"]).astype("Int64")
+    by_gap = gap.notna().to_numpy()
+    n = np.where(by_gap, gap.fillna(0).to_numpy(int), yrs.fillna(0).to_numpy(int))
+    # Scenarios in the same gap band (between condition breakpoints) meet the same claims,
+    # so each distinct (city, scheme, band, back_paid) is evaluated once and broadcast.
+    band = np.searchsorted(_breakpoints(ds), n, side="right")
+    df["key_n"] = np.where(by_gap, band, n)
+    df["by_gap"] = by_gap
+    df["n_"] = n
+    keys = df.drop_duplicates(["city", "scheme", "by_gap", "key_n", "back_paid"])
+    results = []
+    for k in keys.itertuples(index=False):
+        args = {"gap_months": int(k.n_)} if k.by_gap else {"lapsed_years": int(k.n_)}
+        r = lapse(ds, k.city, k.scheme, back_paid=bool(k.back_paid), year=year, **args)
+        results.append(
+            {
+                "city": k.city,
+                "scheme": k.scheme,
+                "by_gap": k.by_gap,
+                "key_n": k.key_n,
+                "back_paid": k.back_paid,
+                **{c: r[c] for c in COLUMNS},
+            }
+        )
+    res = pd.DataFrame(results, columns=["city", "scheme", "by_gap", "key_n", "back_paid", *COLUMNS])
+    out = df.merge(res, on=["city", "scheme", "by_gap", "key_n", "back_paid"], how="left")
+    for c in ("waiting_min", "waiting_max"):
+        out[c] = out[c].astype("Int64")
+    return out.drop(columns=["key_n", "by_gap", "n_"])

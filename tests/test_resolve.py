@@ -1,0 +1,96 @@
+"""Resolution on the small fixture dataset: own, inherited, override, conflict, stale, unknown, leads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import compare, resolve
+from helpers.exceptions import UnknownNameError
+
+AS_OF = "2026-11-25"
+
+
+def row(df, city, parameter, conditions=""):
+    sel = df[(df["city_zh"] == city) & (df["parameter"] == parameter) & (df["conditions"] == conditions)]
+    assert len(sel) == 1, sel
+    return sel.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def r(mini):
+    return resolve(mini, "济南,泰安,青岛", year=2025, as_of=AS_OF)
+
+
+def test_higher_source_kind_wins_without_conflict(r):
+    x = row(r, "济南市", "family_account.max_relatives")
+    assert (x["value"], x["status"], x["kind"], x["conflict"]) == (7, "own", "official", False)
+    assert [c["value"] for c in x["outranked"]] == [6]
+
+
+def test_ai_generated_claim_is_a_lead_not_a_value(r, mini):
+    x = row(r, "济南市", "family_account.max_relatives")
+    assert [c["value"] for c in x["leads"]] == [10]
+    with_leads = resolve(mini, "济南", as_of=AS_OF, include_leads=True)
+    y = row(with_leads, "济南市", "family_account.max_relatives")
+    assert y["value"] == 7 and y["leads"] == [] and 10 in [c["value"] for c in y["outranked"]]
+
+
+def test_same_rank_disagreement_is_a_conflict_and_keeps_both(r):
+    x = row(r, "泰安市", "family_account.max_relatives")
+    assert x["conflict"]
+    assert x["value"] == 9  # the more recent of two aggregator pages
+    assert sorted(x["values"]) == [8, 9]
+    assert [c["claim"] for c in x["competing"]] == ["370900-1"]
+
+
+def test_city_claim_overrides_national(r):
+    x = row(r, "泰安市", "resident.premium", "tier=1")
+    assert (x["value"], x["status"], x["conflict"]) == (390, "own", False)
+    assert [c["value"] for c in x["overrides"]] == [400]
+
+
+def test_inheritance_from_national_and_province(r):
+    q = row(r, "青岛市", "resident.premium", "tier=1")
+    assert (q["value"], q["status"], q["from"]) == (400, "inherited-national", "000000")
+    j = row(r, "济南市", "family_account.scope")
+    assert (j["value"], j["status"]) == ("province", "inherited-province")
+
+
+def test_stale_claim_is_flagged(r, mini):
+    x = row(r, "泰安市", "employee.rate.employer", "scheme=employee")
+    assert x["stale"] and str(x["date"]) == "2020-01-01"
+    fresh = resolve(mini, "泰安", as_of="2021-01-01")
+    assert not row(fresh, "泰安市", "employee.rate.employer", "scheme=employee")["stale"]
+
+
+def test_unknown_is_a_row_with_no_value(r):
+    x = row(r, "济南市", "employee.rate.employer", "scheme=employee")
+    assert (x["value"], x["status"]) == (None, "unknown") and pd.isna(x["source"])
+    y = row(r, "济南市", "resident.collection_period")
+    assert y["status"] == "unknown"
+
+
+def test_year_outside_every_period_is_unknown(mini):
+    r24 = resolve(mini, "泰安", year=2024, as_of=AS_OF)
+    assert row(r24, "泰安市", "resident.premium", "tier=1")["status"] == "unknown"
+    assert row(r24, "泰安市", "lapse.resident.fixed_waiting_months")["status"] == "unknown"
+
+
+def test_every_city_gets_the_same_rows(r):
+    counts = r.groupby("city")["parameter"].count()
+    assert counts.nunique() == 1
+
+
+def test_compare_is_wide_with_marks(mini):
+    t = compare(mini, "济南,泰安", topic="binding", as_of=AS_OF)
+    assert list(t.columns[-2:]) == ["济南市", "泰安市"]
+    cell = t.set_index("parameter").loc["family_account.max_relatives", "泰安市"]
+    assert cell.startswith("9 / 8") and "⚠" in cell
+
+
+def test_unknown_topic_and_city(mini):
+    with pytest.raises(UnknownNameError, match="unknown topic 'bindings'"):
+        resolve(mini, "济南", topic="bindings")
+    with pytest.raises(UnknownNameError, match="did you mean"):
+        resolve(mini, "济北", topic="binding")

@@ -1,0 +1,281 @@
+"""Rule calculators: worked examples from the sources, and vectorised == scalar reference."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers.exceptions import YibaoError
+from helpers.rules import (
+    employee_contribution,
+    employee_contributions,
+    family_binding,
+    family_bindings,
+    household_premiums,
+    lapse,
+    lapses,
+    resident_premiums,
+)
+
+# ---------------------------------------------------------------- worked examples (real data)
+
+
+def test_qingdao_resident_lapsed_two_years_waits_four_months(real):
+    r = lapse(real, "青岛", "resident", lapsed_years=2)
+    assert (r["waiting_min"], r["waiting_max"]) == (4, 4)
+    assert "370200-1" in r["claims"]  # Qingdao's own rule, not only the national one
+
+
+def test_national_resident_floor_after_long_lapse_with_restoration(real):
+    r = lapse(real, "济南", "resident", lapsed_years=5, back_paid=True)
+    assert r["waiting_min"] == 6  # at least 6 months after 4+ lapsed years
+    assert r["waiting_max"] == 3 + 1 * 4
+
+
+def test_short_gap_restores_next_month_and_long_gap_is_disputed(real):
+    short = lapse(real, "泰安", "employee", gap_months=3)
+    assert (short["waiting_min"], short["waiting_max"], short["conflict"]) == (0, 0, False)
+    long_ = lapse(real, "泰安", "employee", gap_months=5, back_paid=True)
+    assert (long_["waiting_min"], long_["waiting_max"], long_["conflict"]) == (0, 6, True)
+    assert long_["gap_covered"] == "disputed"
+
+
+def test_city_rule_overrides_national(real):
+    assert lapse(real, "深圳", "employee", gap_months=8)["waiting_max"] == 0
+    assert lapse(real, "北京", "employee", gap_months=8)["waiting_min"] == 6
+
+
+def test_ai_generated_lead_does_not_decide(real):
+    # Linyi's only claim is an ai-generated lead (3 months); the national aggregator rule (2) applies
+    assert lapse(real, "临沂", "flexible", gap_months=5)["waiting_max"] == 2
+
+
+def test_taian_household_premiums(real):
+    members = [
+        {"age": 40},
+        {"age": 10},
+        {"age": 20, "student": True},
+        {"age": 70, "group": "orphan"},
+        {"age": 50, "group": "relapsed_poverty"},
+    ]
+    r = resident_premiums(real, "泰安", members, tier=1)
+    assert r["pays_lo"].tolist() == [390, 390, 390, 0, 390 - 240]
+    assert r["benefit_tier"].tolist() == [1, 2, 2, 1, 1]  # minors and students get tier-2 benefits
+    r2 = resident_premiums(real, "泰安", members, tier=2)
+    assert r2["pays_lo"].tolist()[:3] == [500, 390, 390]  # minors and students still pay tier 1
+    assert r2["pays_lo"].isna().tolist()[3] and r2["pays_lo"].tolist()[4] == 500 - 240
+
+
+def test_taian_binding_limit_is_eight(real):
+    r = family_binding(real, "泰安", [{"relation": "child"}] * 9)
+    assert r["can_bind"].tolist() == ["yes"] * 8 + ["no"]
+    assert r["reason"].iloc[-1] == "limit of 8 reached"
+    assert r["premium_lo"].iloc[0] == 390
+
+
+def test_taian_relative_outside_shandong_cannot_be_bound(real):
+    r = family_binding(
+        real, "泰安", [{"relation": "parent", "place": "济南"}, {"relation": "parent", "place": "北京"}]
+    )
+    assert r["can_bind"].tolist() == ["yes", "no"]
+
+
+def test_jinan_incomplete_relation_list_gives_unknown(real):
+    r = family_binding(real, "济南", [{"relation": "spouse"}, {"relation": "sibling"}])
+    assert r["can_bind"].tolist() == ["yes", "unknown"]
+
+
+def test_taian_employee_contribution_from_wage(real):
+    r = employee_contribution(real, "泰安", 3000)
+    floor = 4416  # Shandong band floor (calculator source), inherited by Tai'an
+    assert r["base_lo"] == floor
+    assert r["employer_month_lo"] == round(floor * 0.08, 2)
+    assert r["maternity_month_lo"] == round(floor * 0.01, 2)
+    assert r["employee_year_lo"] == round(round(floor * 0.02, 2) * 12, 2)
+    high = employee_contribution(real, "泰安", 50000)
+    assert high["base_hi"] == 22078
+
+
+def test_unknown_band_gives_no_amount(mini):
+    r = employee_contribution(mini, "泰安", 5000)
+    assert r["band"] == "unknown" and r["employer_month_lo"] is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(scheme="worker", gap_months=2),
+        dict(scheme="employee", gap_months=-1),
+        dict(scheme="employee", lapsed_years=2),
+        dict(scheme="resident"),
+    ],
+)
+def test_bad_lapse_scenarios(mini, bad):
+    with pytest.raises(YibaoError):
+        lapse(mini, "泰安", **bad)
+
+
+def test_bad_relation_and_wage(mini):
+    with pytest.raises(YibaoError, match="unknown relation 'cousin'"):
+        family_binding(mini, "泰安", [{"relation": "cousin"}])
+    with pytest.raises(YibaoError, match="wage must be"):
+        employee_contribution(mini, "泰安", -1)
+
+
+# ---------------------------------------------------------------- vectorised == reference
+
+
+def same(a, b) -> bool:
+    na = lambda v: v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA  # noqa: E731
+    if na(a) or na(b):
+        return na(a) and na(b)
+    if isinstance(a, float) or isinstance(b, float):
+        return math.isclose(float(a), float(b), abs_tol=1e-9)
+    return a == b
+
+
+CITIES = ["济南", "泰安", "青岛", "北京", "深圳", "临沂", "全国", "山东"]
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@st.composite
+def lapse_rows(draw, cities):
+    scheme = draw(st.sampled_from(["employee", "flexible", "resident"]))
+    by_years = scheme == "resident" and draw(st.booleans())
+    n = draw(st.integers(0, 8 if by_years else 30))
+    return {
+        "city": draw(st.sampled_from(cities)),
+        "scheme": scheme,
+        "gap_months": None if by_years else n,
+        "lapsed_years": n if by_years else None,
+        "back_paid": draw(st.booleans()),
+    }
+
+
+@pytest.mark.parametrize("which", ["real", "mini"])
+@SETTINGS
+@given(data=st.data())
+def test_lapses_equal_reference(which, data, request):
+    ds = request.getfixturevalue(which)
+    cities = CITIES if which == "real" else ["济南", "泰安", "青岛"]
+    rows = data.draw(st.lists(lapse_rows(cities), min_size=1, max_size=25))
+    vec = lapses(ds, pd.DataFrame(rows))
+    for i, s in enumerate(rows):
+        ref = lapse(ds, **s)
+        for col in (
+            "waiting_min",
+            "waiting_max",
+            "gap_covered",
+            "backpay_allowed",
+            "conflict",
+            "rule",
+            "claims",
+        ):
+            assert same(vec.at[i, col], ref[col]), (s, col, vec.at[i, col], ref[col])
+
+
+@pytest.mark.parametrize("which", ["real", "mini"])
+@SETTINGS
+@given(data=st.data())
+def test_employee_contributions_equal_reference(which, data, request):
+    ds = request.getfixturevalue(which)
+    cities = CITIES if which == "real" else ["济南", "泰安", "青岛"]
+    rows = data.draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {"city": st.sampled_from(cities), "wage": st.floats(0, 80000, allow_nan=False)}
+            ),
+            min_size=1,
+            max_size=20,
+        )
+    )
+    vec = employee_contributions(ds, pd.DataFrame(rows))
+    for i, s in enumerate(rows):
+        ref = employee_contribution(ds, s["city"], s["wage"])
+        for col in (
+            "base_lo",
+            "base_hi",
+            "employer_month_lo",
+            "employer_month_hi",
+            "employee_year_hi",
+            "maternity_month_hi",
+            "band",
+            "conflict",
+            "claims",
+        ):
+            assert same(vec.at[i, col], ref[col]), (s, col)
+
+
+@pytest.mark.parametrize("which", ["real", "mini"])
+@SETTINGS
+@given(data=st.data())
+def test_household_premiums_equal_reference(which, data, request):
+    ds = request.getfixturevalue(which)
+    groups = [None, "orphan", "relapsed_poverty", "minor"]
+    rows = data.draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "city": st.sampled_from(["济南", "泰安", "青岛"]),
+                    "age": st.integers(0, 90),
+                    "student": st.booleans(),
+                    "group": st.sampled_from(groups),
+                    "tier": st.sampled_from([1, 2]),
+                }
+            ),
+            min_size=1,
+            max_size=20,
+        )
+    )
+    vec = household_premiums(ds, pd.DataFrame(rows))
+    for i, s in enumerate(rows):
+        m = {k: s[k] for k in ("age", "student", "group")}
+        ref = resident_premiums(ds, s["city"], [m], tier=s["tier"]).iloc[0]
+        for col in ("paid_tier", "benefit_tier", "pays_lo", "pays_hi", "rule", "conflict", "claims"):
+            assert same(vec.at[i, col], ref[col]), (s, col)
+
+
+@pytest.mark.parametrize("which", ["real", "mini"])
+@SETTINGS
+@given(data=st.data())
+def test_family_bindings_equal_reference(which, data, request):
+    ds = request.getfixturevalue(which)
+    rel = st.fixed_dictionaries(
+        {
+            "relation": st.sampled_from(["spouse", "child", "parent", "sibling", "grandchild"]),
+            "place": st.sampled_from([None, "济南", "青岛"] + (["北京"] if which == "real" else [])),
+            "already_bound": st.booleans(),
+            "age": st.integers(0, 90),
+        }
+    )
+    households = data.draw(
+        st.lists(
+            st.tuples(st.sampled_from(["济南", "泰安", "青岛"]), st.lists(rel, min_size=1, max_size=11)),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    frame = pd.DataFrame(
+        [{**r, "city": city, "household": h} for h, (city, rels) in enumerate(households) for r in rels]
+    )
+    vec = family_bindings(ds, frame)
+    i = 0
+    for city, rels in households:
+        ref = family_binding(ds, city, rels)
+        for j in range(len(rels)):
+            for col in ("can_bind", "reason", "premium_lo", "premium_hi"):
+                assert same(vec.at[i, col], ref.at[j, col]), (
+                    city,
+                    rels,
+                    j,
+                    col,
+                    vec.at[i, col],
+                    ref.at[j, col],
+                )
+            i += 1
