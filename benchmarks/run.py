@@ -26,19 +26,26 @@ def main() -> int:
     p.add_argument("--scenarios", type=int, default=100_000)
     args = p.parse_args()
     which = args.only or ["rules", "render"]
-    parts = [f"# Benchmark results\n\nWritten by `make bench` on {dt.date.today()}; machine: "
-             f"{os.cpu_count()} cores, Python {platform.python_version()}. Ratios compare two paths "
-             "measured in the same run.\n"]
+    parts = [
+        f"# Benchmark results\n\nWritten by `make bench` on {dt.date.today()}; machine: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}. Ratios compare two paths "
+        "measured in the same run.\n"
+    ]
     if "rules" in which:
         import rules_bench
+
         rows = rules_bench.run(args.scenarios)
         worst = min(r["ratio"] for r in rows)
-        parts.append("## Calculators: vectorised vs scalar reference row by row\n\n"
-                     f"{args.scenarios:,} mixed scenarios per calculator (seed 0). Bar: ≥ 50×. "
-                     f"Lowest ratio: **{worst}×** — {'meets' if worst >= 50 else 'MISSES'} the bar.\n\n"
-                     + _table(rows) + "\n")
+        parts.append(
+            "## Calculators: vectorised vs scalar reference row by row\n\n"
+            f"{args.scenarios:,} mixed scenarios per calculator (seed 0). Bar: ≥ 50×. "
+            f"Lowest ratio: **{worst}×** — {'meets' if worst >= 50 else 'MISSES'} the bar.\n\n"
+            + _table(rows)
+            + "\n"
+        )
     if "render" in which:
         import render_bench
+
         parts.append(render_bench.run())
     (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
     print((HERE / "RESULTS.md").read_text(encoding="utf-8"))

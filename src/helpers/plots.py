@@ -21,3 +21,86 @@ def setup(style: str = "whitegrid") -> str:
     plt.rcParams["figure.dpi"] = 100
     plt.rcParams["savefig.dpi"] = 100
     return FONT_FAMILY
+
+
+def show(fig, note: str = "没有可绘制的已知数值 no sourced values to chart.") -> None:
+    """Display a figure inline as PNG and close it; show a note when there is nothing to draw."""
+    from IPython.display import Markdown, display
+
+    if fig is None:
+        display(Markdown(f"*{note}*"))
+        return
+    display(fig)
+    plt.close(fig)
+
+
+def _bar_with_ranges(ax, labels, lo, hi, color="#1f5f8b") -> None:
+    """Bars at the low value; a hatched extension to the high value where sources disagree."""
+    ax.bar(labels, lo, color=color)
+    ext = [h - low for low, h in zip(lo, hi, strict=True)]
+    ax.bar(labels, ext, bottom=lo, color="#f0a030", hatch="//", label="来源冲突范围 disputed range")
+
+
+def limit_chart(r):
+    """Binding limit per city (ranges where sources conflict, 'unknown' marked)."""
+    sel = r[(r["parameter"] == "family_account.max_relatives") & (r["conditions"] == "")]
+    if sel.empty or (sel["status"] == "unknown").all():
+        return None
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    labels = list(sel["city_zh"])
+    lo = [min(v) if v else 0 for v in sel["values"]]
+    hi = [max(v) if v else 0 for v in sel["values"]]
+    _bar_with_ranges(ax, labels, lo, hi)
+    for i, (st, v) in enumerate(zip(sel["status"], hi, strict=True)):
+        ax.text(i, v + 0.1, "未知" if st == "unknown" else str(v), ha="center", va="bottom")
+    ax.set_ylabel("人数 persons")
+    ax.set_title("最多可绑定近亲属人数 Most relatives bound at once")
+    fig.tight_layout()
+    return fig
+
+
+def premium_chart(r):
+    """Resident premium per city by tier (only sourced values drawn)."""
+    sel = r[
+        (r["parameter"] == "resident.premium")
+        & r["conditions"].isin(["tier=1", "tier=2"])
+        & (r["status"] != "unknown")
+    ]
+    if sel.empty:
+        return None
+    data = sel.assign(
+        tier=sel["conditions"].str.replace("tier=", "档次 tier "), yuan=[max(v) for v in sel["values"]]
+    )
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    sns.barplot(data=data, x="city_zh", y="yuan", hue="tier", ax=ax)
+    ax.set_xlabel("")
+    ax.set_ylabel("元/人/年 yuan per person-year")
+    ax.set_title("居民医保个人缴费 Resident premium (own or inherited)")
+    fig.tight_layout()
+    return fig
+
+
+def over_time_chart(ds, code: str):
+    """Numeric claims of a place and its parents that carry a year, drawn over time."""
+    from . import places
+
+    c = ds.claims[
+        ds.claims["jurisdiction"].isin(places.chain(ds, code))
+        & ds.claims["year"].notna()
+        & ds.claims["usable"]
+    ]
+    c = c[c["value"].map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))]
+    if c.empty:
+        return None
+    data = c.assign(
+        series=c["parameter"] + " " + c["cond_key"] + " @" + c["jurisdiction"],
+        value=c["value"].astype(float),
+        year=c["year"].astype(int),
+    )
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    sns.scatterplot(data=data, x="year", y="value", hue="series", ax=ax, s=60)
+    ax.set_xticks(sorted(data["year"].unique()))
+    ax.set_title("带年份的数值 Values with a year")
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return fig

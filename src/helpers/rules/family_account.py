@@ -143,8 +143,14 @@ def family_bindings(
     """Vectorised: one row per relative (`household`, `city`); distinct cases once, limits by cumsum."""
     df = relatives.reset_index(drop=True).copy()
     df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
-    for col, default in (("place", None), ("already_bound", False), ("age", None), ("student", False),
-                         ("group", None), ("scheme", "resident")):
+    for col, default in (
+        ("place", None),
+        ("already_bound", False),
+        ("age", None),
+        ("student", False),
+        ("group", None),
+        ("scheme", "resident"),
+    ):
         if col not in df:
             df[col] = default
     df = df.astype({"place": object, "group": object})

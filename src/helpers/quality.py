@@ -1,0 +1,201 @@
+"""Data quality: coverage matrix, sources by kind, conflicts; the COVERAGE.md summary."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from . import places
+from .data import Dataset
+from .resolve import KIND_RANK, resolve
+
+STATES = ["unknown", "inherited-national", "inherited-province", "own", "conflict", "stale"]
+STATE_ZH = [
+    "未知 unknown",
+    "继承全国 national",
+    "继承省级 province",
+    "本地 own",
+    "冲突 conflict",
+    "较旧 stale",
+]
+COLORS = ["#eeeeee", "#b9d3e8", "#6fa8d6", "#1f5f8b", "#f0a030", "#b07aa1"]
+
+
+def focus_codes(ds: Dataset) -> list[str]:
+    """National, Shandong, its 16 cities, and every other place with a claim."""
+    j = ds.jurisdictions
+    shandong = ["370000", *j.loc[j["parent"] == "370000", "code"]]
+    with_claims = sorted(set(ds.claims["jurisdiction"]) - {"000000", *shandong})
+    return ["000000", *shandong, *with_claims]
+
+
+def coverage_matrix(
+    ds: Dataset, codes: list[str] | None = None, year: int | None = None, as_of=None
+) -> pd.DataFrame:
+    """Status per place (rows) and parameter (columns); conflict and stale take precedence."""
+    codes = codes or focus_codes(ds)
+    r = resolve(ds, codes, year=year, as_of=as_of)
+    r["state"] = np.where(r["conflict"], "conflict", np.where(r["stale"], "stale", r["status"]))
+    rank = {s: i for i, s in enumerate(STATES)}
+    r["rank"] = r["state"].map(rank)
+    m = r.groupby(["city_zh", "parameter"], sort=False)["rank"].max().unstack("parameter")
+    return m.loc[[places.label(ds, c) for c in codes]]
+
+
+def heatmap(matrix: pd.DataFrame):
+    """The coverage matrix as a heatmap with a legend of states."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    fig, ax = plt.subplots(figsize=(13, 0.32 * len(matrix) + 2.8))
+    sns.heatmap(
+        matrix,
+        cmap=ListedColormap(COLORS),
+        vmin=-0.5,
+        vmax=len(STATES) - 0.5,
+        cbar=False,
+        linewidths=0.4,
+        linecolor="white",
+        ax=ax,
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(
+        handles=[Patch(color=c, label=s) for c, s in zip(COLORS, STATE_ZH, strict=True)],
+        bbox_to_anchor=(1.0, 1.02),
+        loc="lower right",
+        ncol=6,
+        fontsize=8,
+        frameon=False,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def sources_by_kind(ds: Dataset):
+    """Bar chart: number of sources and of claims by source kind."""
+    kinds = sorted(KIND_RANK, key=KIND_RANK.get)
+    n_src = ds.sources["kind"].value_counts().reindex(kinds, fill_value=0)
+    n_claims = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
+    df = pd.DataFrame(
+        {
+            "kind": kinds * 2,
+            "count": [*n_src, *n_claims.reindex(kinds, fill_value=0)],
+            "what": ["来源 sources"] * len(kinds) + ["数据 claims"] * len(kinds),
+        }
+    )
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    sns.barplot(data=df, x="kind", y="count", hue="what", ax=ax)
+    ax.set_xlabel("来源类型 source kind (most reliable first)")
+    ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def conflicts(ds: Dataset, codes: list[str] | None = None, as_of=None) -> pd.DataFrame:
+    """Every disputed value: place, parameter, conditions, the values and their sources."""
+    r = resolve(ds, codes or focus_codes(ds), as_of=as_of)
+    r = r[r["conflict"] & (r["status"] == "own")]  # list each conflict once, where its claims are
+    rows = [
+        {
+            "place": x.city_zh,
+            "parameter": x.parameter,
+            "conditions": x.conditions,
+            "values": " / ".join(map(str, x.values)),
+            "sources": ", ".join(dict.fromkeys([x.source] + [c["source"] for c in x.competing])),
+        }
+        for x in r.itertuples()
+    ]
+    out = pd.DataFrame(rows, columns=["place", "parameter", "conditions", "values", "sources"])
+    return pd.concat([out, lapse_conflicts(ds)], ignore_index=True)
+
+
+def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
+    """Gap lengths where a place's own lapse claims (or national ones) disagree, as gap ranges."""
+    from .rules import lapses
+
+    own = sorted(set(ds.claims.loc[ds.claims["parameter"].str.startswith("lapse."), "jurisdiction"]))
+    grid = pd.DataFrame(
+        [
+            {"city": c, "scheme": s, "gap_months": g, "back_paid": True}
+            for c in own
+            for s in ("employee", "flexible", "resident")
+            for g in range(1, max_gap + 1)
+        ]
+    )
+    res = lapses(ds, grid)
+    res = res[res["conflict"] & res["claims"].map(lambda cl: any(x.startswith(c) for x in cl for c in own))]
+    res = res[
+        [any(x.startswith(city) for x in cl) for city, cl in zip(res["city"], res["claims"], strict=True)]
+    ]
+    rows = []
+    key = ["city", "scheme", "waiting_min", "waiting_max", "gap_covered"]
+    for k, g in res.groupby(key, sort=False, dropna=False):
+        rows.append(
+            {
+                "place": places.label(ds, k[0]),
+                "parameter": "lapse (scenario)",
+                "conditions": f"scheme={k[1]}; gap {g['gap_months'].min()}–{g['gap_months'].max()} months",
+                "values": f"waiting {k[2]}–{k[3]} months; gap covered: {k[4]}",
+                "sources": ", ".join(
+                    sorted(
+                        {ds.claims.set_index("claim_id").at[c, "source"] for cl in g["claims"] for c in cl}
+                    )
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=["place", "parameter", "conditions", "values", "sources"])
+
+
+def coverage_summary(ds: Dataset) -> pd.DataFrame:
+    """Per place and topic: claims, best source kind, newest source date (all Shandong cities listed)."""
+    c = ds.claims.merge(
+        ds.sources[["id", "kind", "published", "published_not_before"]], left_on="source", right_on="id"
+    ).merge(ds.parameters[["id", "topic"]], left_on="parameter", right_on="id")
+    c["date"] = c["published"].fillna(c["published_not_before"])
+    rows = []
+    for code in focus_codes(ds):
+        for topic in ["binding", "contribution", "lapse", "benefit"]:
+            sub = c[(c["jurisdiction"] == code) & (c["topic"] == topic)]
+            best = min(sub["kind"], key=KIND_RANK.get) if len(sub) else "—"
+            newest = sub["date"].max()
+            rows.append(
+                {
+                    "code": code,
+                    "place": places.label(ds, code),
+                    "topic": topic,
+                    "claims": len(sub),
+                    "best_kind": best,
+                    "newest": "—" if pd.isna(newest) else f"{newest:%Y-%m-%d}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def coverage_markdown(ds: Dataset) -> str:
+    """COVERAGE.md text: one row per place, claims per topic with best kind and newest date."""
+    s = coverage_summary(ds)
+    lines = [
+        "# Data coverage",
+        "",
+        "Generated by `yibao coverage --write`; do not edit by hand. Each cell: "
+        "claims / best source kind / newest source date (— = none).",
+        "",
+        "| code | place | binding | contribution | lapse | benefit |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (code, place), g in s.groupby(["code", "place"], sort=False):
+        cells = [f"{x.claims} / {x.best_kind} / {x.newest}" if x.claims else "—" for x in g.itertuples()]
+        lines.append(f"| {code} | {place} | " + " | ".join(cells) + " |")
+    kinds = ds.sources["kind"].value_counts()
+    lines += [
+        "",
+        f"{len(ds.claims)} claims from {len(ds.sources)} sources ("
+        + ", ".join(f"{k}: {kinds.get(k, 0)}" for k in sorted(KIND_RANK, key=KIND_RANK.get))
+        + ").",
+        "",
+    ]
+    return "\n".join(lines)
