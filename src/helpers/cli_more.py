@@ -137,3 +137,67 @@ def _add_parsers(add) -> None:
 
 
 EXTRA_PARSERS.append(_add_parsers)
+
+
+@command("render")
+def _render(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .render import render
+
+    results = render(
+        only=args.only, force=args.force, jobs=args.jobs, progress=not args.quiet, data_dir=args.data_dir
+    )
+    t = Table(title="yibao render")
+    for col in ("report", "status", "seconds", "detail"):
+        t.add_column(col)
+    for r in results:
+        style = {"failed": "red", "cached": "dim"}.get(r["status"], "")
+        t.add_row(r["name"], r["status"], f"{r['seconds']:.1f}", r["detail"] or "", style=style)
+    console = Console(width=160)
+    console.print(t)
+    counts = {s: sum(r["status"] == s for r in results) for s in ("rendered", "cached", "failed")}
+    wall = results[0]["wall"] if results else 0
+    console.print(
+        f"{counts['rendered']} rendered, {counts['cached']} cached, {counts['failed']} failed "
+        f"in {wall:.1f} s; open reports/index.html"
+    )
+    return 1 if counts["failed"] else 0
+
+
+@command("coverage")
+def _coverage(args: argparse.Namespace) -> int:
+    from .config import DATA_DIR
+    from .quality import coverage_markdown, coverage_summary
+
+    ds = _dataset(args)
+    if args.write or args.check:
+        text = coverage_markdown(ds)
+        path = (ds.data_dir if args.data_dir else DATA_DIR) / "COVERAGE.md"
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                raise YibaoError(f"{path} is out of date — run 'yibao coverage --write'")
+            print(f"{path} is up to date")
+            return 0
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+        return 0
+    emit(coverage_summary(ds), args.format)
+    return 0
+
+
+def _add_render_parsers(add) -> None:
+    sp = add("render", "render every report in reports/catalog.yaml to reports/html/")
+    sp.add_argument("--only", nargs="+", metavar="NAME", help="render just these reports")
+    sp.add_argument("--force", action="store_true", help="re-render even when nothing changed")
+    sp.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp = add("coverage", "claims per place and topic, best source kind, newest date")
+    sp.add_argument("--format", choices=FORMATS, default="table")
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("--write", action="store_true", help="write data/COVERAGE.md")
+    g.add_argument("--check", action="store_true", help="fail when data/COVERAGE.md is out of date")
+
+
+EXTRA_PARSERS.append(_add_render_parsers)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJ_ROOT = Path(os.environ.get("YIBAO_ROOT", PACKAGE_DIR.parents[1])).resolve()
-DATA_DIR = PROJ_ROOT / "data"
+DATA_DIR = Path(os.environ.get("YIBAO_DATA_DIR", PROJ_ROOT / "data")).resolve()
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
 CATALOG_PATH = REPORTS_DIR / "catalog.yaml"

@@ -1,0 +1,189 @@
+"""reports/catalog.yaml: which notebooks are rendered with which parameters, checked before running."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import display_path
+from .data import did_you_mean
+from .exceptions import CatalogError, Problem
+from .yamlio import load_yaml
+
+#: Parameters the renderer sets itself; a catalogue entry may not set them.
+RESERVED = ("csv_dir", "report_name")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+_TYPES = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+}
+
+
+@dataclass
+class Entry:
+    """One report: its name, title, notebook and parameters, and the catalogue line it is on."""
+
+    name: str
+    title: str
+    notebook: Path
+    parameters: dict = field(default_factory=dict)
+    line: int | None = None
+
+
+def notebook_parameters(path: Path, cache_dir: Path | None = None) -> dict[str, str]:
+    """Parameter names and inferred types of a notebook's `parameters` cell (papermill's inspection).
+
+    Cached by notebook content, so a warm render never imports papermill.
+    """
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    cached = cache_dir / f"params-{digest}.json" if cache_dir else None
+    if cached and cached.exists():
+        return json.loads(cached.read_text(encoding="utf-8"))
+    from papermill import inspect_notebook
+
+    params = {k: v["inferred_type_name"] for k, v in inspect_notebook(str(path)).items()}
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(params), encoding="utf-8")
+    return params
+
+
+def _type_ok(value, type_name: str) -> bool:
+    allowed = _TYPES.get(type_name)
+    if allowed is None:  # papermill could not infer a type: accept any value
+        return True
+    if isinstance(value, bool) and type_name != "bool":
+        return False
+    return isinstance(value, allowed)
+
+
+def load_catalog(path: Path, notebooks_dir: Path, cache_dir: Path | None = None) -> list[Entry]:
+    """Read and check the catalogue; raise CatalogError listing every problem (file:line, fix)."""
+    shown = display_path(path)
+    doc, problems = load_yaml(path)
+    entries: list[Entry] = []
+    if doc is not None and not (isinstance(doc, dict) and isinstance(doc.get("reports"), list)):
+        problems.append(Problem(shown, 1, "expected a 'reports:' list", "see reports/catalog.yaml"))
+        doc = None
+    seen: dict[str, int] = {}
+    for rec in (doc or {}).get("reports", []) if doc else []:
+        line = getattr(rec, "line", None)
+        if not isinstance(rec, dict):
+            problems.append(Problem(shown, line, "a report must be a mapping", "write name/title/notebook"))
+            continue
+        kl = rec.key_lines
+        extra = set(rec) - {"name", "title", "notebook", "parameters"}
+        for k in sorted(extra):
+            problems.append(
+                Problem(
+                    shown,
+                    kl[k],
+                    f"unknown field '{k}'",
+                    did_you_mean(k, ["name", "title", "notebook", "parameters"]),
+                )
+            )
+        name, title, nb = rec.get("name"), rec.get("title"), rec.get("notebook")
+        if not isinstance(name, str) or not _NAME.match(name):
+            problems.append(
+                Problem(
+                    shown,
+                    kl.get("name", line),
+                    f"bad report name {name!r}",
+                    "use lower-case letters, digits and '-'",
+                )
+            )
+            continue
+        if name in seen:
+            problems.append(
+                Problem(
+                    shown,
+                    kl["name"],
+                    f"duplicate report name '{name}' (first on line {seen[name]})",
+                    "give each report its own name",
+                )
+            )
+        seen[name] = kl["name"]
+        if not isinstance(title, str) or not title.strip():
+            problems.append(
+                Problem(shown, kl.get("title", line), f"report '{name}' has no title", "add 'title: …'")
+            )
+        if not isinstance(nb, str) or not nb:
+            problems.append(
+                Problem(
+                    shown,
+                    kl.get("notebook", line),
+                    f"report '{name}' names no notebook",
+                    "add 'notebook: NN-name.ipynb'",
+                )
+            )
+            continue
+        nb_path = (notebooks_dir / nb).resolve()
+        if not nb_path.is_relative_to(notebooks_dir.resolve()):
+            problems.append(
+                Problem(
+                    shown,
+                    kl["notebook"],
+                    f"notebook path '{nb}' leaves notebooks/",
+                    "name a notebook inside notebooks/, without '../'",
+                )
+            )
+            continue
+        if not nb_path.is_file():
+            options = [p.name for p in notebooks_dir.glob("*.ipynb")]
+            problems.append(
+                Problem(shown, kl["notebook"], f"notebook '{nb}' not found", did_you_mean(nb, options))
+            )
+            continue
+        params = rec.get("parameters") or {}
+        if not isinstance(params, dict):
+            problems.append(
+                Problem(
+                    shown,
+                    kl.get("parameters", line),
+                    "parameters must be a mapping",
+                    "write 'name: value' lines",
+                )
+            )
+            continue
+        declared = notebook_parameters(nb_path, cache_dir)
+        plines = getattr(params, "key_lines", {})
+        for k, v in params.items():
+            where = plines.get(k, kl.get("parameters", line))
+            if k in RESERVED:
+                problems.append(
+                    Problem(
+                        shown,
+                        where,
+                        f"parameter '{k}' is set by the renderer",
+                        "remove it from the catalogue",
+                    )
+                )
+            elif k not in declared:
+                problems.append(
+                    Problem(
+                        shown,
+                        where,
+                        f"unknown parameter '{k}' for {nb}",
+                        did_you_mean(k, [p for p in declared if p not in RESERVED]),
+                    )
+                )
+            elif not _type_ok(v, declared[k]):
+                problems.append(
+                    Problem(
+                        shown,
+                        where,
+                        f"parameter '{k}' should be {declared[k]}, got {type(v).__name__} {v!r}",
+                        f"write a {declared[k]} value",
+                    )
+                )
+        entries.append(Entry(name, title or name, nb_path, dict(params), line))
+    if problems:
+        raise CatalogError(problems)
+    return entries

@@ -1,0 +1,185 @@
+"""Execute one report in a fresh, pre-started kernel and export it to offline HTML (worker side)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .config import TEMPLATES_DIR
+
+#: Imports run in each fresh kernel before its notebook, so the notebook's own imports are instant.
+PREIMPORT = "import helpers, helpers.sections, helpers.scenarios, matplotlib.pyplot\nhelpers.plots.setup()"
+
+
+@dataclass
+class Job:
+    """One report to render: where it comes from and where it goes."""
+
+    name: str
+    title: str
+    notebook: str
+    parameters: dict
+    html_dir: str
+    executed_dir: str
+    data_version: str
+    rendered: str
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write via a temp file in the same folder and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def start_kernel(cwd: str):
+    """A fresh python3 kernel with the heavy imports done, ready for one notebook."""
+    from jupyter_client import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=cwd)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        kc.execute_interactive(PREIMPORT, silent=True, store_history=False, timeout=120)
+    finally:
+        kc.stop_channels()
+    return km
+
+
+def make_exporter():
+    """One HTMLExporter (offline template, code and parameter cells hidden) reused for every report."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters"}
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    return HTMLExporter(config=c, template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)])
+
+
+def _strip_run_metadata(nb) -> None:
+    """Drop timings and papermill run data so the executed notebook is byte-stable."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+
+
+def _source_cell_index(notebook: str, executed_index: int) -> int:
+    """Index in the committed notebook of a cell in the executed one (papermill adds one cell)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    tagged = [i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    return executed_index - 1 if tagged and executed_index > tagged[0] else executed_index
+
+
+def run_one(job: Job, km, exporter) -> dict:
+    """Execute, export and write one report; return its result (status, seconds, failing cell)."""
+    import nbformat
+    import papermill as pm
+
+    t0 = time.perf_counter()
+    params = {**job.parameters, "csv_dir": job.html_dir, "report_name": job.name}
+    try:
+        nb = pm.execute_notebook(
+            job.notebook,
+            None,
+            parameters=params,
+            progress_bar=False,
+            km=km,
+            request_save_on_cell_execute=False,
+            log_output=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        cell = _source_cell_index(job.notebook, exc.cell_index)
+        first = (exc.source or "").strip().splitlines()[:1]
+        return {
+            "name": job.name,
+            "status": "failed",
+            "seconds": round(time.perf_counter() - t0, 2),
+            "cell": cell,
+            "detail": f"cell {cell} ({first[0] if first else ''}): {exc.ename}: {exc.evalue}",
+        }
+    _strip_run_metadata(nb)
+    nb.metadata["title"] = job.title
+    shown = {k: v for k, v in job.parameters.items()}
+    resources = {
+        "yibao": {
+            "title": job.title,
+            "parameters": shown,
+            "data_version": job.data_version,
+            "rendered": job.rendered,
+        }
+    }
+    html, _ = exporter.from_notebook_node(nb, resources=resources)
+    write_atomic(Path(job.html_dir) / f"{job.name}.html", html)
+    write_atomic(Path(job.executed_dir) / f"{job.name}.ipynb", nbformat.writes(nb))
+    return {
+        "name": job.name,
+        "status": "rendered",
+        "seconds": round(time.perf_counter() - t0, 2),
+        "cell": None,
+        "detail": f"{len(html.encode()) / 1024:.0f} KB",
+    }
+
+
+def run_jobs(jobs: list[Job], cwd: str, put) -> None:
+    """Run jobs one after another, each in a fresh kernel; the next kernel boots while one runs."""
+    if not jobs:
+        return
+    exporter = make_exporter()
+    with ThreadPoolExecutor(2) as bg:
+        nxt = bg.submit(start_kernel, cwd)
+        for i, job in enumerate(jobs):
+            t0 = time.perf_counter()
+            try:
+                km = nxt.result()
+            except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails this report only
+                put(
+                    {
+                        "name": job.name,
+                        "status": "failed",
+                        "seconds": 0,
+                        "cell": None,
+                        "detail": f"kernel did not start: {exc}",
+                    }
+                )
+                nxt = bg.submit(start_kernel, cwd)
+                continue
+            nxt = bg.submit(start_kernel, cwd) if i + 1 < len(jobs) else None
+            try:
+                put(run_one(job, km, exporter))
+            except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
+                put(
+                    {
+                        "name": job.name,
+                        "status": "failed",
+                        "seconds": round(time.perf_counter() - t0, 2),
+                        "cell": None,
+                        "detail": f"{type(exc).__name__}: {exc}",
+                    }
+                )
+            finally:
+                bg.submit(km.shutdown_kernel, now=True)
+
+
+def job_dict(job: Job) -> dict:
+    """A Job as plain data (for hashing and process hand-over)."""
+    return asdict(job)

@@ -1,0 +1,256 @@
+"""Render the catalogue: check parameters, skip unchanged reports, run the rest in fresh kernels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import platform
+import time
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+
+from . import config
+from .catalog import Entry, load_catalog
+from .data import _data_version, did_you_mean, load
+from .exceptions import YibaoError
+from .execute import Job, run_jobs, write_atomic
+from .index import write_index
+
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
+    "pydantic",
+    "pyyaml",
+)
+
+
+@contextmanager
+def render_lock(reports_dir: Path):
+    """Only one render at a time: a second one is refused with a message (no corrupted output)."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(reports_dir / ".lock", "a+")  # noqa: SIM115 - held for the whole render
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise YibaoError(
+            f"another 'yibao render' is running on {config.display_path(reports_dir)}; "
+            "wait for it to finish and run again"
+        ) from None
+    try:
+        fh.seek(0), fh.truncate(), fh.write(str(os.getpid())), fh.flush()
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def code_fingerprint() -> str:
+    """Hash of the helpers source, templates and the versions of the packages that shape output."""
+    h = hashlib.sha256()
+    for p in sorted(config.PACKAGE_DIR.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".j2", ".json"):
+            h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode() + p.read_bytes())
+    for name in PACKAGES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(name.encode())
+    h.update(platform.python_version().encode())
+    return h.hexdigest()
+
+
+def report_hash(entry: Entry, data_version: str, code: str) -> str:
+    """Content hash of everything a report depends on."""
+    h = hashlib.sha256(entry.notebook.read_bytes())
+    h.update(json.dumps(entry.parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
+    h.update(f"{entry.title}|{data_version}|{code}".encode())
+    return h.hexdigest()
+
+
+def _state(cache_dir: Path, name: str) -> dict:
+    p = cache_dir / f"{name}.json"
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _clean_temp_files(reports_dir: Path) -> None:
+    """Remove temp files a killed render may have left (they are never read)."""
+    for sub in ("html", "executed"):
+        for tmp in (reports_dir / sub).glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def _partition(jobs: list[Job], n: int, cost: dict[str, float]) -> list[list[Job]]:
+    """Split jobs over n workers, longest first onto the least-loaded worker."""
+    parts: list[list[Job]] = [[] for _ in range(n)]
+    load_ = [0.0] * n
+    for j in sorted(jobs, key=lambda j: -cost.get(j.name, 2.0)):
+        k = load_.index(min(load_))
+        parts[k].append(j)
+        load_[k] += cost.get(j.name, 2.0)
+    return [p for p in parts if p]
+
+
+def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> None:
+    if workers <= 1 or len(jobs) <= 1:
+        run_jobs(jobs, cwd, on_result)
+        return
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    procs = [
+        ctx.Process(target=run_jobs, args=(part, cwd, queue.put), daemon=False)
+        for part in _partition(jobs, workers, cost)
+    ]
+    for p in procs:
+        p.start()
+    pending = {j.name for j in jobs}
+    while pending:
+        try:
+            res = queue.get(timeout=1.0)
+        except Exception:  # noqa: BLE001 - queue.Empty: check the workers are alive
+            if not any(p.is_alive() for p in procs) and queue.empty():
+                for name in sorted(pending):
+                    on_result(
+                        {
+                            "name": name,
+                            "status": "failed",
+                            "seconds": 0,
+                            "cell": None,
+                            "detail": "worker process died",
+                        }
+                    )
+                break
+            continue
+        pending.discard(res["name"])
+        on_result(res)
+    for p in procs:
+        p.join()
+
+
+def render(
+    only: list[str] | None = None,
+    force: bool = False,
+    jobs: int = 2,
+    progress: bool = True,
+    reports_dir: Path | None = None,
+    catalog: Path | None = None,
+    notebooks_dir: Path | None = None,
+    data_dir: Path | None = None,
+) -> list[dict]:
+    """Render the catalogue; return one result per report (rendered / cached / failed)."""
+    reports_dir = Path(reports_dir or config.REPORTS_DIR)
+    notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
+    catalog = Path(catalog or config.CATALOG_PATH)
+    data_dir = Path(data_dir or config.DATA_DIR)
+    cache_dir = reports_dir / ".cache"
+    with render_lock(reports_dir):
+        entries = load_catalog(catalog, notebooks_dir, cache_dir)
+        names = [e.name for e in entries]
+        for n in only or []:
+            if n not in names:
+                raise YibaoError(
+                    f"no report named '{n}' in {config.display_path(catalog)} — " + did_you_mean(n, names)
+                )
+        load(data_dir)  # bad data stops here, before anything is written
+        os.environ["YIBAO_DATA_DIR"] = str(data_dir.resolve())
+        data_version, code = _data_version(data_dir), code_fingerprint()
+        _clean_temp_files(reports_dir)
+        today = dt.date.today().isoformat()
+        results: dict[str, dict] = {}
+        todo, hashes, cost = [], {}, {}
+        for e in entries:
+            if only and e.name not in only:
+                continue
+            hashes[e.name] = report_hash(e, data_version, code)
+            st = _state(cache_dir, e.name)
+            cost[e.name] = st.get("seconds", 2.0)
+            html = reports_dir / "html" / f"{e.name}.html"
+            if (
+                not force
+                and st.get("hash") == hashes[e.name]
+                and st.get("status") == "rendered"
+                and html.exists()
+            ):
+                results[e.name] = {
+                    "name": e.name,
+                    "status": "cached",
+                    "seconds": 0.0,
+                    "cell": None,
+                    "detail": f"unchanged since {st.get('date')}",
+                }
+                continue
+            todo.append(
+                Job(
+                    e.name,
+                    e.title,
+                    str(e.notebook),
+                    e.parameters,
+                    str(reports_dir / "html"),
+                    str(reports_dir / "executed"),
+                    data_version,
+                    today,
+                )
+            )
+        bar = _progress(len(todo)) if progress and todo else None
+
+        def on_result(res: dict) -> None:
+            results[res["name"]] = res
+            state = {
+                "hash": hashes[res["name"]] if res["status"] == "rendered" else None,
+                "status": res["status"],
+                "date": today,
+                "seconds": res["seconds"],
+                "detail": res["detail"],
+                "data_version": data_version,
+            }
+            if res["status"] == "failed":
+                old = _state(cache_dir, res["name"])
+                state["date"] = old.get("date")  # the HTML on disk (if any) is the previous one
+            write_atomic(cache_dir / f"{res['name']}.json", json.dumps(state, ensure_ascii=False))
+            if bar:
+                bar.advance(res["name"])
+
+        t0 = time.perf_counter()
+        try:
+            _execute(todo, jobs, cost, str(notebooks_dir), on_result)
+        finally:
+            if bar:
+                bar.close()
+        elapsed = time.perf_counter() - t0
+        write_index(reports_dir, entries, {e.name: _state(cache_dir, e.name) for e in entries}, results)
+    out = [results[e.name] for e in entries if e.name in results]
+    for r in out:
+        r["wall"] = round(elapsed, 2)
+    return out
+
+
+class _progress:
+    """A rich progress bar over the reports being executed (quiet when not a terminal)."""
+
+    def __init__(self, total: int):
+        from rich.progress import Progress
+
+        self.p = Progress(transient=True)
+        self.p.start()
+        self.task = self.p.add_task("rendering", total=total)
+
+    def advance(self, name: str) -> None:
+        self.p.update(self.task, advance=1, description=name)
+
+    def close(self) -> None:
+        self.p.stop()
