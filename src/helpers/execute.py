@@ -7,7 +7,7 @@ import os
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import TEMPLATES_DIR
@@ -180,6 +180,15 @@ def run_jobs(jobs: list[Job], cwd: str, put) -> None:
                 bg.submit(km.shutdown_kernel, now=True)
 
 
-def job_dict(job: Job) -> dict:
-    """A Job as plain data (for hashing and process hand-over)."""
-    return asdict(job)
+def worker(jobs: list[Job], cwd: str, put) -> None:
+    """Entry point of a forked worker process: drop the async state inherited from the parent, then run."""
+    import asyncio
+
+    from jupyter_core import utils
+
+    # A forked child inherits jupyter_core's background event-loop runners without their threads;
+    # using them would block forever, so start from a clean slate.
+    utils._runner_map.clear()
+    utils._loop.set(None)
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    run_jobs(jobs, cwd, put)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from .execute import write_atomic
 
-CSS = """body{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC",sans-serif;max-width:1100px;margin:24px auto;
-padding:0 16px;color:#222}h1{font-size:1.6em}table{border-collapse:collapse;width:100%}th,td{border:1px solid
-#c8d3dc;padding:6px 8px;text-align:left;vertical-align:top}thead th{background:#1f5f8b;color:#fff}
+CSS = """body{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC",sans-serif;max-width:1100px;
+margin:24px auto;padding:0 16px;color:#222}h1{font-size:1.6em}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #c8d3dc;padding:6px 8px;
+text-align:left;vertical-align:top}thead th{background:#1f5f8b;color:#fff}
 .failed{background:#fde2e2}.cached{color:#555}code{font-size:.85em}"""
 
 
@@ -36,8 +37,9 @@ def write_index(reports_dir: Path, entries, states: dict[str, dict], results: di
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>医保规则对比报告 · yibao-compare reports</title><style>{CSS}</style></head><body>"
         "<h1>医保规则对比报告 · yibao-compare reports</h1>"
-        "<p>每份报告注明数据来源、来源类型和日期;未知即显示为未知。Every value in these reports names its source, "
-        "the source's kind and date; what no source states is shown as unknown.</p>"
+        "<p>每份报告注明数据来源、来源类型和日期;未知即显示为未知。"
+        "Every value in these reports names its source, the source's kind and date; "
+        "what no source states is shown as unknown.</p>"
         "<table><thead><tr><th>报告 report</th><th>name</th><th>状态 status</th><th>日期 date</th>"
         "<th>说明 detail</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></body></html>\n"
     )

@@ -18,7 +18,7 @@ from . import config
 from .catalog import Entry, load_catalog
 from .data import _data_version, did_you_mean, load
 from .exceptions import YibaoError
-from .execute import Job, run_jobs, write_atomic
+from .execute import Job, worker, write_atomic
 from .index import write_index
 
 PACKAGES = (
@@ -107,14 +107,14 @@ def _partition(jobs: list[Job], n: int, cost: dict[str, float]) -> list[list[Job
 
 
 def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> None:
-    if workers <= 1 or len(jobs) <= 1:
-        run_jobs(jobs, cwd, on_result)
+    """Run jobs in forked worker processes (never in this process, which stays kernel-free)."""
+    if not jobs:
         return
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     procs = [
-        ctx.Process(target=run_jobs, args=(part, cwd, queue.put), daemon=False)
-        for part in _partition(jobs, workers, cost)
+        ctx.Process(target=worker, args=(part, cwd, queue.put), daemon=False)
+        for part in _partition(jobs, max(workers, 1), cost)
     ]
     for p in procs:
         p.start()
