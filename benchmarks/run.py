@@ -13,6 +13,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
+TITLES = {"rules": ("Calculators",), "render": ("Rendering",)}
+
+
 def _table(rows: list[dict]) -> str:
     cols = list(rows[0])
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -47,7 +50,14 @@ def main() -> int:
         import render_bench
 
         parts.append(render_bench.run())
-    (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
+    # keep sections of parts not measured in this run
+    old = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
+    kept = [
+        ("## " + sec).rstrip() + "\n"
+        for sec in old.split("\n## ")[1:]
+        if not any(sec.startswith(t) for t in TITLES[k] for k in which)
+    ]
+    (HERE / "RESULTS.md").write_text("\n".join(parts + kept), encoding="utf-8")
     print((HERE / "RESULTS.md").read_text(encoding="utf-8"))
     return 0
 

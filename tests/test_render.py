@@ -150,10 +150,13 @@ def test_unknown_report_name_in_only(tmp_path):
 
 def test_second_render_at_once_is_refused(tmp_path):
     kw = make_project(tmp_path)
-    with open(kw["reports_dir"] / ".lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fd = os.open(kw["reports_dir"], os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(YibaoError, match="another 'yibao render' is running"):
             render(**kw)
+    finally:
+        os.close(fd)
 
 
 def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):

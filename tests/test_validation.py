@@ -15,17 +15,50 @@ from helpers.cli import main
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "expected.txt").exists())
 
 
+GOOD_CATALOG = (
+    "reports:\n  - name: pair\n    title: Pair\n    notebook: 01-compare-cities.ipynb\n"
+    "    parameters: {cities: '济南,泰安', year: 2025}\n"
+)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_bad_input(name, tmp_path, capsys, monkeypatch):
     case = BAD / name
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "catalog.yaml").write_text(GOOD_CATALOG, encoding="utf-8")
+    (reports / "html").mkdir()
+    (reports / "html" / "pair.html").write_text("<p>previous rendering</p>", encoding="utf-8")
+    (reports / "index.html").write_text("<p>previous index</p>", encoding="utf-8")
     data = build_case(case, tmp_path)
+    before = snapshot(reports)
     monkeypatch.chdir(tmp_path)
-    code = main(["check-data", "--data-dir", str(data)])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert expected in err.splitlines(), err
-    assert "Traceback" not in err
+    runs = [
+        [
+            "render",
+            "--quiet",
+            "--data-dir",
+            str(data),
+            "--reports-dir",
+            str(reports),
+            "--catalog",
+            str(reports / "catalog.yaml"),
+        ]
+    ]
+    if not (case / "reports").exists():
+        runs.append(["check-data", "--data-dir", str(data)])
+    for argv in runs:
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code == 2, argv
+        assert expected in err.splitlines(), err
+        assert "Traceback" not in err
+    assert snapshot(reports) == before  # nothing already rendered is lost or changed
 
 
 def test_bad_input_corpus_is_large_enough():

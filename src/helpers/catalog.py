@@ -37,21 +37,21 @@ class Entry:
     line: int | None = None
 
 
-def notebook_parameters(path: Path, cache_dir: Path | None = None) -> dict[str, str]:
+def notebook_parameters(path: Path, cache_dir: Path | None = None, new: dict | None = None) -> dict[str, str]:
     """Parameter names and inferred types of a notebook's `parameters` cell (papermill's inspection).
 
-    Cached by notebook content, so a warm render never imports papermill.
+    Read from a cache keyed by notebook content, so a warm render never imports papermill; fresh
+    inspections are put in `new` (file name → params) for the caller to save once all checks pass.
     """
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    cached = cache_dir / f"params-{digest}.json" if cache_dir else None
-    if cached and cached.exists():
-        return json.loads(cached.read_text(encoding="utf-8"))
+    name = f"params-{digest}.json"
+    if cache_dir and (cache_dir / name).exists():
+        return json.loads((cache_dir / name).read_text(encoding="utf-8"))
     from papermill import inspect_notebook
 
     params = {k: v["inferred_type_name"] for k, v in inspect_notebook(str(path)).items()}
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(params), encoding="utf-8")
+    if new is not None:
+        new[name] = params
     return params
 
 
@@ -64,8 +64,13 @@ def _type_ok(value, type_name: str) -> bool:
     return isinstance(value, allowed)
 
 
-def load_catalog(path: Path, notebooks_dir: Path, cache_dir: Path | None = None) -> list[Entry]:
-    """Read and check the catalogue; raise CatalogError listing every problem (file:line, fix)."""
+def load_catalog(
+    path: Path, notebooks_dir: Path, cache_dir: Path | None = None, new: dict | None = None
+) -> list[Entry]:
+    """Read and check the catalogue; raise CatalogError listing every problem (file:line, fix).
+
+    Writes nothing: parameter inspections not yet cached are returned through `new`.
+    """
     shown = display_path(path)
     doc, problems = load_yaml(path)
     entries: list[Entry] = []
@@ -152,7 +157,7 @@ def load_catalog(path: Path, notebooks_dir: Path, cache_dir: Path | None = None)
                 )
             )
             continue
-        declared = notebook_parameters(nb_path, cache_dir)
+        declared = notebook_parameters(nb_path, cache_dir, new)
         plines = getattr(params, "key_lines", {})
         for k, v in params.items():
             where = plines.get(k, kl.get("parameters", line))

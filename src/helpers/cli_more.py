@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -147,7 +148,13 @@ def _render(args: argparse.Namespace) -> int:
     from .render import render
 
     results = render(
-        only=args.only, force=args.force, jobs=args.jobs, progress=not args.quiet, data_dir=args.data_dir
+        only=args.only,
+        force=args.force,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        data_dir=args.data_dir,
+        reports_dir=args.reports_dir,
+        catalog=args.catalog,
     )
     t = Table(title="yibao render")
     for col in ("report", "status", "seconds", "detail"):
@@ -193,6 +200,8 @@ def _add_render_parsers(add) -> None:
     sp.add_argument("--force", action="store_true", help="re-render even when nothing changed")
     sp.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.add_argument("--reports-dir", type=Path, help="output folder (default reports/)")
+    sp.add_argument("--catalog", type=Path, help="catalogue file (default reports/catalog.yaml)")
     sp = add("coverage", "claims per place and topic, best source kind, newest date")
     sp.add_argument("--format", choices=FORMATS, default="table")
     g = sp.add_mutually_exclusive_group()

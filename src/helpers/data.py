@@ -63,8 +63,11 @@ class Dataset:
 
 
 def did_you_mean(name: str, options: list[str]) -> str:
-    """A 'did you mean' hint from close matches, or the start of the list of options."""
-    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=3, cutoff=0.5)
+    """A 'did you mean' hint from the closest matches, or the start of the list of options."""
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, str(name), str(o)).ratio(), str(o)) for o in options), reverse=True
+    )
+    close = [o for r, o in scored if r >= 0.5 and r >= scored[0][0] - 0.1][:3] if scored else []
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     return "known: " + ", ".join(sorted(map(str, options))[:12]) + (" …" if len(options) > 12 else "")

@@ -27,7 +27,7 @@ KIND_ZH = {
 LEGEND = (
     "<p class='yb-legend'>标记 marks: <b>↑省</b> 继承省级 inherited from the province · <b>↑国</b> "
     "继承全国 inherited from national · <b>⚠</b> 来源冲突 sources disagree (all values shown) · "
-    "<b>⌛</b> 来源较旧 source older than the staleness threshold · <b>—</b> 未知 no source states it. "
+    "<b>旧</b> 来源较旧 source older than the staleness threshold · <b>—</b> 未知 no source states it. "
     "[n] = 来源脚注 source footnote.</p>"
 )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from .data import Dataset, did_you_mean
 from .exceptions import UnknownNameError
 
@@ -38,24 +36,39 @@ def find_many(ds: Dataset, names: str | list[str]) -> list[str]:
     return [find(ds, n) for n in names]
 
 
+def _table(ds: Dataset) -> dict[str, dict]:
+    """Jurisdictions by code as plain dicts, built once per dataset (lookups are on hot paths)."""
+    cached = getattr(ds, "_places", None)
+    if cached is None:
+        cached = {
+            r.code: {
+                "name_zh": r.name_zh,
+                "level": r.level,
+                "parent": r.parent if isinstance(r.parent, str) else None,
+            }
+            for r in ds.jurisdictions.itertuples()
+        }
+        ds._places = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def chain(ds: Dataset, code: str) -> list[str]:
     """The code, then its parent, up to national: e.g. ['370900', '370000', '000000']."""
-    parents = dict(zip(ds.jurisdictions["code"], ds.jurisdictions["parent"], strict=True))
+    table = _table(ds)
     out = [code]
     while True:
-        p = parents.get(out[-1])
-        if p is None or pd.isna(p) or p in out:
+        p = table.get(out[-1], {}).get("parent")
+        if p is None or p in out:
             return out
         out.append(p)
 
 
 def label(ds: Dataset, code: str) -> str:
     """Chinese name of a jurisdiction, e.g. '泰安市'."""
-    row = ds.jurisdictions.loc[ds.jurisdictions["code"] == code]
-    return str(row["name_zh"].iloc[0]) if len(row) else code
+    row = _table(ds).get(code)
+    return str(row["name_zh"]) if row else code
 
 
 def level(ds: Dataset, code: str) -> str:
     """Level of a jurisdiction: national, province or city."""
-    row = ds.jurisdictions.loc[ds.jurisdictions["code"] == code]
-    return str(row["level"].iloc[0])
+    return str(_table(ds)[code]["level"])

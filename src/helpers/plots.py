@@ -54,6 +54,7 @@ def limit_chart(r):
     for i, (st, v) in enumerate(zip(sel["status"], hi, strict=True)):
         ax.text(i, v + 0.1, "未知" if st == "unknown" else str(v), ha="center", va="bottom")
     ax.set_ylabel("人数 persons")
+    ax.set_ylim(0, max(hi) * 1.25 + 0.5)
     ax.set_title("最多可绑定近亲属人数 Most relatives bound at once")
     fig.tight_layout()
     return fig

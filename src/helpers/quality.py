@@ -127,10 +127,13 @@ def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
         ]
     )
     res = lapses(ds, grid)
-    res = res[res["conflict"] & res["claims"].map(lambda cl: any(x.startswith(c) for x in cl for c in own))]
-    res = res[
-        [any(x.startswith(city) for x in cl) for city, cl in zip(res["city"], res["claims"], strict=True)]
-    ]
+    # keep disputed scenarios where the place's own claims take part (inherited ones are listed once)
+    own_part = pd.Series(
+        [any(x.startswith(city) for x in cl) for city, cl in zip(res["city"], res["claims"], strict=True)],
+        index=res.index,
+        dtype=bool,
+    )
+    res = res[res["conflict"].astype(bool) & own_part]
     rows = []
     key = ["city", "scheme", "waiting_min", "waiting_max", "gap_covered"]
     for k, g in res.groupby(key, sort=False, dropna=False):

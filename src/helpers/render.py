@@ -38,23 +38,25 @@ PACKAGES = (
 
 @contextmanager
 def render_lock(reports_dir: Path):
-    """Only one render at a time: a second one is refused with a message (no corrupted output)."""
+    """Only one render at a time: a second one is refused with a message (no corrupted output).
+
+    The lock is taken on the reports folder itself, so checking creates no file there.
+    """
     reports_dir.mkdir(parents=True, exist_ok=True)
-    fh = open(reports_dir / ".lock", "a+")  # noqa: SIM115 - held for the whole render
+    fd = os.open(reports_dir, os.O_RDONLY)
     try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        fh.close()
+        os.close(fd)
         raise YibaoError(
             f"another 'yibao render' is running on {config.display_path(reports_dir)}; "
             "wait for it to finish and run again"
         ) from None
     try:
-        fh.seek(0), fh.truncate(), fh.write(str(os.getpid())), fh.flush()
         yield
     finally:
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        fh.close()
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def code_fingerprint() -> str:
@@ -159,14 +161,17 @@ def render(
     data_dir = Path(data_dir or config.DATA_DIR)
     cache_dir = reports_dir / ".cache"
     with render_lock(reports_dir):
-        entries = load_catalog(catalog, notebooks_dir, cache_dir)
+        load(data_dir)  # bad data stops here, before anything is written
+        inspected: dict[str, dict] = {}
+        entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected)
         names = [e.name for e in entries]
         for n in only or []:
             if n not in names:
                 raise YibaoError(
                     f"no report named '{n}' in {config.display_path(catalog)} — " + did_you_mean(n, names)
                 )
-        load(data_dir)  # bad data stops here, before anything is written
+        for fname, params in inspected.items():  # all checks passed: keep the inspections
+            write_atomic(cache_dir / fname, json.dumps(params))
         os.environ["YIBAO_DATA_DIR"] = str(data_dir.resolve())
         data_version, code = _data_version(data_dir), code_fingerprint()
         _clean_temp_files(reports_dir)

@@ -264,7 +264,7 @@ def resolve(
                 f"unknown topic '{topic}' — use one of: " + ", ".join(sorted(set(params["topic"])))
             )
         params = params[params["topic"] == topic]
-    meta = params.set_index("id")
+    meta = params.set_index("id")[["topic", "label_zh", "label_en", "unit"]].to_dict("index")
     rows = []
     for code in codes:
         level = places.level(ds, code)
@@ -285,10 +285,10 @@ def resolve(
                     "city_zh": places.label(ds, code),
                     "level": level,
                     "parameter": pid,
-                    "topic": meta.at[pid, "topic"],
-                    "label_zh": meta.at[pid, "label_zh"],
-                    "label_en": meta.at[pid, "label_en"],
-                    "unit": meta.at[pid, "unit"],
+                    "topic": meta[pid]["topic"],
+                    "label_zh": meta[pid]["label_zh"],
+                    "label_en": meta[pid]["label_en"],
+                    "unit": meta[pid]["unit"],
                     "conditions": ck,
                     "value": w.value if w else None,
                     "status": status,

@@ -46,7 +46,7 @@ def _cell(row, ptype: str, notes: Footnotes) -> tuple[str, str]:
     vals = row["values"] if row["conflict"] else [row["value"]]
     refs = [notes.ref(row["source"])] + [notes.ref(c["source"]) for c in row["competing"]]
     text = " / ".join(esc(value_text(v, ptype)) for v in vals) + "".join(dict.fromkeys(refs))
-    marks = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["⌛"] if row["stale"] else [])
+    marks = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["旧"] if row["stale"] else [])
     cls = "conflict" if row["conflict"] else ("inherited" if row["status"] != "own" else "")
     if row["stale"]:
         cls += " stale"
@@ -124,8 +124,7 @@ def narrative(ds: Dataset, cities: str, year: int | None, as_of: str | None) -> 
         known = grp[grp["status"] != "unknown"]
         if len(names) > 1 and len(known) == len(grp) and known["value"].map(repr).nunique() > 1:
             vals = ", ".join(
-                f"{c} {value_text(v, types[pid])}"
-                for c, v in zip(known["city_zh"], known["value"], strict=True)
+                f"{x.city_zh} {value_text(x.value, types[pid])}{MARKS[x.status]}" for x in known.itertuples()
             )
             cond = f" ({conditions_text(ck)})" if ck else ""
             lines.append(f"- **{esc(grp.iloc[0]['label_zh'])}**{esc(cond)}: {esc(vals)}")

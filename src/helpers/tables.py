@@ -79,12 +79,12 @@ MARKS = {"own": "", "inherited-province": "↑省", "inherited-national": "↑�
 
 
 def cell_text(row) -> str:
-    """One comparison cell: value plus marks (↑省/↑国 inherited, ⚠ conflict, ⌛ stale, — unknown)."""
+    """One comparison cell: value plus marks (↑省/↑国 inherited, ⚠ conflict, 旧 stale, — unknown)."""
     if row["status"] == "unknown":
         return "— 未知 unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
     text = " / ".join(_fmt_value(v) for v in vals)
-    marks = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["⌛"] if row["stale"] else [])
+    marks = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["旧"] if row["stale"] else [])
     return " ".join([text, *filter(None, marks)])
 
 
