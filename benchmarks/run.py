@@ -55,7 +55,7 @@ def main() -> int:
     kept = [
         ("## " + sec).rstrip() + "\n"
         for sec in old.split("\n## ")[1:]
-        if not any(sec.startswith(t) for t in TITLES[k] for k in which)
+        if not any(sec.startswith(t) for k in which for t in TITLES[k])
     ]
     (HERE / "RESULTS.md").write_text("\n".join(parts + kept), encoding="utf-8")
     print((HERE / "RESULTS.md").read_text(encoding="utf-8"))
