@@ -21,10 +21,13 @@ def _cite(notes: Footnotes, claims: list[str]) -> str:
     return "".join(dict.fromkeys(notes.ref_claim(c) for c in claims))
 
 
-def _months(lo, hi) -> str:
+def _months(lo, hi, conflict: bool = False) -> str:
+    """'6', '3–4' (a range the rule leaves open) or '0–6 ⚠' (sources disagree); '— 未知' if unknown."""
     if pd.isna(lo):
         return "— 未知"
-    return f"{lo}" if lo == hi else f"{lo}–{hi} ⚠"
+    if lo == hi:
+        return f"{lo}"
+    return f"{lo}–{hi}" + (" ⚠" if conflict else "")
 
 
 def lapse_section(
@@ -55,7 +58,10 @@ def lapse_section(
         cites = _cite(notes, sorted({c for cl in sub["claims"] for c in cl}))
         rows.append(
             [esc(places.label(ds, code)) + cites]
-            + [esc(_months(sub.at[g, "waiting_min"], sub.at[g, "waiting_max"])) for g in gaps]
+            + [
+                esc(_months(sub.at[g, "waiting_min"], sub.at[g, "waiting_max"], sub.at[g, "conflict"]))
+                for g in gaps
+            ]
         )
     display(
         Markdown(
@@ -105,7 +111,7 @@ def lapse_section(
             [
                 esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else ""),
                 *[
-                    esc(_months(x.waiting_min, x.waiting_max))
+                    esc(_months(x.waiting_min, x.waiting_max, x.conflict))
                     for x in ry[(ry["city"] == c) & (ry["back_paid"] == b)].itertuples()
                 ],
             ]
@@ -116,6 +122,13 @@ def lapse_section(
             Markdown("### 居民医保:连续断缴 N 年后的等待期 Resident scheme: waiting after N lapsed years")
         )
         display(HTML(table(["城市 city \\ 断缴年数 years", *map(str, range(0, 7))], rows, raw=True)))
+        display(
+            Markdown(
+                "无 ⚠ 的区间(如 3–4):规则允许缴费修复缩短变动等待期,但我们掌握的官方来源未给出缩短多少。"
+                " A range without ⚠ (e.g. 3–4): restoration payments may shorten the variable part, but no "
+                "official source we hold says by how much, so both ends are shown."
+            )
+        )
         export_csv(ry.assign(claims=ry["claims"].map(", ".join)), csv_dir, report, "resident-years")
     display(HTML(LEGEND + notes.html()))
     export_csv(res.assign(claims=res["claims"].map(", ".join)), csv_dir, report, "gaps")
