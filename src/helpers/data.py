@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .config import DATA_DIR, display_path
 from .exceptions import DataError, Problem
-from .yamlio import LineDict, load_yaml, read_text
+from .yamlio import load_yaml, read_text
 
 CLAIM_DTYPES: dict[str, str] = {
     "claim_id": "string",
@@ -209,150 +209,6 @@ def _slug(name_en: str) -> str:
     return "".join(ch for ch in name_en.lower() if ch.isalnum())
 
 
-def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> list[Problem]:
-    """Cross-reference checks for one claim: parameter, source, conditions, value."""
-    out: list[Problem] = []
-    kl = rec.key_lines
-    param = ctx["params"].get(claim.parameter)
-    if param is None:
-        out.append(
-            Problem(
-                shown,
-                kl.get("parameter", rec.line),
-                f"unknown parameter '{claim.parameter}'",
-                did_you_mean(claim.parameter, list(ctx["params"])),
-            )
-        )
-    if claim.source not in ctx["source_ids"]:
-        out.append(
-            Problem(
-                shown,
-                kl.get("source", rec.line),
-                f"unknown source '{claim.source}'",
-                "add it to data/sources.yaml or " + did_you_mean(claim.source, ctx["source_ids"]),
-            )
-        )
-    if param is None:
-        return out
-    for cname, cval in claim.conditions.items():
-        line = getattr(rec.get("conditions"), "key_lines", {}).get(cname, kl.get("conditions"))
-        if cname not in param.conditions:
-            allowed = ", ".join(param.conditions) or "none"
-            out.append(
-                Problem(
-                    shown,
-                    line,
-                    f"condition '{cname}' is not allowed for '{claim.parameter}'",
-                    f"allowed conditions: {allowed}",
-                )
-            )
-            continue
-        cdef = ctx["conds"][cname]
-        if cdef.type == "int" and (not isinstance(cval, int) or isinstance(cval, bool)):
-            out.append(
-                Problem(
-                    shown, line, f"condition {cname}={cval!r} is not a whole number", "write a whole number"
-                )
-            )
-        elif cdef.values and cval not in cdef.values:
-            out.append(
-                Problem(
-                    shown,
-                    line,
-                    f"condition {cname}={cval!r} is not allowed",
-                    f"use one of: {', '.join(map(str, cdef.values))}",
-                )
-            )
-    gmin, gmax = claim.conditions.get("gap_min"), claim.conditions.get("gap_max")
-    if isinstance(gmin, int) and isinstance(gmax, int) and gmax < gmin:
-        out.append(
-            Problem(shown, kl.get("conditions"), f"gap_max {gmax} is below gap_min {gmin}", "swap them")
-        )
-    bad = schema.check_value(claim.value, param.type, param.values)
-    if bad:
-        out.append(Problem(shown, kl.get("value", rec.line), f"'{claim.parameter}': {bad[0]}", bad[1]))
-    return out
-
-
-def cond_key(conditions: dict[str, Any]) -> str:
-    """Canonical text for a set of conditions, e.g. 'scheme=employee;gap_max=3' ('' if none)."""
-    return ";".join(f"{k}={conditions[k]}" for k in sorted(conditions))
-
-
-def _load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[dict]:
-    rows: list[dict] = []
-    policy_dir = data_dir / "policies"
-    for path in sorted(policy_dir.glob("*.y*ml")):
-        shown = display_path(path)
-        doc, probs = load_yaml(path)
-        problems += probs
-        if doc is None:
-            continue
-        pf = _validate(schema.PolicyFile, doc, shown, problems)
-        if pf is None:
-            continue
-        code = pf.jurisdiction
-        jline = doc.key_lines.get("jurisdiction")
-        if code not in ctx["slugs"]:
-            problems.append(
-                Problem(
-                    shown,
-                    jline,
-                    f"unknown jurisdiction '{code}'",
-                    "add it to data/jurisdictions.csv or " + did_you_mean(code, list(ctx["slugs"])),
-                )
-            )
-        elif path.stem != f"{code}-{ctx['slugs'][code]}":
-            problems.append(
-                Problem(
-                    shown,
-                    jline,
-                    f"file name does not match jurisdiction {code}",
-                    f"rename the file to {code}-{ctx['slugs'][code]}.yaml",
-                )
-            )
-        seen: dict[tuple, int] = {}
-        for n, rec in enumerate(pf.claims, start=1):
-            claim = _validate(schema.Claim, rec, shown, problems)
-            if claim is None:
-                continue
-            problems += _check_claim(claim, rec, ctx, shown)
-            key = (
-                claim.parameter,
-                cond_key(claim.conditions),
-                str(claim.period),
-                claim.source,
-                claim.locator,
-                repr(claim.value),
-            )
-            if key in seen:
-                problems.append(
-                    Problem(shown, rec.line, f"duplicate claim (same as line {seen[key]})", "delete one copy")
-                )
-            seen[key] = rec.line
-            per = claim.period or schema.Period()
-            rows.append(
-                {
-                    "claim_id": f"{code}-{n}",
-                    "jurisdiction": code,
-                    "parameter": claim.parameter,
-                    "value": claim.value,
-                    "conditions": dict(sorted(claim.conditions.items())),
-                    "cond_key": cond_key(claim.conditions),
-                    "year": per.year,
-                    "valid_from": per.from_,
-                    "valid_to": per.to,
-                    "source": claim.source,
-                    "locator": claim.locator,
-                    "note": claim.note,
-                    "usable": claim.usable,
-                    "file": shown,
-                    "line": rec.line,
-                }
-            )
-    return rows
-
-
 def _data_version(data_dir: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(data_dir.rglob("*")):
@@ -386,7 +242,9 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         "source_ids": list(sources["id"]),
         "slugs": {r.code: _slug(r.name_en) for r in jur.itertuples()},
     }
-    rows = _load_policies(data_dir, ctx, problems)
+    from .policies import load_policies
+
+    rows = load_policies(data_dir, ctx, problems)
     if problems:
         raise DataError(problems)
     claims = pd.DataFrame(rows, columns=list(CLAIM_DTYPES)).astype(CLAIM_DTYPES)

@@ -13,7 +13,10 @@ from pathlib import Path
 from .config import TEMPLATES_DIR
 
 #: Imports run in each fresh kernel before its notebook, so the notebook's own imports are instant.
-PREIMPORT = "import helpers, helpers.sections, helpers.scenarios, matplotlib.pyplot\nhelpers.plots.setup()"
+PREIMPORT = (
+    "import helpers, helpers.sections, helpers.scenarios, helpers.quality, matplotlib.pyplot\n"
+    "helpers.plots.setup()"
+)
 
 
 @dataclass
@@ -110,20 +113,14 @@ def run_one(job: Job, km, exporter) -> dict:
     except pm.PapermillExecutionError as exc:
         cell = _source_cell_index(job.notebook, exc.cell_index)
         first = (exc.source or "").strip().splitlines()[:1]
-        return {
-            "name": job.name,
-            "status": "failed",
-            "seconds": round(time.perf_counter() - t0, 2),
-            "cell": cell,
-            "detail": f"cell {cell} ({first[0] if first else ''}): {exc.ename}: {exc.evalue}",
-        }
+        detail = f"cell {cell} ({first[0] if first else ''}): {exc.ename}: {exc.evalue}"
+        return result(job.name, "failed", t0, detail, cell)
     _strip_run_metadata(nb)
     nb.metadata["title"] = job.title
-    shown = {k: v for k, v in job.parameters.items()}
     resources = {
         "yibao": {
             "title": job.title,
-            "parameters": shown,
+            "parameters": job.parameters,
             "data_version": job.data_version,
             "rendered": job.rendered,
         }
@@ -131,13 +128,13 @@ def run_one(job: Job, km, exporter) -> dict:
     html, _ = exporter.from_notebook_node(nb, resources=resources)
     write_atomic(Path(job.html_dir) / f"{job.name}.html", html)
     write_atomic(Path(job.executed_dir) / f"{job.name}.ipynb", nbformat.writes(nb))
-    return {
-        "name": job.name,
-        "status": "rendered",
-        "seconds": round(time.perf_counter() - t0, 2),
-        "cell": None,
-        "detail": f"{len(html.encode()) / 1024:.0f} KB",
-    }
+    return result(job.name, "rendered", t0, f"{len(html.encode()) / 1024:.0f} KB")
+
+
+def result(name: str, status: str, t0: float | None, detail: str, cell: int | None = None) -> dict:
+    """One report's outcome as the renderer records it."""
+    seconds = round(time.perf_counter() - t0, 2) if t0 is not None else 0.0
+    return {"name": name, "status": status, "seconds": seconds, "cell": cell, "detail": detail}
 
 
 def run_jobs(jobs: list[Job], cwd: str, put) -> None:
@@ -152,30 +149,14 @@ def run_jobs(jobs: list[Job], cwd: str, put) -> None:
             try:
                 km = nxt.result()
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails this report only
-                put(
-                    {
-                        "name": job.name,
-                        "status": "failed",
-                        "seconds": 0,
-                        "cell": None,
-                        "detail": f"kernel did not start: {exc}",
-                    }
-                )
+                put(result(job.name, "failed", None, f"kernel did not start: {exc}"))
                 nxt = bg.submit(start_kernel, cwd)
                 continue
             nxt = bg.submit(start_kernel, cwd) if i + 1 < len(jobs) else None
             try:
                 put(run_one(job, km, exporter))
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
-                put(
-                    {
-                        "name": job.name,
-                        "status": "failed",
-                        "seconds": round(time.perf_counter() - t0, 2),
-                        "cell": None,
-                        "detail": f"{type(exc).__name__}: {exc}",
-                    }
-                )
+                put(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
             finally:
                 bg.submit(km.shutdown_kernel, now=True)
 

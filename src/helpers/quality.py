@@ -6,10 +6,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from IPython.display import HTML, Markdown, display
 
-from . import places
+from . import places, plots
 from .data import Dataset
+from .markup import Footnotes, esc, table
 from .resolve import KIND_RANK, resolve
+from .sections import export_csv
 
 STATES = ["unknown", "inherited-national", "inherited-province", "own", "conflict", "stale"]
 STATE_ZH = [
@@ -202,3 +205,37 @@ def coverage_markdown(ds: Dataset) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def data_quality_section(ds: Dataset, as_of: str | None, csv_dir: str = "", report: str = "quality") -> None:
+    """Coverage heatmap, sources by kind and the list of conflicts."""
+    m = coverage_matrix(ds, as_of=as_of or None)
+    display(Markdown(f"### 覆盖矩阵 Coverage matrix ({m.shape[0]} places × {m.shape[1]} parameters)"))
+    plots.show(heatmap(m))
+    export_csv(m.replace(dict(enumerate(STATES))).reset_index(), csv_dir, report, "coverage")
+    display(Markdown("### 来源类型 Sources by kind"))
+    plots.show(sources_by_kind(ds))
+    c = conflicts(ds, as_of=as_of or None)
+    display(Markdown(f"### 来源冲突 Conflicts ({len(c)})"))
+    notes = Footnotes(ds)
+    rows = [
+        [
+            esc(x.place),
+            esc(x.parameter),
+            esc(x.conditions),
+            esc(x.values),
+            "".join(notes.ref(s) for s in x.sources.split(", ")),
+        ]
+        for x in c.itertuples()
+    ]
+    display(
+        HTML(
+            table(
+                ["地区 place", "参数 parameter", "条件 conditions", "各来源数值 values", "来源 sources"],
+                rows,
+                raw=True,
+            )
+            + notes.html()
+        )
+    )
+    export_csv(c, csv_dir, report, "conflicts")

@@ -18,7 +18,7 @@ from . import config
 from .catalog import Entry, load_catalog
 from .data import _data_version, did_you_mean, load
 from .exceptions import YibaoError
-from .execute import Job, worker, write_atomic
+from .execute import Job, result, worker, write_atomic
 from .index import write_index
 
 PACKAGES = (
@@ -127,15 +127,7 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
         except Exception:  # noqa: BLE001 - queue.Empty: check the workers are alive
             if not any(p.is_alive() for p in procs) and queue.empty():
                 for name in sorted(pending):
-                    on_result(
-                        {
-                            "name": name,
-                            "status": "failed",
-                            "seconds": 0,
-                            "cell": None,
-                            "detail": "worker process died",
-                        }
-                    )
+                    on_result(result(name, "failed", None, "worker process died"))
                 break
             continue
         pending.discard(res["name"])
@@ -191,13 +183,7 @@ def render(
                 and st.get("status") == "rendered"
                 and html.exists()
             ):
-                results[e.name] = {
-                    "name": e.name,
-                    "status": "cached",
-                    "seconds": 0.0,
-                    "cell": None,
-                    "detail": f"unchanged since {st.get('date')}",
-                }
+                results[e.name] = result(e.name, "cached", None, f"unchanged since {st.get('date')}")
                 continue
             todo.append(
                 Job(

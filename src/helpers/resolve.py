@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import places
 from .data import Dataset
+from .policies import parse_cond_key
 
 KIND_RANK = {
     "official": 0,
@@ -41,7 +42,6 @@ class Ranked:
     dated: bool
     year: int | None
     usable: bool = True
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def lead(self) -> bool:
@@ -49,7 +49,7 @@ class Ranked:
 
 
 def _d(x) -> dt.date | None:
-    return None if x is None or pd.isna(x) else pd.Timestamp(x).date()
+    return None if x is None or pd.isna(x) else pd.Timestamp(x).date()  # NaT/None → None
 
 
 def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
@@ -203,15 +203,6 @@ def decide_for(
     """Decision for one city, parameter and condition set; open-condition claims apply too."""
     wanted = parse_cond_key(cond_key)
     return decide(_levels(ds, code, parameter, lambda c: matches(c.conditions, wanted)), year, include_leads)
-
-
-def parse_cond_key(cond_key: str) -> dict:
-    """Inverse of data.cond_key for display keys: 'tier=1;scheme=employee' -> dict (ints kept)."""
-    out: dict = {}
-    for part in filter(None, cond_key.split(";")):
-        k, v = part.split("=", 1)
-        out[k] = int(v) if v.lstrip("-").isdigit() else v
-    return out
 
 
 def _cite(cs: list[Ranked]) -> list[dict]:

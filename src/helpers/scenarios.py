@@ -276,39 +276,3 @@ def contribution_section(
         plots.show(fig)
     display(HTML(LEGEND + notes.html()))
     export_csv(res.assign(claims=res["claims"].map(", ".join)), csv_dir, report, "employee")
-
-
-def data_quality_section(ds: Dataset, as_of: str | None, csv_dir: str = "", report: str = "quality") -> None:
-    """Coverage heatmap, sources by kind and the list of conflicts."""
-    from . import quality
-
-    m = quality.coverage_matrix(ds, as_of=as_of or None)
-    display(Markdown(f"### 覆盖矩阵 Coverage matrix ({m.shape[0]} places × {m.shape[1]} parameters)"))
-    plots.show(quality.heatmap(m))
-    export_csv(m.replace(dict(enumerate(quality.STATES))).reset_index(), csv_dir, report, "coverage")
-    display(Markdown("### 来源类型 Sources by kind"))
-    plots.show(quality.sources_by_kind(ds))
-    c = quality.conflicts(ds, as_of=as_of or None)
-    display(Markdown(f"### 来源冲突 Conflicts ({len(c)})"))
-    notes = Footnotes(ds)
-    rows = [
-        [
-            esc(x.place),
-            esc(x.parameter),
-            esc(x.conditions),
-            esc(x.values),
-            "".join(notes.ref(s) for s in x.sources.split(", ")),
-        ]
-        for x in c.itertuples()
-    ]
-    display(
-        HTML(
-            table(
-                ["地区 place", "参数 parameter", "条件 conditions", "各来源数值 values", "来源 sources"],
-                rows,
-                raw=True,
-            )
-            + notes.html()
-        )
-    )
-    export_csv(c, csv_dir, report, "conflicts")

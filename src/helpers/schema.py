@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-TOPICS = ("binding", "contribution", "lapse", "benefit")
-VALUE_TYPES = (
-    "int",
-    "yuan",
-    "rate",
-    "ratio",
-    "months",
-    "years",
-    "bool",
-    "enum",
-    "list",
-    "text",
-    "date",
-    "date_range",
-)
-KINDS = ("official", "official-reprint", "media", "calculator", "aggregator", "ai-generated")
-LEVELS = ("national", "province", "city")
+Topic = Literal["binding", "contribution", "lapse", "benefit"]
+ValueType = Literal[
+    "int", "yuan", "rate", "ratio", "months", "years", "bool", "enum", "list", "text", "date", "date_range"
+]
+Kind = Literal["official", "official-reprint", "media", "calculator", "aggregator", "ai-generated"]
+Level = Literal["national", "province", "city"]
+TOPICS, VALUE_TYPES, KINDS, LEVELS = (get_args(t) for t in (Topic, ValueType, Kind, Level))
 
 
 class _Strict(BaseModel):
@@ -38,21 +28,8 @@ class Condition(_Strict):
 
 
 class Parameter(_Strict):
-    topic: Literal["binding", "contribution", "lapse", "benefit"]
-    type: Literal[
-        "int",
-        "yuan",
-        "rate",
-        "ratio",
-        "months",
-        "years",
-        "bool",
-        "enum",
-        "list",
-        "text",
-        "date",
-        "date_range",
-    ]
+    topic: Topic
+    type: ValueType
     unit: str | None = None
     label_zh: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
@@ -82,7 +59,7 @@ class Source(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
-    kind: Literal["official", "official-reprint", "media", "calculator", "aggregator", "ai-generated"]
+    kind: Kind
     published: dt.date | Bound | None = None
     retrieved: dt.date
     url: str | None = None
@@ -128,7 +105,7 @@ class Jurisdiction(_Strict):
     code: str = Field(pattern=r"^\d{6}$")
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
-    level: Literal["national", "province", "city"]
+    level: Level
     parent: str | None = None
 
 

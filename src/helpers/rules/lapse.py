@@ -26,18 +26,23 @@ def _check(scheme: str, gap_months, lapsed_years) -> None:
         raise YibaoError(f"lapsed years apply to the resident scheme; give --gap-months for '{scheme}'")
 
 
+def _nothing_lapsed(rule: str) -> dict:
+    """The result when there is no gap: benefits continue, nothing to wait for."""
+    return {
+        "waiting_min": 0,
+        "waiting_max": 0,
+        "gap_covered": "n/a",
+        "backpay_allowed": "n/a",
+        "conflict": False,
+        "rule": rule,
+        "claims": [],
+    }
+
+
 def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -> dict:
     """Resident rule from 2025: fixed wait, +N months per further lapsed year, floor after long lapses."""
     if years == 0:
-        return {
-            "waiting_min": 0,
-            "waiting_max": 0,
-            "gap_covered": "n/a",
-            "backpay_allowed": "n/a",
-            "conflict": False,
-            "rule": "no lapse",
-            "claims": [],
-        }
+        return _nothing_lapsed("no lapse")
     fixed = lookup(ds, code, "lapse.resident.fixed_waiting_months", year)
     per = lookup(ds, code, "lapse.resident.variable_months_per_year", year)
     long_ = lookup(ds, code, "lapse.resident.long_lapse_years", year)
@@ -75,15 +80,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
 
 def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -> dict:
     if gap == 0:
-        return {
-            "waiting_min": 0,
-            "waiting_max": 0,
-            "gap_covered": "n/a",
-            "backpay_allowed": "n/a",
-            "conflict": False,
-            "rule": "no gap",
-            "claims": [],
-        }
+        return _nothing_lapsed("no gap")
     wait = lookup(ds, code, "lapse.waiting_months", year, scheme=scheme, gap=gap)
     covered = lookup(ds, code, "lapse.gap_covered", year, scheme=scheme, gap=gap)
     allowed = lookup(ds, code, "lapse.backpay_allowed", year, scheme=scheme, gap=gap)

@@ -1,0 +1,165 @@
+"""Policy files: each jurisdiction's claims, checked against parameters, sources and conditions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .config import display_path
+from .data import _validate, did_you_mean  # noqa: E402  (data imports this module lazily)
+from .exceptions import Problem
+from .yamlio import LineDict, load_yaml
+
+
+def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> list[Problem]:
+    """Cross-reference checks for one claim: parameter, source, conditions, value."""
+    out: list[Problem] = []
+    kl = rec.key_lines
+    param = ctx["params"].get(claim.parameter)
+    if param is None:
+        out.append(
+            Problem(
+                shown,
+                kl.get("parameter", rec.line),
+                f"unknown parameter '{claim.parameter}'",
+                did_you_mean(claim.parameter, list(ctx["params"])),
+            )
+        )
+    if claim.source not in ctx["source_ids"]:
+        out.append(
+            Problem(
+                shown,
+                kl.get("source", rec.line),
+                f"unknown source '{claim.source}'",
+                "add it to data/sources.yaml or " + did_you_mean(claim.source, ctx["source_ids"]),
+            )
+        )
+    if param is None:
+        return out
+    for cname, cval in claim.conditions.items():
+        line = getattr(rec.get("conditions"), "key_lines", {}).get(cname, kl.get("conditions"))
+        if cname not in param.conditions:
+            allowed = ", ".join(param.conditions) or "none"
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    f"condition '{cname}' is not allowed for '{claim.parameter}'",
+                    f"allowed conditions: {allowed}",
+                )
+            )
+            continue
+        cdef = ctx["conds"][cname]
+        if cdef.type == "int" and (not isinstance(cval, int) or isinstance(cval, bool)):
+            out.append(
+                Problem(
+                    shown, line, f"condition {cname}={cval!r} is not a whole number", "write a whole number"
+                )
+            )
+        elif cdef.values and cval not in cdef.values:
+            out.append(
+                Problem(
+                    shown,
+                    line,
+                    f"condition {cname}={cval!r} is not allowed",
+                    f"use one of: {', '.join(map(str, cdef.values))}",
+                )
+            )
+    gmin, gmax = claim.conditions.get("gap_min"), claim.conditions.get("gap_max")
+    if isinstance(gmin, int) and isinstance(gmax, int) and gmax < gmin:
+        out.append(
+            Problem(shown, kl.get("conditions"), f"gap_max {gmax} is below gap_min {gmin}", "swap them")
+        )
+    bad = schema.check_value(claim.value, param.type, param.values)
+    if bad:
+        out.append(Problem(shown, kl.get("value", rec.line), f"'{claim.parameter}': {bad[0]}", bad[1]))
+    return out
+
+
+def cond_key(conditions: dict[str, Any]) -> str:
+    """Canonical text for a set of conditions, e.g. 'scheme=employee;gap_max=3' ('' if none)."""
+    return ";".join(f"{k}={conditions[k]}" for k in sorted(conditions))
+
+
+def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[dict]:
+    rows: list[dict] = []
+    policy_dir = data_dir / "policies"
+    for path in sorted(policy_dir.glob("*.y*ml")):
+        shown = display_path(path)
+        doc, probs = load_yaml(path)
+        problems += probs
+        if doc is None:
+            continue
+        pf = _validate(schema.PolicyFile, doc, shown, problems)
+        if pf is None:
+            continue
+        code = pf.jurisdiction
+        jline = doc.key_lines.get("jurisdiction")
+        if code not in ctx["slugs"]:
+            problems.append(
+                Problem(
+                    shown,
+                    jline,
+                    f"unknown jurisdiction '{code}'",
+                    "add it to data/jurisdictions.csv or " + did_you_mean(code, list(ctx["slugs"])),
+                )
+            )
+        elif path.stem != f"{code}-{ctx['slugs'][code]}":
+            problems.append(
+                Problem(
+                    shown,
+                    jline,
+                    f"file name does not match jurisdiction {code}",
+                    f"rename the file to {code}-{ctx['slugs'][code]}.yaml",
+                )
+            )
+        seen: dict[tuple, int] = {}
+        for n, rec in enumerate(pf.claims, start=1):
+            claim = _validate(schema.Claim, rec, shown, problems)
+            if claim is None:
+                continue
+            problems += _check_claim(claim, rec, ctx, shown)
+            key = (
+                claim.parameter,
+                cond_key(claim.conditions),
+                str(claim.period),
+                claim.source,
+                claim.locator,
+                repr(claim.value),
+            )
+            if key in seen:
+                problems.append(
+                    Problem(shown, rec.line, f"duplicate claim (same as line {seen[key]})", "delete one copy")
+                )
+            seen[key] = rec.line
+            per = claim.period or schema.Period()
+            rows.append(
+                {
+                    "claim_id": f"{code}-{n}",
+                    "jurisdiction": code,
+                    "parameter": claim.parameter,
+                    "value": claim.value,
+                    "conditions": dict(sorted(claim.conditions.items())),
+                    "cond_key": cond_key(claim.conditions),
+                    "year": per.year,
+                    "valid_from": per.from_,
+                    "valid_to": per.to,
+                    "source": claim.source,
+                    "locator": claim.locator,
+                    "note": claim.note,
+                    "usable": claim.usable,
+                    "file": shown,
+                    "line": rec.line,
+                }
+            )
+    return rows
+
+
+def parse_cond_key(cond_key: str) -> dict:
+    """Inverse of cond_key for display keys: 'tier=1;scheme=employee' -> dict (ints kept)."""
+    out: dict = {}
+    for part in filter(None, cond_key.split(";")):
+        k, v = part.split("=", 1)
+        out[k] = int(v) if v.lstrip("-").isdigit() else v
+    return out
