@@ -172,3 +172,34 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
 def test_cache_state_is_recorded(rendered):
     st = json.loads((rendered["kw"]["reports_dir"] / ".cache" / "pair.json").read_text())
     assert st["status"] == "rendered" and len(st["hash"]) == 64
+
+
+def test_killed_render_leaves_no_partial_output_and_next_run_recovers(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    kw = make_project(tmp_path)
+    reports = kw["reports_dir"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from helpers.render import render; from pathlib import Path; "
+        f"render(force=True, progress=False, reports_dir=Path({str(reports)!r}), "
+        f"catalog=Path({str(kw['catalog'])!r}), notebooks_dir=Path({str(kw['notebooks_dir'])!r}))",
+    ]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((reports / "html").glob("*")):
+        time.sleep(0.05)  # kill as soon as the first output file is being written
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for html in (reports / "html").glob("*.html"):
+        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>"), html.name
+    index = reports / "index.html"
+    assert not index.exists() or index.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    res = {r["name"]: r["status"] for r in render(**kw)}  # no --force
+    assert set(res.values()) <= {"rendered", "cached"} and len(res) == 2
+    assert not list(reports.rglob("*.tmp"))
+    assert index.read_text(encoding="utf-8").rstrip().endswith("</html>")
