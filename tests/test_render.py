@@ -195,6 +195,12 @@ def test_killed_render_leaves_no_partial_output_and_next_run_recovers(tmp_path):
         time.sleep(0.05)  # kill as soon as the first output file is being written
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    while time.time() < deadline:  # its forked workers hold the render lock until they are gone too
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
     for html in (reports / "html").glob("*.html"):
         assert html.read_text(encoding="utf-8").rstrip().endswith("</html>"), html.name
     index = reports / "index.html"
@@ -203,3 +209,14 @@ def test_killed_render_leaves_no_partial_output_and_next_run_recovers(tmp_path):
     assert set(res.values()) <= {"rendered", "cached"} and len(res) == 2
     assert not list(reports.rglob("*.tmp"))
     assert index.read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+def test_executed_notebooks_have_no_errors_or_missing_glyphs(rendered):
+    import nbformat
+
+    nb = nbformat.read(rendered["kw"]["reports_dir"] / "executed" / "pair.ipynb", as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert outputs and not [o for o in outputs if o.output_type == "error"]
+    text = " ".join(str(o.get("text", "")) for o in outputs if o.output_type == "stream")
+    assert "missing from font" not in text and "findfont" not in text
+    assert "papermill" not in nb.metadata  # run data stripped: the executed notebook is byte-stable
