@@ -123,11 +123,12 @@ def narrative(ds: Dataset, cities: str, year: int | None, as_of: str | None) -> 
     for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         known = grp[grp["status"] != "unknown"]
         if len(names) > 1 and len(known) == len(grp) and known["value"].map(repr).nunique() > 1:
-            vals = ", ".join(
-                f"{x.city_zh} {value_text(x.value, types[pid])}{MARKS[x.status]}" for x in known.itertuples()
-            )
+            by_value: dict[str, list[str]] = {}  # cities grouped by the value they show
+            for x in known.itertuples():
+                by_value.setdefault(value_text(x.value, types[pid]) + MARKS[x.status], []).append(x.city_zh)
+            vals = "; ".join(f"{v}: {'、'.join(cs)}" for v, cs in by_value.items())
             cond = f" ({conditions_text(ck)})" if ck else ""
-            lines.append(f"- **{esc(grp.iloc[0]['label_zh'])}**{esc(cond)}: {esc(vals)}")
+            lines.append(f"- **{esc(grp.iloc[0]['label_zh'])}**{esc(cond)} — {esc(vals)}")
     unknown = r[r["status"] == "unknown"].groupby("city_zh", sort=False).size()
     conflicts = r[r["conflict"]].groupby("city_zh", sort=False).size()
     summary = [
