@@ -187,9 +187,9 @@ def decide(levels: list[list[Ranked]], year: int | None, include_leads: bool = F
     return d
 
 
-def _levels(ds: Dataset, code: str, parameter: str, match) -> list[list[Ranked]]:
-    idx = index(ds)
-    return [[c for c in idx.get((j, parameter), []) if match(c)] for j in places.chain(ds, code)]
+def levels(ds: Dataset, code: str, parameter: str, match) -> list[list[Ranked]]:
+    """Claims for a parameter that `match` accepts, grouped by level: the place first, national last."""
+    return [[c for c in index(ds).get((j, parameter), []) if match(c)] for j in places.chain(ds, code)]
 
 
 def decide_for(
@@ -202,7 +202,7 @@ def decide_for(
 ) -> Decision:
     """Decision for one city, parameter and condition set; open-condition claims apply too."""
     wanted = parse_cond_key(cond_key)
-    return decide(_levels(ds, code, parameter, lambda c: matches(c.conditions, wanted)), year, include_leads)
+    return decide(levels(ds, code, parameter, lambda c: matches(c.conditions, wanted)), year, include_leads)
 
 
 def _cite(cs: list[Ranked]) -> list[dict]:

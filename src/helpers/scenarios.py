@@ -129,9 +129,9 @@ def lapse_section(
                 "official source we hold says by how much, so both ends are shown."
             )
         )
-        export_csv(ry.assign(claims=ry["claims"].map(", ".join)), csv_dir, report, "resident-years")
+        export_csv(ry, csv_dir, report, "resident-years")
     display(HTML(LEGEND + notes.html()))
-    export_csv(res.assign(claims=res["claims"].map(", ".join)), csv_dir, report, "gaps")
+    export_csv(res, csv_dir, report, "gaps")
 
 
 def family_section(
@@ -207,7 +207,7 @@ def family_section(
         plots.show(fig)
     display(HTML(LEGEND + notes.html()))
     allr = pd.concat(frames, ignore_index=True)
-    export_csv(allr.assign(claims=allr["claims"].map(", ".join)), csv_dir, report, "relatives")
+    export_csv(allr, csv_dir, report, "relatives")
 
 
 def _money(lo, hi) -> str:
@@ -275,4 +275,4 @@ def contribution_section(
         fig.tight_layout()
         plots.show(fig)
     display(HTML(LEGEND + notes.html()))
-    export_csv(res.assign(claims=res["claims"].map(", ".join)), csv_dir, report, "employee")
+    export_csv(res, csv_dir, report, "employee")

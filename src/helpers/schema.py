@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -14,7 +14,6 @@ ValueType = Literal[
 ]
 Kind = Literal["official", "official-reprint", "media", "calculator", "aggregator", "ai-generated"]
 Level = Literal["national", "province", "city"]
-TOPICS, VALUE_TYPES, KINDS, LEVELS = (get_args(t) for t in (Topic, ValueType, Kind, Level))
 
 
 class _Strict(BaseModel):

@@ -12,7 +12,7 @@ from .data import Dataset
 from .fmt import conditions_text, value_text
 from .markup import LEGEND, Footnotes, esc, table
 from .resolve import resolve
-from .tables import MARKS, claims_table
+from .tables import MARKS, claims_table, marks
 
 TOPIC_ZH = {
     "binding": "家庭共济绑定 Family-account binding",
@@ -35,6 +35,7 @@ def export_csv(df: pd.DataFrame, csv_dir: str, report: str, part: str) -> None:
     path = Path(csv_dir) / f"{report}-{part}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".csv.tmp")
+    df = df.map(lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v)  # e.g. claim ids
     df.to_csv(tmp, index=False, encoding="utf-8-sig")
     tmp.replace(path)
 
@@ -46,11 +47,10 @@ def _cell(row, ptype: str, notes: Footnotes) -> tuple[str, str]:
     vals = row["values"] if row["conflict"] else [row["value"]]
     refs = [notes.ref(row["source"])] + [notes.ref(c["source"]) for c in row["competing"]]
     text = " / ".join(esc(value_text(v, ptype)) for v in vals) + "".join(dict.fromkeys(refs))
-    marks = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["旧"] if row["stale"] else [])
     cls = "conflict" if row["conflict"] else ("inherited" if row["status"] != "own" else "")
     if row["stale"]:
         cls += " stale"
-    return " ".join([text, *[esc(m) for m in marks if m]]), cls.strip()
+    return " ".join([text, *[esc(m) for m in marks(row)]]), cls.strip()
 
 
 def comparison(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:

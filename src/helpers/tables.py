@@ -84,8 +84,13 @@ def cell_text(row) -> str:
         return "— 未知 unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
     text = " / ".join(_fmt_value(v) for v in vals)
-    marks = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["旧"] if row["stale"] else [])
-    return " ".join([text, *filter(None, marks)])
+    return " ".join([text, *marks(row)])
+
+
+def marks(row) -> list[str]:
+    """Marks after a value: ↑省/↑国 inherited, ⚠ sources disagree, 旧 stale."""
+    out = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["旧"] if row["stale"] else [])
+    return [m for m in out if m]
 
 
 def compare(

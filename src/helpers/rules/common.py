@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from .. import places
 from ..data import Dataset
-from ..resolve import Decision, decide, index, matches
+from ..resolve import Decision, decide, levels, matches
 
 
 @dataclass
@@ -43,12 +45,17 @@ class Span:
 
 def lookup(ds: Dataset, code: str, parameter: str, year: int | None = None, **scenario) -> Span:
     """The value(s) of a parameter for a scenario: claims whose conditions the scenario meets."""
-    idx = index(ds)
-    levels = [
-        [c for c in idx.get((j, parameter), []) if matches(c.conditions, scenario)]
-        for j in places.chain(ds, code)
-    ]
-    return span(decide(levels, year))
+    return span(decide(levels(ds, code, parameter, lambda c: matches(c.conditions, scenario)), year))
+
+
+def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None = None) -> pd.DataFrame:
+    """A copy of a scenario table with place names turned into codes and missing columns defaulted."""
+    df = scenarios.reset_index(drop=True).copy()
+    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
+    for col, default in (defaults or {}).items():
+        if col not in df:
+            df[col] = default
+    return df
 
 
 def span(d: Decision) -> Span:

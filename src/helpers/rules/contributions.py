@@ -8,7 +8,7 @@ import pandas as pd
 from .. import places
 from ..data import Dataset
 from ..exceptions import YibaoError
-from .common import Span, lookup, merge_claims
+from .common import Span, lookup, merge_claims, scenario_frame
 
 EMPLOYEE_COLUMNS = [
     "base_lo",
@@ -103,8 +103,7 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
 
 def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Vectorised: one row per (city, wage); city parameters looked up once, amounts with numpy."""
-    df = scenarios.reset_index(drop=True).copy()
-    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
+    df = scenario_frame(ds, scenarios)
     wage = pd.to_numeric(df["wage"], errors="coerce").to_numpy(float)
     if np.isnan(wage).any() or (wage < 0).any():
         raise YibaoError("every wage must be a number of yuan per month ≥ 0")
@@ -136,6 +135,14 @@ def _category(age, student: bool, group: str | None) -> str | None:
     if age is not None and age < 18:
         return "minor"
     return None
+
+
+def categories(df: pd.DataFrame) -> np.ndarray:
+    """Vectorised _category: group if given, else student, else minor (under 18), else None."""
+    ages = pd.to_numeric(df["age"], errors="coerce")
+    minor = np.where(ages < 18, "minor", None)
+    student = np.where(df["student"].astype(bool), "student", minor)
+    return np.where(df["group"].notna() & (df["group"].astype(str) != "None"), df["group"], student)
 
 
 def _member(ds: Dataset, code: str, cat: str | None, tier: int, year) -> dict:
@@ -200,17 +207,8 @@ def resident_premiums(
 
 def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Vectorised: one row per member (city, age, student, group, tier); distinct cases computed once."""
-    df = scenarios.reset_index(drop=True).copy()
-    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
-    for col, default in (("student", False), ("group", None), ("tier", 1)):
-        if col not in df:
-            df[col] = default
-    ages = pd.to_numeric(df["age"], errors="coerce")
-    df["category"] = np.where(
-        df["group"].notna() & (df["group"].astype(str) != "None"),
-        df["group"],
-        np.where(df["student"].astype(bool), "student", np.where(ages < 18, "minor", None)),
-    )
+    df = scenario_frame(ds, scenarios, {"student": False, "group": None, "tier": 1})
+    df["category"] = categories(df)
     keys = df[["city", "category", "tier"]].drop_duplicates()
     res = pd.DataFrame(
         [

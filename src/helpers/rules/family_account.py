@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .. import places
 from ..data import Dataset
 from ..exceptions import YibaoError
-from .common import Span, lookup, merge_claims
-from .contributions import _category, _member
+from .common import Span, lookup, merge_claims, scenario_frame
+from .contributions import _category, _member, categories
 
 RELATIONS = ("spouse", "parent", "child", "parent_in_law", "sibling", "grandparent", "grandchild")
 FIELDS = {"relation", "place", "already_bound", "age", "student", "group", "scheme", "name"}
@@ -34,8 +33,8 @@ def _relative_checks(ds: Dataset, code: str, rel: dict, year) -> dict:
     def worse(new: str, why: str) -> None:
         nonlocal status
         order = {"yes": 0, "unknown": 1, "disputed": 1, "no": 2}
-        if order[new] >= order[status]:
-            status = new if order[new] > order[status] or status == "yes" else status
+        if order[new] > order[status]:
+            status = new
         reasons.append(why)
 
     if not relations.known:
@@ -141,26 +140,18 @@ def family_bindings(
     ds: Dataset, relatives: pd.DataFrame, tier: int = 1, year: int | None = None
 ) -> pd.DataFrame:
     """Vectorised: one row per relative (`household`, `city`); distinct cases once, limits by cumsum."""
-    df = relatives.reset_index(drop=True).copy()
-    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
-    for col, default in (
-        ("place", None),
-        ("already_bound", False),
-        ("age", None),
-        ("student", False),
-        ("group", None),
-        ("scheme", "resident"),
-    ):
-        if col not in df:
-            df[col] = default
-    df = df.astype({"place": object, "group": object})
+    defaults = {
+        "place": None,
+        "already_bound": False,
+        "age": None,
+        "student": False,
+        "group": None,
+        "scheme": "resident",
+    }
+    df = scenario_frame(ds, relatives, defaults).astype({"place": object, "group": object})
     df = df.where(df.notna(), None)
-    ages = pd.to_numeric(df["age"], errors="coerce")
     # the premium depends on age only through the member category (minor or not)
-    minor = np.where(ages < 18, "minor", None)
-    df["category"] = np.where(
-        df["group"].notna(), df["group"], np.where(df["student"].astype(bool), "student", minor)
-    )
+    df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]
     gid = df.groupby(cols, dropna=False, sort=False).ngroup()
     first = {}

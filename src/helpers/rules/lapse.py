@@ -8,7 +8,7 @@ import pandas as pd
 from .. import places
 from ..data import Dataset
 from ..exceptions import YibaoError
-from .common import lookup, merge_claims
+from .common import lookup, merge_claims, scenario_frame
 
 SCHEMES = ("employee", "flexible", "resident")
 COLUMNS = ["waiting_min", "waiting_max", "gap_covered", "backpay_allowed", "conflict", "rule", "claims"]
@@ -137,13 +137,7 @@ def _breakpoints(ds: Dataset) -> np.ndarray:
 
 def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Vectorised: one row per scenario (city, scheme, gap_months | lapsed_years, back_paid)."""
-    df = scenarios.reset_index(drop=True).copy()
-    if "back_paid" not in df:
-        df["back_paid"] = False
-    for col in ("gap_months", "lapsed_years"):
-        if col not in df:
-            df[col] = pd.NA
-    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
+    df = scenario_frame(ds, scenarios, {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA})
     gap = pd.to_numeric(df["gap_months"]).astype("Int64")
     yrs = pd.to_numeric(df["lapsed_years"]).astype("Int64")
     by_gap = gap.notna().to_numpy()
