@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from helpers import config
-from helpers.catalog import load_catalog
+from helpers.build.catalog import load_catalog
 
 BIN = Path(sys.executable).parent
 

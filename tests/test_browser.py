@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import config
-from helpers.catalog import load_catalog
-from helpers.render import render
+from helpers.build.catalog import load_catalog
+from helpers.build.render import render
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import places
+from helpers.data import places
 
 
 def values(ds, city, parameter, **conds):

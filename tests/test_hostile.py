@@ -9,7 +9,7 @@ import pytest
 from conftest import GOOD
 
 from helpers import config
-from helpers.render import render
+from helpers.build.render import render
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager as fm  # noqa: E402
 
-from helpers import plots  # noqa: E402
+from helpers.report import plots  # noqa: E402
 
 
 def test_chinese_labels_have_no_missing_glyphs(tmp_path):

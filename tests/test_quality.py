@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpers.cli import main
-from helpers.quality import conflicts, coverage_markdown, coverage_summary
+from helpers.report.quality import conflicts, coverage_markdown, coverage_summary
 
 
 def test_coverage_file_matches_the_data(real):

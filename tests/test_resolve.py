@@ -25,15 +25,15 @@ def r(mini):
 def test_higher_source_kind_wins_without_conflict(r):
     x = row(r, "济南市", "family_account.max_relatives")
     assert (x["value"], x["status"], x["kind"], x["conflict"]) == (7, "own", "official", False)
-    assert [c["value"] for c in x["outranked"]] == [6]
+    assert [c.value for c in x["decision"].outranked] == [6]
 
 
 def test_ai_generated_claim_is_a_lead_not_a_value(r, mini):
     x = row(r, "济南市", "family_account.max_relatives")
-    assert [c["value"] for c in x["leads"]] == [10]
+    assert [c.value for c in x["decision"].leads] == [10]
     with_leads = resolve(mini, "济南", as_of=AS_OF, include_leads=True)
     y = row(with_leads, "济南市", "family_account.max_relatives")
-    assert y["value"] == 7 and y["leads"] == [] and 10 in [c["value"] for c in y["outranked"]]
+    assert y["value"] == 7 and y["decision"].leads == [] and 10 in [c.value for c in y["decision"].outranked]
 
 
 def test_same_rank_disagreement_is_a_conflict_and_keeps_both(r):
@@ -41,13 +41,13 @@ def test_same_rank_disagreement_is_a_conflict_and_keeps_both(r):
     assert x["conflict"]
     assert x["value"] == 9  # the more recent of two aggregator pages
     assert sorted(x["values"]) == [8, 9]
-    assert [c["claim"] for c in x["competing"]] == ["370900-1"]
+    assert [c.claim_id for c in x["decision"].competing] == ["taian-family-max-relatives"]
 
 
 def test_city_claim_overrides_national(r):
     x = row(r, "泰安市", "resident.premium", "tier=1")
     assert (x["value"], x["status"], x["conflict"]) == (390, "own", False)
-    assert [c["value"] for c in x["overrides"]] == [400]
+    assert [c.value for c in x["decision"].overrides] == [400]
 
 
 def test_inheritance_from_national_and_province(r):

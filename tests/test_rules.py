@@ -27,7 +27,8 @@ from helpers.rules import (
 def test_qingdao_resident_lapsed_two_years_waits_four_months(real):
     r = lapse(real, "青岛", "resident", lapsed_years=2)
     assert (r["waiting_min"], r["waiting_max"]) == (4, 4)
-    assert "370200-1" in r["claims"]  # Qingdao's own rule, not only the national one
+    # Qingdao's own rule, not only the national one
+    assert "qingdao-lapse-resident-fixed-waiting-months-from-2025-01" in r["claims"]
 
 
 def test_national_resident_floor_after_long_lapse_with_restoration(real):

@@ -1,42 +1,63 @@
 """yibao-compare helpers: one import for exploring Chinese cities' 医保 rules.
 
+Layers, lowest first (a layer imports only those before it):
+
+- ``helpers.data`` — load and validate ``data/`` (`load`, `Dataset`, place lookup)
+- ``helpers.resolve`` — which claim decides a value (`resolve`, `Decision`)
+- ``helpers.rules`` — calculators (lapse, contributions, family account)
+- ``helpers.report`` — formatting, tables, charts, report sections (`Section`)
+- ``helpers.build`` — catalogue, renderer, kernels, index page
+- ``helpers.cli`` — the ``yibao`` command
+
+Names below are imported on first use, so ``import helpers`` itself is instant.
+
 >>> import helpers as h
 >>> ds = h.load()
->>> h.compare(ds, "济南,泰安", topic="binding")
+>>> t = h.compare(ds, "济南,泰安", topic="binding")
 """
 
-from .data import Dataset, load
-from .exceptions import CatalogError, DataError, ReportExecutionError, UnknownNameError, YibaoError
-from .resolve import resolve
-from .rules import (
-    employee_contribution,
-    employee_contributions,
-    family_binding,
-    family_bindings,
-    household_premiums,
-    lapse,
-    lapses,
-    resident_premiums,
-)
-from .tables import claims_table, compare
+from __future__ import annotations
 
-__all__ = [
-    "Dataset",
-    "load",
-    "resolve",
-    "compare",
-    "claims_table",
-    "lapse",
-    "lapses",
-    "employee_contribution",
-    "employee_contributions",
-    "resident_premiums",
-    "household_premiums",
-    "family_binding",
-    "family_bindings",
-    "YibaoError",
-    "DataError",
-    "UnknownNameError",
-    "CatalogError",
-    "ReportExecutionError",
-]
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, tuple[str, str | None]] = {
+    "Dataset": ("helpers.data", "Dataset"),
+    "load": ("helpers.data", "load"),
+    "resolve": ("helpers.resolution", "resolve"),
+    "resolve_columns": ("helpers.resolution", "resolve_columns"),
+    "compare": ("helpers.report.tables", "compare"),
+    "claims_table": ("helpers.report.tables", "claims_table"),
+    "lapse": ("helpers.rules", "lapse"),
+    "lapses": ("helpers.rules", "lapses"),
+    "employee_contribution": ("helpers.rules", "employee_contribution"),
+    "employee_contributions": ("helpers.rules", "employee_contributions"),
+    "resident_premiums": ("helpers.rules", "resident_premiums"),
+    "household_premiums": ("helpers.rules", "household_premiums"),
+    "family_binding": ("helpers.rules", "family_binding"),
+    "family_bindings": ("helpers.rules", "family_bindings"),
+    "report": ("helpers.report", None),
+    "plots": ("helpers.report.plots", None),
+    "YibaoError": ("helpers.exceptions", "YibaoError"),
+    "DataError": ("helpers.exceptions", "DataError"),
+    "UnknownNameError": ("helpers.exceptions", "UnknownNameError"),
+    "CatalogError": ("helpers.exceptions", "CatalogError"),
+    "ReportExecutionError": ("helpers.exceptions", "ReportExecutionError"),
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'helpers' has no attribute '{name}'")
+    module, attr = _EXPORTS[name]
+    value = importlib.import_module(module)
+    if attr is not None:
+        value = getattr(value, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

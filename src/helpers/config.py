@@ -13,7 +13,7 @@ REPORTS_DIR = PROJ_ROOT / "reports"
 CATALOG_PATH = REPORTS_DIR / "catalog.yaml"
 FONT_PATH = PACKAGE_DIR / "fonts" / "NotoSansSC-Regular.otf"
 FONT_FAMILY = "Noto Sans SC"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "build" / "templates"
 
 #: Largest data or catalogue file the loader accepts, in bytes.
 MAX_FILE_BYTES = 2 * 1024 * 1024

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import places
-from ..data import Dataset
-from ..resolve import Decision, decide, levels, matches
+from ..data import Dataset, places
+from ..resolution import Decision, decide, levels, matches
 
 
 @dataclass
@@ -46,6 +45,17 @@ class Span:
 def lookup(ds: Dataset, code: str, parameter: str, year: int | None = None, **scenario) -> Span:
     """The value(s) of a parameter for a scenario: claims whose conditions the scenario meets."""
     return span(decide(levels(ds, code, parameter, lambda c: matches(c.conditions, scenario)), year))
+
+
+def relations(ds: Dataset) -> list[str]:
+    """The relation codes the catalogue allows (data/parameters.yaml, family_account.relations)."""
+    p = ds.parameters.set_index("id").at["family_account.relations", "values"]
+    return list(p or [])
+
+
+def schemes(ds: Dataset) -> list[str]:
+    """The insurance schemes the catalogue allows (the `scheme` condition's values)."""
+    return list(ds.conditions["scheme"]["values"] or [])
 
 
 def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None = None) -> pd.DataFrame:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import places
-from ..data import Dataset
+from ..data import Dataset, places
 from ..exceptions import YibaoError
 from .common import Span, lookup, merge_claims, scenario_frame
 
@@ -127,7 +126,7 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
     return out
 
 
-def _category(age, student: bool, group: str | None) -> str | None:
+def category(age, student: bool, group: str | None) -> str | None:
     if group:
         return group
     if student:
@@ -145,7 +144,7 @@ def categories(df: pd.DataFrame) -> np.ndarray:
     return np.where(df["group"].notna() & (df["group"].astype(str) != "None"), df["group"], student)
 
 
-def _member(ds: Dataset, code: str, cat: str | None, tier: int, year) -> dict:
+def member_premium(ds: Dataset, code: str, cat: str | None, tier: int, year) -> dict:
     """Premium one member pays, by category (group / student / minor) and the household's tier."""
     if tier not in (1, 2):
         raise YibaoError(f"tier must be 1 or 2, got {tier!r}")
@@ -194,12 +193,12 @@ def resident_premiums(
         unknown = set(m) - {"age", "student", "group", "relation", "name"}
         if unknown:
             raise YibaoError(f"member {i + 1}: unknown field(s) {sorted(unknown)} — use age, student, group")
-        cat = _category(m.get("age"), bool(m.get("student")), m.get("group"))
+        cat = category(m.get("age"), bool(m.get("student")), m.get("group"))
         rows.append(
             {
                 "member": i + 1,
                 **{k: m.get(k) for k in ("age", "student", "group")},
-                **_member(ds, code, cat, tier, year),
+                **member_premium(ds, code, cat, tier, year),
             }
         )
     return pd.DataFrame(rows)
@@ -212,7 +211,7 @@ def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = 
     keys = df[["city", "category", "tier"]].drop_duplicates()
     res = pd.DataFrame(
         [
-            {"city": k.city, "tier": k.tier, **_member(ds, k.city, k.category, int(k.tier), year)}
+            {"city": k.city, "tier": k.tier, **member_premium(ds, k.city, k.category, int(k.tier), year)}
             for k in keys.itertuples(index=False)
         ]
     )

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import places
-from ..data import Dataset
+from ..data import Dataset, places
 from ..exceptions import YibaoError
-from .common import Span, lookup, merge_claims, scenario_frame
-from .contributions import _category, _member, categories
+from .common import Span, lookup, merge_claims, relations, scenario_frame
+from .contributions import categories, category, member_premium
 
-RELATIONS = ("spouse", "parent", "child", "parent_in_law", "sibling", "grandparent", "grandchild")
 FIELDS = {"relation", "place", "already_bound", "age", "student", "group", "scheme", "name"}
 
 
@@ -21,13 +19,14 @@ def _province(ds: Dataset, code: str) -> str | None:
 def _relative_checks(ds: Dataset, code: str, rel: dict, year) -> dict:
     """Checks that do not depend on the other relatives: relation, place, existing holder."""
     relation = rel.get("relation")
-    if relation not in RELATIONS:
-        raise YibaoError(f"unknown relation {relation!r} — use one of: {', '.join(RELATIONS)}")
-    relations = lookup(ds, code, "family_account.relations", year)
+    allowed = relations(ds)
+    if relation not in allowed:
+        raise YibaoError(f"unknown relation {relation!r} — use one of: {', '.join(allowed)}")
+    listed = lookup(ds, code, "family_account.relations", year)
     complete = lookup(ds, code, "family_account.relations_list_complete", year)
     scope = lookup(ds, code, "family_account.scope", year)
     one_holder = lookup(ds, code, "family_account.one_holder_per_relative", year)
-    used = [relations, complete, scope, one_holder]
+    used = [listed, complete, scope, one_holder]
     status, reasons = "yes", []
 
     def worse(new: str, why: str) -> None:
@@ -37,13 +36,13 @@ def _relative_checks(ds: Dataset, code: str, rel: dict, year) -> dict:
             status = new
         reasons.append(why)
 
-    if not relations.known:
+    if not listed.known:
         worse("unknown", "qualifying relations not sourced")
     else:
-        listed = [relation in v for v in relations.values]
-        if all(listed):
+        in_list = [relation in v for v in listed.values]
+        if all(in_list):
             pass
-        elif any(listed):
+        elif any(in_list):
             worse("disputed", "sources disagree on whether this relation qualifies")
         elif complete.values == [False]:
             worse("unknown", "relation not in an incomplete (等) list")
@@ -105,8 +104,8 @@ def family_binding(
         reasons = chk["reasons"] + ([why] if why else [])
         premium = {"pays_lo": None, "pays_hi": None}
         if status != "no" and rel.get("scheme", "resident") == "resident" and pays.values == [True]:
-            cat = _category(rel.get("age"), bool(rel.get("student")), rel.get("group"))
-            m = _member(ds, code, cat, tier, year)
+            cat = category(rel.get("age"), bool(rel.get("student")), rel.get("group"))
+            m = member_premium(ds, code, cat, tier, year)
             premium = {"pays_lo": m["pays_lo"], "pays_hi": m["pays_hi"]}
             chk["claims"] = merge_claims(Span(claims=chk["claims"]), Span(claims=m["claims"]))
         rows.append(

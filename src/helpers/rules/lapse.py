@@ -5,18 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import places
-from ..data import Dataset
+from ..data import Dataset, places
 from ..exceptions import YibaoError
-from .common import lookup, merge_claims, scenario_frame
+from .common import lookup, merge_claims, scenario_frame, schemes
 
-SCHEMES = ("employee", "flexible", "resident")
 COLUMNS = ["waiting_min", "waiting_max", "gap_covered", "backpay_allowed", "conflict", "rule", "claims"]
 
 
-def _check(scheme: str, gap_months, lapsed_years) -> None:
-    if scheme not in SCHEMES:
-        raise YibaoError(f"unknown scheme '{scheme}' — use one of: {', '.join(SCHEMES)}")
+def _check(ds: Dataset, scheme: str, gap_months, lapsed_years) -> None:
+    if scheme not in schemes(ds):
+        raise YibaoError(f"unknown scheme '{scheme}' — use one of: {', '.join(schemes(ds))}")
     if (gap_months is None) == (lapsed_years is None):
         raise YibaoError("give either a gap in months or a number of lapsed years, not both")
     n = gap_months if gap_months is not None else lapsed_years
@@ -112,7 +110,7 @@ def lapse(
     year: int | None = None,
 ) -> dict:
     """Reference: for one scenario, months until benefits resume (a range when sources conflict)."""
-    _check(scheme, gap_months, lapsed_years)
+    _check(ds, scheme, gap_months, lapsed_years)
     code = places.find(ds, city)
     if lapsed_years is not None:
         out = _resident_years(ds, code, int(lapsed_years), back_paid, year)

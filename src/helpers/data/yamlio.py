@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from .config import MAX_FILE_BYTES, display_path
-from .exceptions import Problem
+from ..config import MAX_FILE_BYTES, display_path
+from ..exceptions import Problem
 
 
 class LineDict(dict):

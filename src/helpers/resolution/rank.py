@@ -1,4 +1,4 @@
-"""Resolution: which claim decides the value shown for (city, parameter, conditions, year)."""
+"""Ranking claims and deciding the winner for one (place, parameter, conditions, year)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import places
-from .data import Dataset
-from .policies import parse_cond_key
+from ..data import Dataset, places
+from ..data.policies import parse_cond_key
+from ..data.vocab import KIND_RANK, LEAD_KIND
 
-KIND_RANK = {
-    "official": 0,
-    "official-reprint": 1,
-    "media": 2,
-    "calculator": 3,
-    "aggregator": 4,
-    "ai-generated": 5,
-}
 _MIN, _MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
-STATUS_BY_LEVEL = {"province": "inherited-province", "national": "inherited-national"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +36,7 @@ class Ranked:
 
     @property
     def lead(self) -> bool:
-        return self.kind == "ai-generated"
+        return self.kind == LEAD_KIND
 
 
 def _d(x) -> dt.date | None:
@@ -54,14 +45,14 @@ def _d(x) -> dt.date | None:
 
 def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
     """Claims grouped by (jurisdiction, parameter), built once per dataset and cached on it."""
-    cached = getattr(ds, "_rank_index", None)
+    cached = ds.cache.get("ranked")
     if cached is not None:
         return cached
-    src = ds.sources.set_index("id")
+    kinds = dict(zip(ds.sources["id"], ds.sources["kind"], strict=True))
+    dates = dict(zip(ds.sources["id"], ds.sources["date"], strict=True))
     out: dict[tuple[str, str], list[Ranked]] = {}
     for r in ds.claims.itertuples(index=False):
-        s = src.loc[r.source]
-        date = _d(s["published"]) or _d(s["published_not_before"]) or _d(s["published_not_after"])
+        date = _d(dates[r.source])
         year = None if pd.isna(r.year) else int(r.year)
         if year is not None:
             start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -75,7 +66,7 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
             r.conditions,
             r.value,
             r.source,
-            s["kind"],
+            kinds[r.source],
             date,
             start,
             end,
@@ -84,7 +75,7 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
             bool(r.usable),
         )
         out.setdefault((r.jurisdiction, r.parameter), []).append(rk)
-    ds._rank_index = out  # type: ignore[attr-defined]
+    ds.cache["ranked"] = out
     return out
 
 
@@ -203,99 +194,3 @@ def decide_for(
     """Decision for one city, parameter and condition set; open-condition claims apply too."""
     wanted = parse_cond_key(cond_key)
     return decide(levels(ds, code, parameter, lambda c: matches(c.conditions, wanted)), year, include_leads)
-
-
-def _cite(cs: list[Ranked]) -> list[dict]:
-    return [
-        {
-            "claim": c.claim_id,
-            "value": c.value,
-            "source": c.source,
-            "kind": c.kind,
-            "jurisdiction": c.jurisdiction,
-        }
-        for c in cs
-    ]
-
-
-def _keys(ds: Dataset, codes: list[str], params: list[str]) -> list[tuple[str, str]]:
-    """(parameter, cond_key) pairs: every condition set any compared place or its chain has."""
-    idx = index(ds)
-    chains = {j for code in codes for j in places.chain(ds, code)}
-    keys = []
-    for p in params:
-        ck = sorted({c.cond_key for j in chains for c in idx.get((j, p), [])})
-        keys += [(p, k) for k in (ck or [""])]
-    return keys
-
-
-def resolve(
-    ds: Dataset,
-    cities,
-    year: int | None = None,
-    as_of: dt.date | str | None = None,
-    stale_after_years: float = 2,
-    topic: str | None = None,
-    include_leads: bool = False,
-) -> pd.DataFrame:
-    """One row per (city, parameter, conditions): shown value, status, sources, conflict, stale."""
-    from .exceptions import UnknownNameError
-
-    codes = (
-        places.find_many(ds, cities)
-        if not isinstance(cities, list) or any(not str(c).isdigit() for c in cities)
-        else list(cities)
-    )
-    as_of = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
-    cutoff = as_of - dt.timedelta(days=round(365.25 * stale_after_years))
-    params = ds.parameters
-    if topic is not None:
-        if topic not in set(params["topic"]):
-            raise UnknownNameError(
-                f"unknown topic '{topic}' — use one of: " + ", ".join(sorted(set(params["topic"])))
-            )
-        params = params[params["topic"] == topic]
-    meta = params.set_index("id")[["topic", "label_zh", "label_en", "unit"]].to_dict("index")
-    rows = []
-    for code in codes:
-        level = places.level(ds, code)
-        for pid, ck in _keys(ds, codes, list(params["id"])):
-            d = decide_for(ds, code, pid, ck, year, include_leads)
-            w = d.winner
-            if w is None:
-                status = "unknown"
-            elif w.jurisdiction == code:
-                status = "own"
-            else:
-                status = STATUS_BY_LEVEL[places.level(ds, w.jurisdiction)]
-            support = [w] + [c for c in d.outranked if w and c.value == w.value] if w else []
-            newest = max((c.date for c in support if c.date), default=None)
-            rows.append(
-                {
-                    "city": code,
-                    "city_zh": places.label(ds, code),
-                    "level": level,
-                    "parameter": pid,
-                    "topic": meta[pid]["topic"],
-                    "label_zh": meta[pid]["label_zh"],
-                    "label_en": meta[pid]["label_en"],
-                    "unit": meta[pid]["unit"],
-                    "conditions": ck,
-                    "value": w.value if w else None,
-                    "status": status,
-                    "from": w.jurisdiction if w else None,
-                    "claim": w.claim_id if w else None,
-                    "source": w.source if w else None,
-                    "kind": w.kind if w else None,
-                    "date": newest,
-                    "conflict": d.conflict,
-                    "values": d.values,
-                    "competing": _cite(d.competing),
-                    "outranked": _cite(d.outranked),
-                    "overrides": _cite(d.overrides),
-                    "leads": _cite(d.leads),
-                    "rejected": _cite(d.rejected),
-                    "stale": bool(w is not None and newest is not None and newest < cutoff),
-                }
-            )
-    return pd.DataFrame(rows)

@@ -9,16 +9,18 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import queue as queue_mod
 import time
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
-from . import config
+from .. import config
+from ..data import data_version, did_you_mean, load
+from ..exceptions import YibaoError
+from .atomic import write_atomic
 from .catalog import Entry, load_catalog
-from .data import _data_version, did_you_mean, load
-from .exceptions import YibaoError
-from .execute import Job, result, worker, write_atomic
+from .execute import Job, result, worker
 from .index import write_index
 
 PACKAGES = (
@@ -78,7 +80,7 @@ def report_hash(entry: Entry, data_version: str, code: str) -> str:
     """Content hash of everything a report depends on."""
     h = hashlib.sha256(entry.notebook.read_bytes())
     h.update(json.dumps(entry.parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
-    h.update(f"{entry.title}|{data_version}|{code}".encode())
+    h.update(f"{entry.title}|{entry.timeout}|{data_version}|{code}".encode())
     return h.hexdigest()
 
 
@@ -113,9 +115,9 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
     if not jobs:
         return
     ctx = mp.get_context("fork")
-    queue = ctx.Queue()
+    results = ctx.Queue()
     procs = [
-        ctx.Process(target=worker, args=(part, cwd, queue.put), daemon=False)
+        ctx.Process(target=worker, args=(part, cwd, results.put), daemon=False)
         for part in _partition(jobs, max(workers, 1), cost)
     ]
     for p in procs:
@@ -123,9 +125,9 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
     pending = {j.name for j in jobs}
     while pending:
         try:
-            res = queue.get(timeout=1.0)
-        except Exception:  # noqa: BLE001 - queue.Empty: check the workers are alive
-            if not any(p.is_alive() for p in procs) and queue.empty():
+            res = results.get(timeout=1.0)
+        except queue_mod.Empty:  # check the workers are alive
+            if not any(p.is_alive() for p in procs) and results.empty():
                 for name in sorted(pending):
                     on_result(result(name, "failed", None, "worker process died"))
                 break
@@ -165,7 +167,7 @@ def render(
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
         os.environ["YIBAO_DATA_DIR"] = str(data_dir.resolve())
-        data_version, code = _data_version(data_dir), code_fingerprint()
+        version, code = data_version(data_dir), code_fingerprint()
         _clean_temp_files(reports_dir)
         today = dt.date.today().isoformat()
         results: dict[str, dict] = {}
@@ -173,7 +175,7 @@ def render(
         for e in entries:
             if only and e.name not in only:
                 continue
-            hashes[e.name] = report_hash(e, data_version, code)
+            hashes[e.name] = report_hash(e, version, code)
             st = _state(cache_dir, e.name)
             cost[e.name] = st.get("seconds", 2.0)
             html = reports_dir / "html" / f"{e.name}.html"
@@ -193,8 +195,9 @@ def render(
                     e.parameters,
                     str(reports_dir / "html"),
                     str(reports_dir / "executed"),
-                    data_version,
+                    version,
                     today,
+                    e.timeout,
                 )
             )
         bar = _progress(len(todo)) if progress and todo else None
@@ -207,11 +210,16 @@ def render(
                 "date": today,
                 "seconds": res["seconds"],
                 "detail": res["detail"],
-                "data_version": data_version,
+                "data_version": version,
+                "csv": res.get("csv", []),
             }
+            old = _state(cache_dir, res["name"])
             if res["status"] == "failed":
-                old = _state(cache_dir, res["name"])
                 state["date"] = old.get("date")  # the HTML on disk (if any) is the previous one
+                state["csv"] = old.get("csv", [])
+            else:  # CSVs the report no longer produces are removed
+                for stale in set(old.get("csv", [])) - set(state["csv"]):
+                    (reports_dir / "html" / stale).unlink(missing_ok=True)
             write_atomic(cache_dir / f"{res['name']}.json", json.dumps(state, ensure_ascii=False))
             if bar:
                 bar.advance(res["name"])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import places
-from .data import Dataset
+from ..data import Dataset, did_you_mean, places
+from ..exceptions import UnknownNameError
+from ..resolution import resolve
 
 
 def _fmt_value(v) -> str:
@@ -23,9 +24,6 @@ def claims_table(ds: Dataset, city: str | None = None, parameter: str | None = N
         c = c[c["jurisdiction"] == places.find(ds, city)]
     if parameter:
         if parameter not in set(ds.parameters["id"]):
-            from .data import did_you_mean
-            from .exceptions import UnknownNameError
-
             raise UnknownNameError(
                 f"unknown parameter '{parameter}' — " + did_you_mean(parameter, list(ds.parameters["id"]))
             )
@@ -101,9 +99,31 @@ def compare(
     as_of=None,
     stale_after_years: float = 2,
 ) -> pd.DataFrame:
-    """Side-by-side table: one row per parameter and condition set, one column per city (MISSOC style)."""
-    from .resolve import resolve
+    """Side-by-side table: one row per parameter and condition set, one column per city (MISSOC style).
 
+    Parameters
+    ----------
+    ds : Dataset
+    cities : str or list of str
+        Places by code, Chinese name or pinyin, e.g. ``"济南,泰安"``.
+    topic : str, optional
+        binding, contribution, lapse or benefit (all when omitted).
+    year, as_of, stale_after_years
+        As for `resolve`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``parameter``, ``label_zh``, ``label_en``, ``conditions``, then one column per city
+        holding the shown value with its marks (↑省/↑国 inherited, ⚠ conflict, 旧 stale, — unknown).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.compare(h.load(), "济南,泰安", topic="binding")
+    >>> list(t.columns[:4])
+    ['parameter', 'label_zh', 'label_en', 'conditions']
+    """
     r = resolve(ds, cities, year=year, as_of=as_of, stale_after_years=stale_after_years, topic=topic)
     if r.empty:
         return pd.DataFrame()

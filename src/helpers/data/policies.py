@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..config import display_path
+from ..exceptions import Problem
 from . import schema
-from .config import display_path
-from .data import _validate, did_you_mean  # noqa: E402  (data imports this module lazily)
-from .exceptions import Problem
+from .validate import did_you_mean, validate_record
 from .yamlio import LineDict, load_yaml
 
 
@@ -26,15 +26,16 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
                 did_you_mean(claim.parameter, list(ctx["params"])),
             )
         )
-    if claim.source not in ctx["source_ids"]:
-        out.append(
-            Problem(
-                shown,
-                kl.get("source", rec.line),
-                f"unknown source '{claim.source}'",
-                "add it to data/sources.yaml or " + did_you_mean(claim.source, ctx["source_ids"]),
+    for sid, key in [(claim.source, "source")] + [(c.source, "also") for c in claim.also]:
+        if sid not in ctx["source_ids"]:
+            out.append(
+                Problem(
+                    shown,
+                    kl.get(key, rec.line),
+                    f"unknown source '{sid}'",
+                    "add it to data/sources.yaml or " + did_you_mean(sid, ctx["source_ids"]),
+                )
             )
-        )
     if param is None:
         return out
     for cname, cval in claim.conditions.items():
@@ -50,7 +51,9 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
                 )
             )
             continue
-        cdef = ctx["conds"][cname]
+        cdef = ctx["conds"].get(cname)
+        if cdef is None:  # the condition itself is invalid; reported with parameters.yaml
+            continue
         if cdef.type == "int" and (not isinstance(cval, int) or isinstance(cval, bool)):
             out.append(
                 Problem(
@@ -83,7 +86,9 @@ def cond_key(conditions: dict[str, Any]) -> str:
 
 
 def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[dict]:
+    """Every claim of every policy file as a row; problems (file:line) are appended to `problems`."""
     rows: list[dict] = []
+    ids: dict[str, str] = {}
     policy_dir = data_dir / "policies"
     for path in sorted(policy_dir.glob("*.y*ml")):
         shown = display_path(path)
@@ -91,7 +96,7 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
         problems += probs
         if doc is None:
             continue
-        pf = _validate(schema.PolicyFile, doc, shown, problems)
+        pf = validate_record(schema.PolicyFile, doc, shown, problems)
         if pf is None:
             continue
         code = pf.jurisdiction
@@ -115,10 +120,20 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
                 )
             )
         seen: dict[tuple, int] = {}
-        for n, rec in enumerate(pf.claims, start=1):
-            claim = _validate(schema.Claim, rec, shown, problems)
+        for rec in pf.claims:
+            claim = validate_record(schema.Claim, rec, shown, problems)
             if claim is None:
                 continue
+            if claim.id in ids:
+                problems.append(
+                    Problem(
+                        shown,
+                        rec.key_lines.get("id", rec.line),
+                        f"duplicate claim id '{claim.id}' (first at {ids[claim.id]})",
+                        "give each claim its own id",
+                    )
+                )
+            ids[claim.id] = f"{shown}:{rec.key_lines.get('id', rec.line)}"
             problems += _check_claim(claim, rec, ctx, shown)
             key = (
                 claim.parameter,
@@ -136,7 +151,7 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
             per = claim.period or schema.Period()
             rows.append(
                 {
-                    "claim_id": f"{code}-{n}",
+                    "claim_id": claim.id,
                     "jurisdiction": code,
                     "parameter": claim.parameter,
                     "value": claim.value,
@@ -147,6 +162,8 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
                     "valid_to": per.to,
                     "source": claim.source,
                     "locator": claim.locator,
+                    "also": [c.model_dump() for c in claim.also],
+                    "scope": claim.scope,
                     "note": claim.note,
                     "usable": claim.usable,
                     "file": shown,

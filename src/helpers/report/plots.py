@@ -6,9 +6,11 @@ import matplotlib.font_manager as fm
 import matplotlib.pyplot as plt
 import seaborn as sns
 
-from .config import FONT_FAMILY, FONT_PATH
+from ..config import FONT_FAMILY, FONT_PATH
 
 _READY = False
+#: Shown instead of a chart when there is nothing sourced to draw.
+NOTHING = "<p><i>没有可绘制的已知数值 no sourced values to chart.</i></p>"
 
 
 def setup(style: str = "whitegrid") -> str:
@@ -19,19 +21,19 @@ def setup(style: str = "whitegrid") -> str:
         _READY = True
     sns.set_theme(style=style, font=FONT_FAMILY)  # after addfont, and after any other set_theme
     plt.rcParams["figure.dpi"] = 100
-    plt.rcParams["savefig.dpi"] = 100
+    plt.rcParams["savefig.dpi"] = 200
+    plt.rcParams["text.parse_math"] = False  # labels from data are plain text, never maths
     return FONT_FAMILY
 
 
-def show(fig, note: str = "没有可绘制的已知数值 no sourced values to chart.") -> None:
-    """Display a figure inline as PNG and close it; show a note when there is nothing to draw."""
-    from IPython.display import Markdown, display
+def alt_text(fig) -> str:
+    """The alt text stored on a figure by the chart function (states the data drawn)."""
+    return getattr(fig, "_yb_alt", "") or "chart"
 
-    if fig is None:
-        display(Markdown(f"*{note}*"))
-        return
-    display(fig)
-    plt.close(fig)
+
+def _with_alt(fig, alt: str):
+    fig._yb_alt = alt  # type: ignore[attr-defined]
+    return fig
 
 
 def _bar_with_ranges(ax, labels, lo, hi, color="#1f5f8b") -> None:
@@ -57,7 +59,11 @@ def limit_chart(r):
     ax.set_ylim(0, max(hi) * 1.25 + 0.5)
     ax.set_title("最多可绑定近亲属人数 Most relatives bound at once")
     fig.tight_layout()
-    return fig
+    alt = "最多可绑定近亲属人数 most relatives bound: " + ", ".join(
+        f"{c} {'未知 unknown' if st == 'unknown' else (f'{a}–{b}' if a != b else a)}"
+        for c, st, a, b in zip(labels, sel["status"], lo, hi, strict=True)
+    )
+    return _with_alt(fig, alt)
 
 
 def premium_chart(r):
@@ -78,12 +84,15 @@ def premium_chart(r):
     ax.set_ylabel("元/人/年 yuan per person-year")
     ax.set_title("居民医保个人缴费 Resident premium (own or inherited)")
     fig.tight_layout()
-    return fig
+    alt = "居民医保个人缴费 resident premium, yuan per year: " + ", ".join(
+        f"{x.city_zh} {x.tier} {x.yuan:.0f}" for x in data.itertuples()
+    )
+    return _with_alt(fig, alt)
 
 
 def over_time_chart(ds, code: str):
     """Numeric claims of a place and its parents that carry a year, drawn over time."""
-    from . import places
+    from ..data import places
 
     c = ds.claims[
         ds.claims["jurisdiction"].isin(places.chain(ds, code))
@@ -104,4 +113,7 @@ def over_time_chart(ds, code: str):
     ax.set_title("带年份的数值 Values with a year")
     ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
-    return fig
+    alt = "带年份的数值 values with a year: " + "; ".join(
+        f"{x.series} {x.year}: {x.value:g}" for x in data.itertuples()
+    )
+    return _with_alt(fig, alt)

@@ -8,12 +8,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-Topic = Literal["binding", "contribution", "lapse", "benefit"]
+from .vocab import KINDS, LEVELS, SCOPES
+
 ValueType = Literal[
     "int", "yuan", "rate", "ratio", "months", "years", "bool", "enum", "list", "text", "date", "date_range"
 ]
-Kind = Literal["official", "official-reprint", "media", "calculator", "aggregator", "ai-generated"]
-Level = Literal["national", "province", "city"]
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Level = Literal[LEVELS]  # type: ignore[valid-type]
+Scope = Literal[SCOPES]  # type: ignore[valid-type]
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class _Strict(BaseModel):
@@ -23,11 +26,17 @@ class _Strict(BaseModel):
 class Condition(_Strict):
     type: Literal["enum", "int"]
     values: list[Any] | None = None
-    label_en: str
+    label_zh: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+
+
+class Label(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
 
 
 class Parameter(_Strict):
-    topic: Topic
+    topic: str = Field(min_length=1)
     type: ValueType
     unit: str | None = None
     label_zh: str = Field(min_length=1)
@@ -55,12 +64,14 @@ class Bound(_Strict):
 
 
 class Source(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     publisher: str = Field(min_length=1)
     kind: Kind
     published: dt.date | Bound | None = None
     retrieved: dt.date
+    kind_basis: str | None = None
+    checked: dt.date | None = None
     url: str | None = None
     note: str | None = None
 
@@ -77,13 +88,21 @@ class Period(_Strict):
         return self
 
 
+class Citation(_Strict):
+    source: str = Field(min_length=1)
+    locator: str = Field(min_length=1)
+
+
 class Claim(_Strict):
+    id: str = Field(pattern=ID_PATTERN, max_length=80)
     parameter: str = Field(min_length=1)
     value: Any
     conditions: dict[str, Any] = {}
     period: Period | None = None
     source: str = Field(min_length=1)
     locator: str = Field(min_length=1)
+    also: list[Citation] = []
+    scope: Scope = "stated"
     note: str | None = None
     usable: bool = True
 

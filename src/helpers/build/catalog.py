@@ -8,13 +8,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import display_path
-from .data import did_you_mean
-from .exceptions import CatalogError, Problem
-from .yamlio import load_yaml
+from ..config import display_path
+from ..data import did_you_mean
+from ..data.yamlio import load_yaml
+from ..exceptions import CatalogError, Problem
 
-#: Parameters the renderer sets itself; a catalogue entry may not set them.
-RESERVED = ("csv_dir", "report_name")
+#: Seconds a report may run before it fails, unless the catalogue says otherwise.
+DEFAULT_TIMEOUT = 120.0
+FIELDS = ["name", "title", "notebook", "parameters", "timeout"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 _TYPES = {
     "str": (str,),
@@ -35,6 +36,7 @@ class Entry:
     notebook: Path
     parameters: dict = field(default_factory=dict)
     line: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
 
 
 def notebook_parameters(path: Path, cache_dir: Path | None = None, new: dict | None = None) -> dict[str, str]:
@@ -64,6 +66,16 @@ def _type_ok(value, type_name: str) -> bool:
     return isinstance(value, allowed)
 
 
+def _timeout(value, shown: str, line: int | None, problems: list[Problem]) -> float:
+    """A timeout in seconds (> 0); a problem naming the line otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 86400:
+        problems.append(
+            Problem(shown, line, f"timeout {value!r} is not a number of seconds", "write e.g. 'timeout: 120'")
+        )
+        return DEFAULT_TIMEOUT
+    return float(value)
+
+
 def load_catalog(
     path: Path, notebooks_dir: Path, cache_dir: Path | None = None, new: dict | None = None
 ) -> list[Entry]:
@@ -78,22 +90,22 @@ def load_catalog(
         problems.append(Problem(shown, 1, "expected a 'reports:' list", "see reports/catalog.yaml"))
         doc = None
     seen: dict[str, int] = {}
+    default_timeout = _timeout(
+        doc.get("timeout", DEFAULT_TIMEOUT) if doc else DEFAULT_TIMEOUT,
+        shown,
+        getattr(doc, "key_lines", {}).get("timeout"),
+        problems,
+    )
     for rec in (doc or {}).get("reports", []) if doc else []:
         line = getattr(rec, "line", None)
         if not isinstance(rec, dict):
             problems.append(Problem(shown, line, "a report must be a mapping", "write name/title/notebook"))
             continue
         kl = rec.key_lines
-        extra = set(rec) - {"name", "title", "notebook", "parameters"}
+        extra = set(rec) - set(FIELDS)
         for k in sorted(extra):
-            problems.append(
-                Problem(
-                    shown,
-                    kl[k],
-                    f"unknown field '{k}'",
-                    did_you_mean(k, ["name", "title", "notebook", "parameters"]),
-                )
-            )
+            problems.append(Problem(shown, kl[k], f"unknown field '{k}'", did_you_mean(k, FIELDS)))
+        timeout = _timeout(rec.get("timeout", default_timeout), shown, kl.get("timeout"), problems)
         name, title, nb = rec.get("name"), rec.get("title"), rec.get("notebook")
         if not isinstance(name, str) or not _NAME.match(name):
             problems.append(
@@ -161,22 +173,13 @@ def load_catalog(
         plines = getattr(params, "key_lines", {})
         for k, v in params.items():
             where = plines.get(k, kl.get("parameters", line))
-            if k in RESERVED:
-                problems.append(
-                    Problem(
-                        shown,
-                        where,
-                        f"parameter '{k}' is set by the renderer",
-                        "remove it from the catalogue",
-                    )
-                )
-            elif k not in declared:
+            if k not in declared:
                 problems.append(
                     Problem(
                         shown,
                         where,
                         f"unknown parameter '{k}' for {nb}",
-                        did_you_mean(k, [p for p in declared if p not in RESERVED]),
+                        did_you_mean(k, list(declared)),
                     )
                 )
             elif not _type_ok(v, declared[k]):
@@ -188,7 +191,7 @@ def load_catalog(
                         f"write a {declared[k]} value",
                     )
                 )
-        entries.append(Entry(name, title or name, nb_path, dict(params), line))
+        entries.append(Entry(name, title or name, nb_path, dict(params), line, timeout))
     if problems:
         raise CatalogError(problems)
     return entries

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .data import Dataset, did_you_mean
-from .exceptions import UnknownNameError
+from ..exceptions import UnknownNameError
+from .load import Dataset
+from .validate import did_you_mean
 
 _SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区")
 
@@ -38,7 +39,7 @@ def find_many(ds: Dataset, names: str | list[str]) -> list[str]:
 
 def _table(ds: Dataset) -> dict[str, dict]:
     """Jurisdictions by code as plain dicts, built once per dataset (lookups are on hot paths)."""
-    cached = getattr(ds, "_places", None)
+    cached = ds.cache.get("places")
     if cached is None:
         cached = {
             r.code: {
@@ -48,7 +49,7 @@ def _table(ds: Dataset) -> dict[str, dict]:
             }
             for r in ds.jurisdictions.itertuples()
         }
-        ds._places = cached  # type: ignore[attr-defined]
+        ds.cache["places"] = cached
     return cached
 
 

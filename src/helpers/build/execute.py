@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import shutil
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import TEMPLATES_DIR
+from ..config import TEMPLATES_DIR
+from ..report.content import TABLES_MIME
+from .atomic import write_atomic
 
 #: Imports run in each fresh kernel before its notebook, so the notebook's own imports are instant.
-PREIMPORT = (
-    "import helpers, helpers.sections, helpers.scenarios, helpers.quality, matplotlib.pyplot\n"
-    "helpers.plots.setup()"
-)
+PREIMPORT = "import helpers, helpers.report, helpers.rules, matplotlib.pyplot\nhelpers.plots.setup()"
 
 
 @dataclass
@@ -31,21 +31,7 @@ class Job:
     executed_dir: str
     data_version: str
     rendered: str
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write via a temp file in the same folder and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    timeout: float = 120.0
 
 
 def start_kernel(cwd: str):
@@ -93,28 +79,81 @@ def _source_cell_index(notebook: str, executed_index: int) -> int:
     return executed_index - 1 if tagged and executed_index > tagged[0] else executed_index
 
 
+def collect_tables(nb) -> dict[str, str]:
+    """CSV text of every table the displayed sections handed over (name → CSV), in display order."""
+    out: dict[str, str] = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            shown = o.get("output_type") in ("display_data", "execute_result")
+            tables = o.get("data", {}).get(TABLES_MIME) if shown else None
+            if isinstance(tables, dict):
+                out.update({str(k): str(v) for k, v in tables.items()})
+    return out
+
+
+def publish(html_dir: Path, name: str, html: str, tables: dict[str, str]) -> list[str]:
+    """Move a report's HTML and CSVs into place together (staged first; HTML last); return CSV names."""
+    stage = Path(html_dir) / f".{name}.staging-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    try:
+        files = {f"{name}-{part}.csv": text for part, text in tables.items()}
+        files[f"{name}.html"] = html
+        for fname, text in files.items():
+            (stage / fname).write_text(text, encoding="utf-8")
+        for fname in [*sorted(f for f in files if f.endswith(".csv")), f"{name}.html"]:
+            os.replace(stage / fname, Path(html_dir) / fname)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return sorted(f for f in files if f.endswith(".csv"))
+
+
+def _timed_out(exc, timeout: float, deadline_hit: threading.Event) -> bool:
+    return deadline_hit.is_set() or exc.ename in ("CellTimeoutError", "TimeoutError")
+
+
 def run_one(job: Job, km, exporter) -> dict:
-    """Execute, export and write one report; return its result (status, seconds, failing cell)."""
+    """Execute, export and write one report; return its result (status, seconds, failing cell).
+
+    The report gets `job.timeout` seconds in all: at the deadline the kernel is interrupted (and
+    each cell also has that limit), and the report fails naming the timeout.
+    """
     import nbformat
     import papermill as pm
 
     t0 = time.perf_counter()
-    params = {**job.parameters, "csv_dir": job.html_dir, "report_name": job.name}
+    deadline_hit = threading.Event()
+
+    def interrupt() -> None:
+        deadline_hit.set()
+        km.interrupt_kernel()
+
+    timer = threading.Timer(job.timeout, interrupt)
+    timer.daemon = True
+    timer.start()
     try:
         nb = pm.execute_notebook(
             job.notebook,
             None,
-            parameters=params,
+            parameters=job.parameters,
             progress_bar=False,
             km=km,
             request_save_on_cell_execute=False,
             log_output=False,
+            execution_timeout=job.timeout,
         )
     except pm.PapermillExecutionError as exc:
         cell = _source_cell_index(job.notebook, exc.cell_index)
         first = (exc.source or "").strip().splitlines()[:1]
-        detail = f"cell {cell} ({first[0] if first else ''}): {exc.ename}: {exc.evalue}"
+        if _timed_out(exc, job.timeout, deadline_hit):
+            detail = f"cell {cell} ({first[0] if first else ''}): timed out after {job.timeout:g} s (timeout)"
+        else:
+            detail = f"cell {cell} ({first[0] if first else ''}): {exc.ename}: {exc.evalue}"
         return result(job.name, "failed", t0, detail, cell)
+    except TimeoutError:
+        return result(job.name, "failed", t0, f"timed out after {job.timeout:g} s (timeout)")
+    finally:
+        timer.cancel()
     _strip_run_metadata(nb)
     nb.metadata["title"] = job.title
     resources = {
@@ -126,9 +165,11 @@ def run_one(job: Job, km, exporter) -> dict:
         }
     }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
-    write_atomic(Path(job.html_dir) / f"{job.name}.html", html)
+    csvs = publish(Path(job.html_dir), job.name, html, collect_tables(nb))
     write_atomic(Path(job.executed_dir) / f"{job.name}.ipynb", nbformat.writes(nb))
-    return result(job.name, "rendered", t0, f"{len(html.encode()) / 1024:.0f} KB")
+    res = result(job.name, "rendered", t0, f"{len(html.encode()) / 1024:.0f} KB")
+    res["csv"] = csvs
+    return res
 
 
 def result(name: str, status: str, t0: float | None, detail: str, cell: int | None = None) -> dict:

@@ -7,23 +7,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from .data import Dataset
+from ..data import Dataset
 from .tables import published_text
 
-STATUS_ZH = {
-    "own": "本地",
-    "inherited-province": "继承省级",
-    "inherited-national": "继承全国",
-    "unknown": "未知",
-}
-KIND_ZH = {
-    "official": "官方",
-    "official-reprint": "官方转载",
-    "media": "媒体",
-    "calculator": "计算器数据",
-    "aggregator": "聚合问答",
-    "ai-generated": "疑似AI生成(线索)",
-}
 LEGEND = (
     "<p class='yb-legend'>标记 marks: <b>↑省</b> 继承省级 inherited from the province · <b>↑国</b> "
     "继承全国 inherited from national · <b>⚠</b> 来源冲突 sources disagree (all values shown) · "
@@ -78,7 +64,10 @@ def frame_table(df: pd.DataFrame, caption: str | None = None) -> str:
 
 
 class Footnotes:
-    """Numbers sources in the order a report cites them, and renders the list."""
+    """One numbering of sources for a whole page: `ref` gives a linked [n], `html` the list.
+
+    Create one per notebook and pass it to every section, then show `html()` once at the end.
+    """
 
     def __init__(self, ds: Dataset):
         self.ds = ds
@@ -87,31 +76,39 @@ class Footnotes:
         self.claims = ds.claims.set_index("claim_id")
 
     def ref(self, source_id: str | None) -> str:
-        """A '[n]' marker for a source (adds it to the list)."""
+        """A linked '[n]' marker for a source (adds it to the list)."""
         if not source_id or (not isinstance(source_id, str) and pd.isna(source_id)):
+            return ""
+        if source_id not in self.src.index:
             return ""
         if source_id not in self.order:
             self.order.append(source_id)
-        return f"<sup>[{self.order.index(source_id) + 1}]</sup>"
+        n = self.order.index(source_id) + 1
+        return f"<sup class='yb-ref'><a href='#yb-note-{n}' id='yb-ref-{n}-{len(self.order)}'>[{n}]</a></sup>"
 
     def ref_claim(self, claim_id: str) -> str:
-        """A footnote marker for the source behind a claim id."""
-        return self.ref(self.claims.at[claim_id, "source"]) if claim_id in self.claims.index else ""
+        """Footnote markers for every source behind a claim id (its source and `also` sources)."""
+        if claim_id not in self.claims.index:
+            return ""
+        row = self.claims.loc[claim_id]
+        sids = [row["source"]] + [c["source"] for c in (row["also"] or [])]
+        return "".join(dict.fromkeys(self.ref(s) for s in sids))
 
     def html(self) -> str:
         """The numbered source list: title, publisher, kind, date, link when http(s)."""
         if not self.order:
             return ""
         items = []
-        for sid in self.order:
+        for n, sid in enumerate(self.order, start=1):
             s = self.src.loc[sid]
             url = safe_url(s["url"])
             title = esc(s["title"])
             title = f"<a href='{esc(url)}'>{title}</a>" if url else title
             shown_url = "" if url or pd.isna(s["url"]) else f" (链接未显示 link not shown: {esc(s['url'])})"
+            kind = self.ds.labels.get(s["kind"], {}).get("zh", s["kind"])
             items.append(
-                f"<li>{title} — {esc(s['publisher'])}; {esc(KIND_ZH[s['kind']])} "
+                f"<li id='yb-note-{n}'>{title} — {esc(s['publisher'])}; {esc(kind)} "
                 f"<code>{esc(s['kind'])}</code>; 发布 published {esc(published_text(s))}; "
                 f"<code>{esc(sid)}</code>{shown_url}</li>"
             )
-        return "<ol class='yb-notes'>" + "".join(items) + "</ol>"
+        return "<h3>来源 Sources</h3><ol class='yb-notes'>" + "".join(items) + "</ol>"

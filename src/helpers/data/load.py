@@ -1,21 +1,26 @@
-"""Load and validate the dataset: parameters, jurisdictions, sources and policy claims."""
+"""Load and validate the dataset: parameters, jurisdictions, sources and policy claims.
+
+`load()` returns a `Dataset`: validated DataFrames plus the catalogue's vocabularies, a data
+version hash and the caches that later layers (places, resolution) build once per dataset.
+"""
 
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
 
+from ..config import DATA_DIR, display_path
+from ..exceptions import DataError, Problem
 from . import schema
-from .config import DATA_DIR, display_path
-from .exceptions import DataError, Problem
+from .policies import load_policies
+from .validate import did_you_mean, validate_record
+from .vocab import KINDS, STATUSES
 from .yamlio import load_yaml, read_text
 
 CLAIM_DTYPES: dict[str, str] = {
@@ -30,6 +35,8 @@ CLAIM_DTYPES: dict[str, str] = {
     "valid_to": "datetime64[s]",
     "source": "string",
     "locator": "string",
+    "also": "object",
+    "scope": "string",
     "note": "string",
     "usable": "bool",
     "file": "string",
@@ -43,15 +50,38 @@ SOURCE_DTYPES: dict[str, str] = {
     "published": "datetime64[s]",
     "published_not_before": "datetime64[s]",
     "published_not_after": "datetime64[s]",
+    "date": "datetime64[s]",
     "retrieved": "datetime64[s]",
+    "checked": "datetime64[s]",
+    "kind_basis": "string",
     "url": "string",
     "note": "string",
 }
 
 
-@dataclass
+@dataclass(repr=False)
 class Dataset:
-    """Validated data as DataFrames, plus the condition vocabulary and a data version hash."""
+    """Validated data as DataFrames, the catalogue's vocabularies and a data version hash.
+
+    Attributes
+    ----------
+    claims : DataFrame
+        One row per claim: ``claim_id``, ``jurisdiction``, ``parameter``, ``value``, ``conditions``
+        (dict), ``cond_key``, ``year``, ``valid_from``, ``valid_to``, ``source``, ``locator``,
+        ``also`` (further citations), ``scope``, ``note``, ``usable``, ``file``, ``line``, and one
+        column per condition name.
+    sources : DataFrame
+        One row per source: ``id``, ``title``, ``publisher``, ``kind``, ``kind_basis``, ``published``
+        (or its bounds), ``date`` (the one date used for recency and staleness), ``retrieved``,
+        ``checked``, ``url``, ``note``.
+    jurisdictions, parameters : DataFrame
+        Places (code, names, level, parent) and the parameter catalogue (id, topic, type, unit,
+        labels, description, conditions, values).
+    conditions, topics, labels : dict
+        Condition vocabulary, topic labels and zh/en labels of every value, kind and status.
+    version : str
+        Hash of every data file; a render records it.
+    """
 
     claims: pd.DataFrame
     sources: pd.DataFrame
@@ -60,66 +90,95 @@ class Dataset:
     conditions: dict[str, dict[str, Any]]
     data_dir: Path
     version: str
+    topics: dict[str, dict[str, str]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Lookup tables later layers build once per dataset (places, ranked claims); never data.
+    cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
-
-def did_you_mean(name: str, options: list[str]) -> str:
-    """A 'did you mean' hint from the closest matches, or the start of the list of options."""
-    scored = sorted(
-        ((difflib.SequenceMatcher(None, str(name), str(o)).ratio(), str(o)) for o in options), reverse=True
-    )
-    close = [o for r, o in scored if r >= 0.5 and r >= scored[0][0] - 0.1][:3] if scored else []
-    if close:
-        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    return "known: " + ", ".join(sorted(map(str, options))[:12]) + (" …" if len(options) > 12 else "")
-
-
-def _validate(model: type[BaseModel], rec: Any, shown: str, problems: list[Problem]) -> Any:
-    if not isinstance(rec, dict):
-        line = getattr(rec, "line", None)
-        problems.append(
-            Problem(shown, line, f"expected a mapping, got {type(rec).__name__}", "write 'key: value' lines")
+    def __repr__(self) -> str:
+        return (
+            f"<Dataset {self.version}: {len(self.claims)} claims, {len(self.sources)} sources, "
+            f"{len(self.parameters)} parameters, {len(self.jurisdictions)} places; {self.data_dir}>"
         )
-        return None
-    try:
-        return model.model_validate(dict(rec))
-    except ValidationError as exc:
-        for field, msg, fix in schema.pydantic_problems(exc):
-            line = getattr(rec, "key_lines", {}).get(field) or getattr(rec, "line", None)
-            problems.append(Problem(shown, line, msg, fix))
-        return None
 
 
-def _load_parameters(data_dir: Path, problems: list[Problem]):
+@dataclass
+class Catalogue:
+    """What parameters.yaml holds: parameters, conditions, topics and value labels."""
+
+    params: dict[str, schema.Parameter] = field(default_factory=dict)
+    conds: dict[str, schema.Condition] = field(default_factory=dict)
+    topics: dict[str, dict[str, str]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _labelled(section: Any, shown: str, problems: list[Problem]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for key, rec in (section or {}).items():
+        if (lab := validate_record(schema.Label, rec, shown, problems)) is not None:
+            out[str(key)] = lab.model_dump()
+    return out
+
+
+def _check_labels(cat: Catalogue, doc: Any, shown: str, problems: list[Problem]) -> None:
+    """Every value a reader can see (enum values, condition values, kinds, statuses) has a label."""
+    needed: dict[str, str] = {}
+    for pid, p in cat.params.items():
+        if p.type in ("enum", "list"):
+            needed.update({str(v): f"parameter '{pid}'" for v in p.values or []})
+    for cname, c in cat.conds.items():
+        if c.type == "enum":
+            needed.update({str(v): f"condition '{cname}'" for v in c.values or []})
+    needed.update({k: "source kinds" for k in KINDS})
+    needed.update({k: "statuses" for k in STATUSES})
+    line = getattr(doc, "key_lines", {}).get("labels", 1)
+    for value, where in needed.items():
+        if value not in cat.labels:
+            problems.append(
+                Problem(shown, line, f"no label for '{value}' ({where})", f"add '{value}: {{zh: …, en: …}}'")
+            )
+
+
+def _load_parameters(data_dir: Path, problems: list[Problem]) -> Catalogue:
     path = data_dir / "parameters.yaml"
     shown = display_path(path)
     doc, probs = load_yaml(path)
     problems += probs
-    params: dict[str, schema.Parameter] = {}
-    conds: dict[str, schema.Condition] = {}
+    cat = Catalogue()
     if doc is None:
-        return params, conds
-    if not isinstance(doc, dict) or "parameters" not in doc:
+        return cat
+    if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
         problems.append(Problem(shown, 1, "missing 'parameters:' section", "see data/README.md"))
-        return params, conds
+        return cat
+    cat.topics = _labelled(doc.get("topics"), shown, problems)
+    cat.labels = _labelled(doc.get("labels"), shown, problems)
     for name, rec in (doc.get("conditions") or {}).items():
-        if (c := _validate(schema.Condition, rec, shown, problems)) is not None:
-            conds[name] = c
+        if (c := validate_record(schema.Condition, rec, shown, problems)) is not None:
+            cat.conds[name] = c
     for pid, rec in doc["parameters"].items():
-        p = _validate(schema.Parameter, rec, shown, problems)
+        p = validate_record(schema.Parameter, rec, shown, problems)
         if p is None:
             continue
+        kl = getattr(rec, "key_lines", {})
+        if p.topic not in cat.topics:
+            problems.append(
+                Problem(
+                    shown, kl.get("topic"), f"unknown topic '{p.topic}'", did_you_mean(p.topic, [*cat.topics])
+                )
+            )
         for c in p.conditions:
-            if c not in conds:
+            if c not in cat.conds:
                 problems.append(
                     Problem(
                         shown,
-                        rec.key_lines.get("conditions"),
+                        kl.get("conditions"),
                         f"parameter '{pid}' names unknown condition '{c}'",
-                        did_you_mean(c, list(conds)),
+                        did_you_mean(c, list(cat.conds)),
                     )
                 )
-        params[pid] = p
-    return params, conds
+        cat.params[pid] = p
+    _check_labels(cat, doc, shown, problems)
+    return cat
 
 
 def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
@@ -134,7 +193,7 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
     seen: dict[str, int] = {}
     for i, row in enumerate(reader, start=2):
         row = {k: (v or None) for k, v in row.items() if k is not None}
-        j = _validate(schema.Jurisdiction, row, shown, problems)
+        j = validate_record(schema.Jurisdiction, row, shown, problems)
         if j is None:
             continue
         if j.code in seen:
@@ -172,7 +231,7 @@ def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
     if isinstance(doc, list):
         seen: dict[str, int] = {}
         for rec in doc:
-            s = _validate(schema.Source, rec, shown, problems)
+            s = validate_record(schema.Source, rec, shown, problems)
             if s is None:
                 continue
             if s.id in seen:
@@ -195,7 +254,10 @@ def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
                     "published": pub if not isinstance(pub, schema.Bound) else None,
                     "published_not_before": pub.not_before if isinstance(pub, schema.Bound) else pub,
                     "published_not_after": pub.not_after if isinstance(pub, schema.Bound) else pub,
+                    "date": _one_date(pub),
                     "retrieved": s.retrieved,
+                    "checked": s.checked,
+                    "kind_basis": s.kind_basis,
                     "url": s.url,
                     "note": s.note,
                 }
@@ -205,11 +267,19 @@ def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SOURCE_DTYPES)).astype(SOURCE_DTYPES)
 
 
+def _one_date(pub: Any) -> Any:
+    """The single date used for recency and staleness: the date, else the earliest bound, else latest."""
+    if isinstance(pub, schema.Bound):
+        return pub.not_before or pub.not_after
+    return pub
+
+
 def _slug(name_en: str) -> str:
     return "".join(ch for ch in name_en.lower() if ch.isalnum())
 
 
-def _data_version(data_dir: Path) -> str:
+def data_version(data_dir: Path) -> str:
+    """Hash of every data file (path and bytes); the renderer's cache key uses it."""
     h = hashlib.sha256()
     for p in sorted(data_dir.rglob("*")):
         if p.is_file() and p.suffix in (".yaml", ".yml", ".csv"):
@@ -233,7 +303,8 @@ def load(data_dir: Path | str | None = None) -> Dataset:
                 )
             ]
         )
-    params, conds = _load_parameters(data_dir, problems)
+    cat = _load_parameters(data_dir, problems)
+    params, conds = cat.params, cat.conds
     jur = _load_jurisdictions(data_dir, problems)
     sources = _load_sources(data_dir, problems)
     ctx = {
@@ -242,8 +313,6 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         "source_ids": list(sources["id"]),
         "slugs": {r.code: _slug(r.name_en) for r in jur.itertuples()},
     }
-    from .policies import load_policies
-
     rows = load_policies(data_dir, ctx, problems)
     if problems:
         raise DataError(problems)
@@ -272,5 +341,7 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         parameters=pframe,
         conditions={k: v.model_dump() for k, v in conds.items()},
         data_dir=data_dir,
-        version=_data_version(data_dir),
+        version=data_version(data_dir),
+        topics=cat.topics,
+        labels=cat.labels,
     )

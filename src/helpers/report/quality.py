@@ -6,13 +6,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from IPython.display import HTML, Markdown, display
 
-from . import places, plots
-from .data import Dataset
+from ..data import Dataset, places
+from ..data.vocab import KINDS
+from ..resolution import resolve
+from .content import Section, figure_html
 from .markup import Footnotes, esc, table
-from .resolve import KIND_RANK, resolve
-from .sections import export_csv
 
 STATES = ["unknown", "inherited-national", "inherited-province", "own", "conflict", "stale"]
 STATE_ZH = [
@@ -80,7 +79,7 @@ def heatmap(matrix: pd.DataFrame):
 
 def sources_by_kind(ds: Dataset):
     """Bar chart: number of sources and of claims by source kind."""
-    kinds = sorted(KIND_RANK, key=KIND_RANK.get)
+    kinds = list(KINDS)
     n_src = ds.sources["kind"].value_counts().reindex(kinds, fill_value=0)
     n_claims = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
     df = pd.DataFrame(
@@ -95,6 +94,9 @@ def sources_by_kind(ds: Dataset):
     ax.set_xlabel("来源类型 source kind (most reliable first)")
     ax.set_ylabel("")
     fig.tight_layout()
+    fig._yb_alt = "来源与数据条数 sources and claims by kind: " + ", ".join(  # type: ignore[attr-defined]
+        f"{k} {a}/{b}" for k, a, b in zip(kinds, n_src, n_claims.reindex(kinds, fill_value=0), strict=True)
+    )
     return fig
 
 
@@ -108,7 +110,7 @@ def conflicts(ds: Dataset, codes: list[str] | None = None, as_of=None) -> pd.Dat
             "parameter": x.parameter,
             "conditions": x.conditions,
             "values": " / ".join(map(str, x.values)),
-            "sources": ", ".join(dict.fromkeys([x.source] + [c["source"] for c in x.competing])),
+            "sources": ", ".join(dict.fromkeys([x.source] + [c.source for c in x.decision.competing])),
         }
         for x in r.itertuples()
     ]
@@ -118,21 +120,24 @@ def conflicts(ds: Dataset, codes: list[str] | None = None, as_of=None) -> pd.Dat
 
 def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
     """Gap lengths where a place's own lapse claims (or national ones) disagree, as gap ranges."""
-    from .rules import lapses
+    from ..rules import lapses
+    from ..rules.common import schemes
 
+    where = dict(zip(ds.claims["claim_id"], ds.claims["jurisdiction"], strict=True))
+    source = dict(zip(ds.claims["claim_id"], ds.claims["source"], strict=True))
     own = sorted(set(ds.claims.loc[ds.claims["parameter"].str.startswith("lapse."), "jurisdiction"]))
     grid = pd.DataFrame(
         [
             {"city": c, "scheme": s, "gap_months": g, "back_paid": True}
             for c in own
-            for s in ("employee", "flexible", "resident")
+            for s in schemes(ds)
             for g in range(1, max_gap + 1)
         ]
     )
     res = lapses(ds, grid)
     # keep disputed scenarios where the place's own claims take part (inherited ones are listed once)
     own_part = pd.Series(
-        [any(x.startswith(city) for x in cl) for city, cl in zip(res["city"], res["claims"], strict=True)],
+        [any(where[x] == city for x in cl) for city, cl in zip(res["city"], res["claims"], strict=True)],
         index=res.index,
         dtype=bool,
     )
@@ -146,11 +151,7 @@ def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
                 "parameter": "lapse (scenario)",
                 "conditions": f"scheme={k[1]}; gap {g['gap_months'].min()}–{g['gap_months'].max()} months",
                 "values": f"waiting {k[2]}–{k[3]} months; gap covered: {k[4]}",
-                "sources": ", ".join(
-                    sorted(
-                        {ds.claims.set_index("claim_id").at[c, "source"] for cl in g["claims"] for c in cl}
-                    )
-                ),
+                "sources": ", ".join(sorted({source[c] for cl in g["claims"] for c in cl})),
             }
         )
     return pd.DataFrame(rows, columns=["place", "parameter", "conditions", "values", "sources"])
@@ -158,15 +159,14 @@ def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
 
 def coverage_summary(ds: Dataset) -> pd.DataFrame:
     """Per place and topic: claims, best source kind, newest source date (all Shandong cities listed)."""
-    c = ds.claims.merge(
-        ds.sources[["id", "kind", "published", "published_not_before"]], left_on="source", right_on="id"
-    ).merge(ds.parameters[["id", "topic"]], left_on="parameter", right_on="id")
-    c["date"] = c["published"].fillna(c["published_not_before"])
+    c = ds.claims.merge(ds.sources[["id", "kind", "date"]], left_on="source", right_on="id").merge(
+        ds.parameters[["id", "topic"]], left_on="parameter", right_on="id"
+    )
     rows = []
     for code in focus_codes(ds):
-        for topic in ["binding", "contribution", "lapse", "benefit"]:
+        for topic in ds.topics:
             sub = c[(c["jurisdiction"] == code) & (c["topic"] == topic)]
-            best = min(sub["kind"], key=KIND_RANK.get) if len(sub) else "—"
+            best = min(sub["kind"], key=KINDS.index) if len(sub) else "—"
             newest = sub["date"].max()
             rows.append(
                 {
@@ -200,24 +200,34 @@ def coverage_markdown(ds: Dataset) -> str:
     lines += [
         "",
         f"{len(ds.claims)} claims from {len(ds.sources)} sources ("
-        + ", ".join(f"{k}: {kinds.get(k, 0)}" for k in sorted(KIND_RANK, key=KIND_RANK.get))
+        + ", ".join(f"{k}: {kinds.get(k, 0)}" for k in KINDS)
         + ").",
         "",
     ]
     return "\n".join(lines)
 
 
-def data_quality_section(ds: Dataset, as_of: str | None, csv_dir: str = "", report: str = "quality") -> None:
-    """Coverage heatmap, sources by kind and the list of conflicts."""
+def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
+    """Coverage heatmap (places × parameters); CSV `coverage`."""
     m = coverage_matrix(ds, as_of=as_of or None)
-    display(Markdown(f"### 覆盖矩阵 Coverage matrix ({m.shape[0]} places × {m.shape[1]} parameters)"))
-    plots.show(heatmap(m))
-    export_csv(m.replace(dict(enumerate(STATES))).reset_index(), csv_dir, report, "coverage")
-    display(Markdown("### 来源类型 Sources by kind"))
-    plots.show(sources_by_kind(ds))
+    counts = m.stack().map(dict(enumerate(STATES))).value_counts()
+    alt = f"覆盖矩阵 coverage of {m.shape[0]} places × {m.shape[1]} parameters: " + ", ".join(
+        f"{s} {counts.get(s, 0)}" for s in STATES
+    )
+    parts = [figure_html(heatmap(m), alt)]
+    heading = f"覆盖矩阵 Coverage matrix ({m.shape[0]} places × {m.shape[1]} parameters)"
+    return Section(heading, parts, {"coverage": m.replace(dict(enumerate(STATES))).reset_index()})
+
+
+def kinds_section(ds: Dataset) -> Section:
+    """Sources and claims by source kind (chart)."""
+    fig = sources_by_kind(ds)
+    return Section("来源类型 Sources by kind", [figure_html(fig, fig._yb_alt)])
+
+
+def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -> Section:
+    """Every disputed value with its sources; CSV `conflicts`."""
     c = conflicts(ds, as_of=as_of or None)
-    display(Markdown(f"### 来源冲突 Conflicts ({len(c)})"))
-    notes = Footnotes(ds)
     rows = [
         [
             esc(x.place),
@@ -228,14 +238,5 @@ def data_quality_section(ds: Dataset, as_of: str | None, csv_dir: str = "", repo
         ]
         for x in c.itertuples()
     ]
-    display(
-        HTML(
-            table(
-                ["地区 place", "参数 parameter", "条件 conditions", "各来源数值 values", "来源 sources"],
-                rows,
-                raw=True,
-            )
-            + notes.html()
-        )
-    )
-    export_csv(c, csv_dir, report, "conflicts")
+    header = ["地区 place", "参数 parameter", "条件 conditions", "各来源数值 values", "来源 sources"]
+    return Section(f"来源冲突 Conflicts ({len(c)})", [table(header, rows, raw=True)], {"conflicts": c})

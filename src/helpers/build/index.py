@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .execute import write_atomic
+from .atomic import write_atomic
 
 CSS = """body{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC",sans-serif;max-width:1100px;
 margin:24px auto;padding:0 16px;color:#222}h1{font-size:1.6em}

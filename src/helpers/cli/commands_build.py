@@ -1,0 +1,49 @@
+"""The `render` command: render the report catalogue and print a summary."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def render(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..build.render import render as render_
+
+    results = render_(
+        only=args.only,
+        force=args.force,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        data_dir=args.data_dir,
+        reports_dir=args.reports_dir,
+        catalog=args.catalog,
+    )
+    t = Table(title="yibao render")
+    for col in ("report", "status", "seconds", "detail"):
+        t.add_column(col)
+    for r in results:
+        style = {"failed": "red", "cached": "dim"}.get(r["status"], "")
+        t.add_row(r["name"], r["status"], f"{r['seconds']:.1f}", r["detail"] or "", style=style)
+    console = Console(width=160)
+    console.print(t)
+    counts = {s: sum(r["status"] == s for r in results) for s in ("rendered", "cached", "failed")}
+    wall = results[0]["wall"] if results else 0
+    console.print(
+        f"{counts['rendered']} rendered, {counts['cached']} cached, {counts['failed']} failed "
+        f"in {wall:.1f} s; open reports/index.html"
+    )
+    return 1 if counts["failed"] else 0
+
+
+def add_parsers(add) -> None:
+    """Register this module's commands through `add(name, help, handler)`."""
+    sp = add("render", "render every report in reports/catalog.yaml to reports/html/", render)
+    sp.add_argument("--only", nargs="+", metavar="NAME", help="render just these reports")
+    sp.add_argument("--force", action="store_true", help="re-render even when nothing changed")
+    sp.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.add_argument("--reports-dir", type=Path, help="output folder (default reports/)")
+    sp.add_argument("--catalog", type=Path, help="catalogue file (default reports/catalog.yaml)")

@@ -1,0 +1,83 @@
+"""Commands that read the data: check-data, claims, resolve, coverage."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..exceptions import YibaoError
+from .output import FORMATS, dataset, emit, list_cell
+
+
+def check_data(args: argparse.Namespace) -> int:
+    ds = dataset(args)
+    c = ds.claims
+    print(
+        f"ok: {len(c)} claims ({int((~c['usable']).sum())} kept as unusable), "
+        f"{len(ds.sources)} sources, {len(ds.parameters)} parameters, "
+        f"{c['jurisdiction'].nunique()} jurisdictions with claims (data version {ds.version})"
+    )
+    for kind, n in ds.sources["kind"].value_counts().sort_index().items():
+        print(f"  sources of kind {kind}: {n}")
+    return 0
+
+
+def claims(args: argparse.Namespace) -> int:
+    from ..report.tables import claims_table
+
+    emit(claims_table(dataset(args), city=args.city, parameter=args.parameter), args.format)
+    return 0
+
+
+def resolve(args: argparse.Namespace) -> int:
+    from ..resolution import resolve as resolve_
+
+    r = resolve_(dataset(args), args.cities, year=args.year, topic=args.topic, as_of=args.as_of)
+    r = r.drop(columns=["decision"])
+    if args.format == "json":
+        emit(r, "json")
+        return 0
+    cols = ["city_zh", "parameter", "conditions", "value", "status", "source", "kind", "conflict", "stale"]
+    out = r[cols].copy()
+    out["value"] = out["value"].map(lambda v: "unknown" if v is None else list_cell(v))
+    emit(out, args.format)
+    return 0
+
+
+def coverage(args: argparse.Namespace) -> int:
+    from ..config import DATA_DIR
+    from ..report.quality import coverage_markdown, coverage_summary
+
+    ds = dataset(args)
+    if args.write or args.check:
+        text = coverage_markdown(ds)
+        path = (ds.data_dir if args.data_dir else DATA_DIR) / "COVERAGE.md"
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                raise YibaoError(f"{path} is out of date — run 'yibao coverage --write'")
+            print(f"{path} is up to date")
+            return 0
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+        return 0
+    emit(coverage_summary(ds), args.format)
+    return 0
+
+
+def add_parsers(add) -> None:
+    """Register this module's commands through `add(name, help, handler)`."""
+    add("check-data", "validate data/ and print counts", check_data)
+    sp = add("claims", "list claims with their sources", claims)
+    sp.add_argument("--city", help="code, Chinese name or pinyin, e.g. 370900, 泰安, taian")
+    sp.add_argument("--parameter", help="parameter id, e.g. resident.premium")
+    sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    sp = add("resolve", "value shown per city and parameter, with status, conflict and staleness", resolve)
+    sp.add_argument("--cities", required=True, help="comma-separated codes or names, e.g. 济南,泰安")
+    sp.add_argument("--year", type=int, help="policy year, e.g. 2025 (default: any year)")
+    sp.add_argument("--as-of", help="date for staleness (default today), YYYY-MM-DD")
+    sp.add_argument("--topic", choices=["binding", "contribution", "lapse", "benefit"], help="one topic only")
+    sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    sp = add("coverage", "claims per place and topic, best source kind, newest date", coverage)
+    sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("--write", action="store_true", help="write data/COVERAGE.md")
+    g.add_argument("--check", action="store_true", help="fail when data/COVERAGE.md is out of date")

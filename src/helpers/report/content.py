@@ -1,0 +1,84 @@
+"""What a report section returns: HTML for the reader, the tables behind it, charts as images.
+
+A `Section` shows itself in JupyterLab (`_repr_html_`) and carries its tables as DataFrames
+(`section.tables`) for the analyst. When displayed, it also emits the tables as CSV text under
+a private MIME type the HTML export ignores; the renderer writes those CSVs next to the HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .markup import esc
+
+#: MIME type under which a displayed section hands its tables (CSV text by name) to the renderer.
+TABLES_MIME = "application/vnd.yibao.tables+json"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(v):
+    """A value made safe for a spreadsheet: lists joined, text starting like a formula prefixed with '."""
+    if isinstance(v, list | tuple):
+        v = ", ".join(map(str, v))
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """A table as CSV text with a UTF-8 BOM (Excel opens Chinese text correctly)."""
+    return "\ufeff" + df.map(csv_cell).to_csv(index=False)
+
+
+def figure_html(fig, alt: str) -> str:
+    """A matplotlib figure as an embedded PNG <img> with a real alt text; the figure is closed."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f"<img class='yb-chart' src='data:image/png;base64,{data}' alt='{esc(alt)}'>"
+
+
+@dataclass
+class Section:
+    """One part of a report: a heading, HTML parts (already escaped) and the tables behind them.
+
+    Attributes
+    ----------
+    heading : str
+        Plain text (escaped when shown).
+    parts : list of str
+        HTML fragments in order.
+    tables : dict of str to DataFrame
+        The data a reader may download, by part name (the renderer writes `<report>-<name>.csv`).
+    level : int
+        Heading level (2 or 3).
+    """
+
+    heading: str
+    parts: list[str] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    level: int = 3
+
+    def to_html(self) -> str:
+        """The section as one HTML fragment."""
+        head = f"<h{self.level}>{esc(self.heading)}</h{self.level}>" if self.heading else ""
+        return f"<section class='yb-section'>{head}{''.join(self.parts)}</section>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        data = {"text/html": self.to_html()}
+        if self.tables:
+            data[TABLES_MIME] = {name: csv_text(df) for name, df in self.tables.items()}
+        return data
+
+    def __repr__(self) -> str:
+        return f"<Section {self.heading!r}: {len(self.parts)} parts, tables {list(self.tables)}>"

@@ -1,0 +1,188 @@
+"""Report sections for the comparison and city-profile notebooks; each returns a `Section`.
+
+Every function computes and returns content; the notebook displays it, the renderer writes the
+files. Text from data is escaped here and never passed to a Markdown or maths-text renderer.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data import Dataset, places
+from . import plots
+from .content import Section, figure_html
+from .fmt import conditions_text, value_text
+from .markup import LEGEND, Footnotes, esc, table
+from .tables import MARKS, claims_table, marks
+
+
+def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
+    """A heading naming the cities (markdown cells are not parameterised)."""
+    names = " · ".join(places.label(ds, c) for c in places.find_many(ds, cities))
+    return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), level=2)
+
+
+def sources(notes: Footnotes) -> Section:
+    """The page's numbered source list and the legend of marks (show once, at the end)."""
+    return Section("", [LEGEND, notes.html()])
+
+
+def _cell(row, notes: Footnotes, labels) -> tuple[str, str]:
+    d = row["decision"]
+    if row["status"] == "unknown":
+        leads = "".join(notes.ref(c.source) for c in d.leads)
+        return "— 未知" + (f" (线索 lead{leads})" if leads else ""), "unknown"
+    vals = row["values"] if row["conflict"] else [row["value"]]
+    refs = [notes.ref_claim(row["claim"])] + [notes.ref_claim(c.claim_id) for c in d.competing]
+    text = " / ".join(esc(value_text(v, row["type"], labels)) for v in vals) + "".join(dict.fromkeys(refs))
+    cls = "conflict" if row["conflict"] else ("inherited" if row["status"] != "own" else "")
+    if row["stale"]:
+        cls += " stale"
+    return " ".join([text, *[esc(m) for m in marks(row)]]), cls.strip()
+
+
+def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
+    """MISSOC-style HTML table: one row per parameter/conditions, one column per city."""
+    cities = list(dict.fromkeys(r["city_zh"]))
+    keyed = r.set_index(["parameter", "conditions", "city_zh"])
+    rows, classes = [], []
+    for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
+        first = grp.iloc[0]
+        label = f"{esc(first['label_zh'])}<br><small>{esc(first['label_en'])}</small>"
+        cells = [_cell(keyed.loc[(pid, ck, c)], notes, ds.labels) for c in cities]
+        rows.append([label, esc(conditions_text(ck, ds.labels))] + [c[0] for c in cells])
+        classes.append(["", ""] + [c[1] for c in cells])
+    return table(["参数 parameter", "条件 conditions", *cities], rows, classes, raw=True)
+
+
+def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
+    """One topic: the comparison table and its chart; its long table is the CSV `<topic>`."""
+    if topic not in ds.topics:
+        from ..exceptions import UnknownNameError
+
+        raise UnknownNameError(f"unknown topic '{topic}' — use one of: {', '.join(ds.topics)}")
+    sub = r[r["topic"] == topic]
+    lab = ds.topics[topic]
+    parts = [comparison_html(ds, sub, notes)]
+    fig = plots.limit_chart(sub) if topic == "binding" else None
+    fig = plots.premium_chart(sub) if topic == "contribution" else fig
+    if fig is not None:
+        parts.append(figure_html(fig, plots.alt_text(fig)))
+    return Section(f"{lab['zh']} {lab['en']}", parts, {topic: long_table(ds, sub)})
+
+
+def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
+    """Resolution rows flattened for CSV: one row per city, parameter and conditions."""
+    out = r[
+        [
+            "city",
+            "city_zh",
+            "parameter",
+            "label_zh",
+            "label_en",
+            "conditions",
+            "status",
+            "source",
+            "kind",
+            "date",
+            "conflict",
+            "stale",
+        ]
+    ].copy()
+    lab = ds.labels
+    out.insert(6, "value", [None if v is None else value_text(v, labels=lab) for v in r["value"]])
+    out.insert(7, "all_values", [" / ".join(value_text(v, labels=lab) for v in vs) for vs in r["values"]])
+    return out.reset_index(drop=True)
+
+
+def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
+    """Where the cities differ, what is unknown and disputed (generated from the resolution)."""
+    r = r[r["topic"] != "benefit"]
+    names = list(dict.fromkeys(r["city_zh"]))
+    lines = []
+    for (_pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
+        known = grp[grp["status"] != "unknown"]
+        if len(names) > 1 and len(known) == len(grp) and known["value"].map(repr).nunique() > 1:
+            by_value: dict[str, list[str]] = {}  # cities grouped by the value they show
+            for x in known.itertuples():
+                text = value_text(x.value, x.type, ds.labels) + MARKS[x.status]
+                by_value.setdefault(text, []).append(x.city_zh)
+            vals = "; ".join(f"{v}: {'、'.join(cs)}" for v, cs in by_value.items())
+            cond = f" ({conditions_text(ck, ds.labels)})" if ck else ""
+            lines.append(f"<li><b>{esc(grp.iloc[0]['label_zh'])}</b>{esc(cond)} — {esc(vals)}</li>")
+    if len(lines) > 12:
+        lines = [*lines[:12], f"<li>… and {len(lines) - 12} more in the tables below.</li>"]
+    if not lines:
+        lines = [
+            "<li>已知数值中没有两城都有来源且不同的项目 (no parameter is sourced for every city "
+            "with different values).</li>"
+        ]
+    unknown = r[r["status"] == "unknown"].groupby("city_zh", sort=False).size()
+    conflicts = r[r["conflict"]].groupby("city_zh", sort=False).size()
+    summary = [
+        f"<li><b>{esc(c)}</b>: {unknown.get(c, 0)} 项未知 unknown, {conflicts.get(c, 0)} 项来源冲突 "
+        f"disputed, {int((r[(r['city_zh'] == c)]['status'] == 'own').sum())} 项本地来源 own</li>"
+        for c in names
+    ]
+    parts = [
+        "<h4>主要差异 Main differences</h4><ul>" + "".join(lines) + "</ul>",
+        "<h4>覆盖情况 Coverage</h4><ul>" + "".join(summary) + "</ul>",
+    ]
+    return Section("", parts)
+
+
+def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
+    """The claims that name this place, with their sources; CSV `claims`."""
+    own = claims_table(ds, city=places.find(ds, city))
+    rows = [
+        [
+            esc(p),
+            esc(conditions_text(c, ds.labels)),
+            esc(v),
+            esc(per),
+            ("" if u else "不可用 unusable ") + notes.ref_claim(cid),
+            esc(loc),
+        ]
+        for cid, p, c, v, per, u, loc in own[
+            ["claim", "parameter", "conditions", "value", "period", "usable", "locator"]
+        ].itertuples(index=False)
+    ]
+    body = (
+        table(["parameter", "conditions", "value", "period", "source", "locator"], rows, raw=True)
+        if rows
+        else "<p>没有本地来源 no claim names this place.</p>"
+    )
+    return Section(f"本地来源的数据 Own claims ({len(own)})", [body])
+
+
+def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
+    """Values this place takes from its province or national level; CSV `resolved` (all values)."""
+    inh = r[r["status"].str.startswith("inherited")]
+    rows = [
+        [
+            esc(x.label_zh),
+            esc(conditions_text(x.conditions, ds.labels)),
+            esc(value_text(x.value, x.type, ds.labels)),
+            esc(places.label(ds, x["from"])) + notes.ref_claim(x.claim),
+        ]
+        for _, x in inh.iterrows()
+    ]
+    html = table(["parameter", "conditions", "value", "from"], rows, raw=True)
+    return Section(f"继承的数值 Inherited values ({len(inh)})", [html], {"resolved": long_table(ds, r)})
+
+
+def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
+    """Parameters no claim at any level states for this place."""
+    unk = r[r["status"] == "unknown"]
+    text = "、".join(
+        esc(f"{x.label_zh}{' (' + conditions_text(x.conditions, ds.labels) + ')' if x.conditions else ''}")
+        for x in unk.itertuples()
+    )
+    return Section(f"未知 Unknown ({len(unk)})", [f"<p>{text}</p>"])
+
+
+def over_time(ds: Dataset, city) -> Section:
+    """Numeric claims of a place and its parents that carry a year, drawn over time."""
+    fig = plots.over_time_chart(ds, places.find(ds, city))
+    body = figure_html(fig, plots.alt_text(fig)) if fig is not None else plots.NOTHING
+    return Section("随时间变化 Values over time", [body])

@@ -1,0 +1,154 @@
+"""`resolve`: the value shown for each (place, parameter, conditions), as one typed table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..data import Dataset, places
+from ..data.vocab import STATUS_BY_LEVEL
+from ..exceptions import UnknownNameError
+from .rank import Decision, decide_for, index
+
+#: The columns of `resolve()`'s result, in order, with their meaning (the one result shape).
+COLUMNS: dict[str, str] = {
+    "city": "code of the place asked about (GB/T 2260)",
+    "city_zh": "its Chinese name",
+    "level": "its level: city, province or national",
+    "parameter": "parameter id (see data/parameters.yaml)",
+    "topic": "the parameter's topic",
+    "label_zh": "the parameter's Chinese label",
+    "label_en": "the parameter's English label",
+    "unit": "the parameter's unit (None for text, lists, true/false)",
+    "type": "the parameter's value type (yuan, rate, months, bool, list …)",
+    "conditions": "condition key, e.g. 'scheme=employee;tier=1' ('' = none)",
+    "value": "the value shown (None when unknown)",
+    "values": "the shown value and every value that conflicts with it (list)",
+    "status": "own, inherited-province, inherited-national or unknown",
+    "from": "code of the place whose claim decides (None when unknown)",
+    "claim": "id of the deciding claim",
+    "source": "source id of the deciding claim",
+    "kind": "that source's kind",
+    "date": "newest source date among the claims that support the shown value",
+    "conflict": "True when claims at the same level and rank disagree",
+    "stale": "True when every supporting source is older than the threshold",
+    "decision": "the resolver's Decision: winner, competing, outranked, overrides, leads, rejected",
+}
+
+
+def _keys(ds: Dataset, codes: list[str], params: list[str]) -> list[tuple[str, str]]:
+    """(parameter, cond_key) pairs: every condition set any compared place or its chain has."""
+    idx = index(ds)
+    chains = {j for code in codes for j in places.chain(ds, code)}
+    keys = []
+    for p in params:
+        ck = sorted({c.cond_key for j in chains for c in idx.get((j, p), [])})
+        keys += [(p, k) for k in (ck or [""])]
+    return keys
+
+
+def _codes(ds: Dataset, cities) -> list[str]:
+    six_digits = isinstance(cities, list | tuple) and all(
+        str(c).isdigit() and len(str(c)) == 6 for c in cities
+    )
+    if cities and six_digits:
+        known = set(ds.jurisdictions["code"])
+        if all(str(c) in known for c in cities):
+            return [str(c) for c in cities]
+    return places.find_many(ds, cities)
+
+
+def status_of(ds: Dataset, code: str, d: Decision) -> str:
+    """own, inherited-province, inherited-national or unknown, from who decides."""
+    if d.winner is None:
+        return "unknown"
+    if d.winner.jurisdiction == code:
+        return "own"
+    return STATUS_BY_LEVEL[places.level(ds, d.winner.jurisdiction)]
+
+
+def resolve(
+    ds: Dataset,
+    cities,
+    year: int | None = None,
+    as_of: dt.date | str | None = None,
+    stale_after_years: float = 2,
+    topic: str | None = None,
+    include_leads: bool = False,
+) -> pd.DataFrame:
+    """The value shown for each place, parameter and condition set (one row each).
+
+    Parameters
+    ----------
+    ds : Dataset
+        From `load()`.
+    cities : str or list of str
+        Places by code, Chinese name or pinyin: ``"济南,泰安"``, ``["370100", "370900"]``.
+    year : int, optional
+        Policy year; claims whose period excludes it are left out (undated claims apply to any year).
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts back from (default today).
+    stale_after_years : float
+        A value is stale when its newest supporting source is older than this.
+    topic : str, optional
+        Only parameters of this topic (binding, contribution, lapse, benefit).
+    include_leads : bool
+        Let machine-written (ai-generated) claims decide values too.
+
+    Returns
+    -------
+    DataFrame
+        Columns as in `COLUMNS` (documented there), one row per (city, parameter, conditions).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.resolve(h.load(), "泰安", topic="binding")
+    >>> list(r.columns) == list(h.resolve_columns())
+    True
+    """
+    codes = _codes(ds, cities)
+    as_of = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    cutoff = as_of - dt.timedelta(days=round(365.25 * stale_after_years))
+    params = ds.parameters
+    if topic is not None:
+        if topic not in set(ds.topics):
+            raise UnknownNameError(f"unknown topic '{topic}' — use one of: " + ", ".join(ds.topics))
+        params = params[params["topic"] == topic]
+    meta = params.set_index("id")[["topic", "label_zh", "label_en", "unit", "type"]].to_dict("index")
+    rows = []
+    for code in codes:
+        level = places.level(ds, code)
+        for pid, ck in _keys(ds, codes, list(params["id"])):
+            d = decide_for(ds, code, pid, ck, year, include_leads)
+            w = d.winner
+            support = [w] + [c for c in d.outranked if w and c.value == w.value] if w else []
+            newest = max((c.date for c in support if c.date), default=None)
+            rows.append(
+                {
+                    "city": code,
+                    "city_zh": places.label(ds, code),
+                    "level": level,
+                    "parameter": pid,
+                    **meta[pid],
+                    "conditions": ck,
+                    "value": w.value if w else None,
+                    "values": d.values,
+                    "status": status_of(ds, code, d),
+                    "from": w.jurisdiction if w else None,
+                    "claim": w.claim_id if w else None,
+                    "source": w.source if w else None,
+                    "kind": w.kind if w else None,
+                    "date": newest,
+                    "conflict": d.conflict,
+                    "stale": bool(w is not None and newest is not None and newest < cutoff),
+                    "decision": d,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def resolve_columns() -> dict[str, str]:
+    """The columns `resolve()` returns, with the meaning of each."""
+    return dict(COLUMNS)
