@@ -18,9 +18,9 @@ import pandas as pd
 from ..config import DATA_DIR, display_path
 from ..exceptions import DataError, Problem
 from . import schema
+from .catalogue import load_catalogue
 from .policies import load_policies
-from .validate import did_you_mean, validate_record
-from .vocab import KINDS, STATUSES
+from .validate import validate_record
 from .yamlio import load_yaml, read_text
 
 CLAIM_DTYPES: dict[str, str] = {
@@ -100,85 +100,6 @@ class Dataset:
             f"<Dataset {self.version}: {len(self.claims)} claims, {len(self.sources)} sources, "
             f"{len(self.parameters)} parameters, {len(self.jurisdictions)} places; {self.data_dir}>"
         )
-
-
-@dataclass
-class Catalogue:
-    """What parameters.yaml holds: parameters, conditions, topics and value labels."""
-
-    params: dict[str, schema.Parameter] = field(default_factory=dict)
-    conds: dict[str, schema.Condition] = field(default_factory=dict)
-    topics: dict[str, dict[str, str]] = field(default_factory=dict)
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-def _labelled(section: Any, shown: str, problems: list[Problem]) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for key, rec in (section or {}).items():
-        if (lab := validate_record(schema.Label, rec, shown, problems)) is not None:
-            out[str(key)] = lab.model_dump()
-    return out
-
-
-def _check_labels(cat: Catalogue, doc: Any, shown: str, problems: list[Problem]) -> None:
-    """Every value a reader can see (enum values, condition values, kinds, statuses) has a label."""
-    needed: dict[str, str] = {}
-    for pid, p in cat.params.items():
-        if p.type in ("enum", "list"):
-            needed.update({str(v): f"parameter '{pid}'" for v in p.values or []})
-    for cname, c in cat.conds.items():
-        if c.type == "enum":
-            needed.update({str(v): f"condition '{cname}'" for v in c.values or []})
-    needed.update({k: "source kinds" for k in KINDS})
-    needed.update({k: "statuses" for k in STATUSES})
-    line = getattr(doc, "key_lines", {}).get("labels", 1)
-    for value, where in needed.items():
-        if value not in cat.labels:
-            problems.append(
-                Problem(shown, line, f"no label for '{value}' ({where})", f"add '{value}: {{zh: …, en: …}}'")
-            )
-
-
-def _load_parameters(data_dir: Path, problems: list[Problem]) -> Catalogue:
-    path = data_dir / "parameters.yaml"
-    shown = display_path(path)
-    doc, probs = load_yaml(path)
-    problems += probs
-    cat = Catalogue()
-    if doc is None:
-        return cat
-    if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
-        problems.append(Problem(shown, 1, "missing 'parameters:' section", "see data/README.md"))
-        return cat
-    cat.topics = _labelled(doc.get("topics"), shown, problems)
-    cat.labels = _labelled(doc.get("labels"), shown, problems)
-    for name, rec in (doc.get("conditions") or {}).items():
-        if (c := validate_record(schema.Condition, rec, shown, problems)) is not None:
-            cat.conds[name] = c
-    for pid, rec in doc["parameters"].items():
-        p = validate_record(schema.Parameter, rec, shown, problems)
-        if p is None:
-            continue
-        kl = getattr(rec, "key_lines", {})
-        if p.topic not in cat.topics:
-            problems.append(
-                Problem(
-                    shown, kl.get("topic"), f"unknown topic '{p.topic}'", did_you_mean(p.topic, [*cat.topics])
-                )
-            )
-        for c in p.conditions:
-            if c not in cat.conds:
-                problems.append(
-                    Problem(
-                        shown,
-                        kl.get("conditions"),
-                        f"parameter '{pid}' names unknown condition '{c}'",
-                        did_you_mean(c, list(cat.conds)),
-                    )
-                )
-        cat.params[pid] = p
-    _check_labels(cat, doc, shown, problems)
-    return cat
 
 
 def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
@@ -303,7 +224,7 @@ def load(data_dir: Path | str | None = None) -> Dataset:
                 )
             ]
         )
-    cat = _load_parameters(data_dir, problems)
+    cat = load_catalogue(data_dir, problems)
     params, conds = cat.params, cat.conds
     jur = _load_jurisdictions(data_dir, problems)
     sources = _load_sources(data_dir, problems)
