@@ -32,9 +32,8 @@ def changes(args: argparse.Namespace) -> int:
     result = compare_editions(args.since, args.until, args.city, args.data_dir)
     t = result.changes
     if args.format == "json":
-        records = json.loads(t.to_json(orient="records", force_ascii=False, date_format="iso"))
-        doc = {**result.meta(), "counts": counts(t), "changes": records}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        doc = {**result.meta(), "counts": counts(t), "changes": t.to_dict("records")}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n")
         return 0
     if args.format == "csv":
         print(result.summary(), file=sys.stderr)
@@ -50,7 +49,9 @@ def changes(args: argparse.Namespace) -> int:
 
 def add_parsers(add) -> None:
     """Register this module's commands through `add(name, help, handler)`."""
-    sp = add("changes", "values added, changed, removed, superseded, newly conflicting or unverified", changes)
+    sp = add(
+        "changes", "values added, changed, removed, superseded, newly conflicting or unverified", changes
+    )
     sp.add_argument("--since", required=True, help="git revision (commit, tag, HEAD~5) or date YYYY-MM-DD")
     sp.add_argument("--until", help="git revision or date (default: the working tree)")
     sp.add_argument("--city", help="comma-separated places (with what they inherit), e.g. 济南,泰安")

@@ -112,7 +112,9 @@ def edition(spec: str | None, data_dir: Path | str | None = None, end_of_day: bo
     root, rel = checkout(data_dir)
     if spec is None:
         ds = load(root / rel)
-        return Edition(f"working tree (data version {ds.version})", None, None, ds, _has_ids(root / rel), True)
+        return Edition(
+            f"working tree (data version {ds.version})", None, None, ds, _has_ids(root / rel), True
+        )
     commit = commit_of(root, spec, end_of_day)
     if commit is None:
         return Edition(f"{spec} (before the first commit: no data)", None, None, None, True, True)
@@ -122,7 +124,9 @@ def edition(spec: str | None, data_dir: Path | str | None = None, end_of_day: bo
     if not listed:
         return Edition(f"{label} (no {rel}/ yet)", commit, date, None, True, True)
     raw = subprocess.run(
-        ["git", "-C", str(root), "archive", "--format=tar", commit, "--", rel], capture_output=True, check=False
+        ["git", "-C", str(root), "archive", "--format=tar", commit, "--", rel],
+        capture_output=True,
+        check=False,
     )
     if raw.returncode != 0:
         raise EditionError(f"cannot read {rel}/ at {label}: {raw.stderr.decode(errors='replace').strip()}")
@@ -202,5 +206,7 @@ def read_lenient(folder: Path) -> Dataset:
                 }
             )
     claims = pd.DataFrame(rows, columns=list(CLAIM_DTYPES)).astype(CLAIM_DTYPES)
-    params = pd.DataFrame({"id": list((load_yaml(folder / "parameters.yaml")[0] or {}).get("parameters") or {})})
+    params = pd.DataFrame(
+        {"id": list((load_yaml(folder / "parameters.yaml")[0] or {}).get("parameters") or {})}
+    )
     return Dataset(claims, sources, jur.astype("string"), params, {}, folder, "lenient")

@@ -86,7 +86,11 @@ def changes_section(result: ChangeResult) -> Section:
     t = result.changes
     ds = result.new.ds or result.old.ds
     labels = _labels(ds)
-    ptypes = dict(zip(ds.parameters["id"], ds.parameters.get("type", ds.parameters["id"]), strict=True)) if ds else {}
+    ptypes = (
+        dict(zip(ds.parameters["id"], ds.parameters.get("type", ds.parameters["id"]), strict=True))
+        if ds
+        else {}
+    )
     intro = f"<p>{esc(result.summary())}</p>"
     if t.empty:
         return Section("变化 What changed", [intro, "<p>没有变化 nothing changed.</p>"], {"changes": t})
@@ -97,14 +101,35 @@ def changes_section(result: ChangeResult) -> Section:
             ptype = ptypes.get(x.parameter)
             old = "" if x.old_value is None else value_text(x.old_value, ptype, labels)
             new = x.new_value
-            new = " / ".join(value_text(v, ptype, labels) for v in new) if x.change in ("conflict", "unverified") \
+            new = (
+                " / ".join(value_text(v, ptype, labels) for v in new)
+                if x.change in ("conflict", "unverified")
                 else ("" if new is None else value_text(new, ptype, labels))
-            rows.append([
-                _CHANGE_ZH[x.change], x.parameter, conditions_text(x.conditions, labels), x.period,
-                old, new, _src(x.old_source, x.old_kind), _src(x.new_source, x.new_kind), x.detail,
-            ])
-        head = ["变化 change", "parameter", "条件 conditions", "period", "之前 before", "之后 after",
-                "之前来源 source before", "之后来源 source after", "说明 detail"]
+            )
+            rows.append(
+                [
+                    _CHANGE_ZH[x.change],
+                    x.parameter,
+                    conditions_text(x.conditions, labels),
+                    x.period,
+                    old,
+                    new,
+                    _src(x.old_source, x.old_kind),
+                    _src(x.new_source, x.new_kind),
+                    x.detail,
+                ]
+            )
+        head = [
+            "变化 change",
+            "parameter",
+            "条件 conditions",
+            "period",
+            "之前 before",
+            "之后 after",
+            "之前来源 source before",
+            "之后来源 source after",
+            "说明 detail",
+        ]
         parts.append(f"<h4>{esc(grp.iloc[0]['place_zh'])} <code>{esc(code)}</code></h4>" + table(head, rows))
     return Section("变化 What changed", parts, {"changes": t})
 
@@ -142,17 +167,19 @@ def value_history(ds: Dataset, city) -> pd.DataFrame:
     periods = dated.groupby(["jurisdiction", "parameter", "cond_key"])["_start"].transform("nunique")
     many = dated[periods > 1].sort_values(["jurisdiction", "parameter", "cond_key", "_start", "claim_id"])
     kinds = dict(zip(ds.sources["id"], ds.sources["kind"], strict=True))
-    return pd.DataFrame({
-        "place": many["jurisdiction"],
-        "place_zh": [places.label(ds, j) for j in many["jurisdiction"]],
-        "parameter": many["parameter"],
-        "conditions": many["cond_key"],
-        "period": [_period(r) for r in many.itertuples()],
-        "value": many["value"],
-        "claim": many["claim_id"],
-        "source": many["source"],
-        "kind": [kinds[s] for s in many["source"]],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "place": many["jurisdiction"],
+            "place_zh": [places.label(ds, j) for j in many["jurisdiction"]],
+            "parameter": many["parameter"],
+            "conditions": many["cond_key"],
+            "period": [_period(r) for r in many.itertuples()],
+            "value": many["value"],
+            "claim": many["claim_id"],
+            "source": many["source"],
+            "kind": [kinds[s] for s in many["source"]],
+        }
+    ).reset_index(drop=True)
 
 
 def _period(r) -> str:
@@ -176,8 +203,11 @@ def history(ds: Dataset, city, notes: Footnotes) -> Section:
         cond = conditions_text(ck, ds.labels)
         caption = f"{lab}{' · ' + cond if cond else ''} — {places.label(ds, place)}"
         rows = [
-            [esc(x.period), esc(value_text(x.value, ptype, ds.labels)),
-             esc(f"{x.source} ({x.kind})") + notes.ref_claim(x.claim)]
+            [
+                esc(x.period),
+                esc(value_text(x.value, ptype, ds.labels)),
+                esc(f"{x.source} ({x.kind})") + notes.ref_claim(x.claim),
+            ]
             for x in grp.itertuples()
         ]
         parts.append(table(["时期 period", "数值 value", "来源 source"], rows, caption=caption, raw=True))

@@ -186,11 +186,21 @@ def diff(old: Dataset | None, new: Dataset | None, by_id: bool = True, cities: l
             rows.append(_row("changed", o, n, "; ".join(what)))
         by = sup_new.get(n.r.claim_id)
         if by is not None and o.r.claim_id not in sup_old:
-            rows.append(_row("superseded", o, by, f"by {by.r.claim_id} ({by.period})", claim=n.r.claim_id,
-                             period=n.period))
+            rows.append(
+                _row(
+                    "superseded",
+                    o,
+                    by,
+                    f"by {by.r.claim_id} ({by.period})",
+                    claim=n.r.claim_id,
+                    period=n.period,
+                )
+            )
     for n in came:
         by = sup_new.get(n.r.claim_id)
-        rows.append(_row("added", None, n, f"already superseded by {by.r.claim_id} ({by.period})" if by else ""))
+        rows.append(
+            _row("added", None, n, f"already superseded by {by.r.claim_id} ({by.period})" if by else "")
+        )
     rows += [_row("removed", o, None) for o in gone]
     st_old, st_new = _states(oc), _states(nc)
     for g, (conflict, unverified, d) in st_new.items():
@@ -200,7 +210,7 @@ def diff(old: Dataset | None, new: Dataset | None, by_id: bool = True, cities: l
             rows.append(_group_row("conflict", g, cs, "sources of the same rank disagree"))
         if unverified and not was[1]:
             rows.append(_group_row("unverified", g, d.leads, "only machine-written pages (leads) state it"))
-    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "place_zh"])
+    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "place_zh"], dtype=object)
     if cities is not None:
         keep = {p for code in cities for p in places.chain(new or old, code)} if (new or old) else set()
         out = out[out["place"].isin(keep)]
