@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import GOOD
 
 from helpers.cli import main
 from helpers.data import load
@@ -17,8 +18,6 @@ from helpers.data.editions import EditionError, edition, last_change
 from helpers.report.changes import changes_section, compare_editions, history, value_history
 from helpers.report.markup import Footnotes
 from helpers.resolution.changes import COLUMNS, counts
-
-from conftest import GOOD
 
 TAIAN = "policies/370900-taian.yaml"
 NEW_CLAIMS = """
@@ -137,7 +136,10 @@ def test_working_tree_and_dates(repo):
     before = compare_editions("2025-01-01", "HEAD", data_dir=repo)
     assert before.old.ds is None and "before the first commit" in before.old.label
     assert counts(before.changes)["added"] == len(load(repo).claims)
-    assert last_change(repo) == {"date": "2025-03-01", "commit": _git(repo.parent, "log", "-1", "--format=%h")}
+    assert last_change(repo) == {
+        "date": "2025-03-01",
+        "commit": _git(repo.parent, "log", "-1", "--format=%h"),
+    }
 
 
 def test_city_filter_keeps_inherited_places(repo):
@@ -161,14 +163,26 @@ def test_older_revision_without_ids_is_matched_by_key(tmp_path):
 
 
 def test_cli_formats_are_stable(repo, capsys):
-    assert main(["changes", "--since", "HEAD~1", "--until", "HEAD", "--data-dir", str(repo), "--format", "csv"]) == 0
+    assert (
+        main(["changes", "--since", "HEAD~1", "--until", "HEAD", "--data-dir", str(repo), "--format", "csv"])
+        == 0
+    )
     out = capsys.readouterr()
     lines = out.out.splitlines()
     assert lines[0] == ",".join(COLUMNS) and len(lines) == 1 + 8
     assert "changes from" in out.err
     assert main(["changes", "--since", "HEAD~1", "--data-dir", str(repo), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert list(doc) == ["since", "since_commit", "until", "until_commit", "matched_by", "key", "counts", "changes"]
+    assert list(doc) == [
+        "since",
+        "since_commit",
+        "until",
+        "until_commit",
+        "matched_by",
+        "key",
+        "counts",
+        "changes",
+    ]
     assert doc["matched_by"] == "id" and all(list(c) == list(COLUMNS) for c in doc["changes"])
     changed = [c for c in doc["changes"] if c["change"] == "changed"]
     assert [(c["old_value"], c["new_value"]) for c in changed] == [(8, 10)]
