@@ -95,7 +95,8 @@ def commit_of(root: Path, spec: str, end_of_day: bool = False) -> str | None:
 
 
 def last_change(data_dir: Path | str | None = None) -> dict[str, str] | None:
-    """Date (YYYY-MM-DD) and short hash of the last commit that changed the data; None outside git."""
+    """Date (YYYY-MM-DD) and short hash of the last commit that changed the data (and whether the
+    working tree has uncommitted data changes); None outside git."""
     try:
         root, rel = checkout(data_dir)
         out = git(root, "log", "-1", "--format=%cs %h", "--", rel)
@@ -104,7 +105,8 @@ def last_change(data_dir: Path | str | None = None) -> dict[str, str] | None:
     if not out:
         return None
     date, short = out.split()
-    return {"date": date, "commit": short}
+    dirty = bool(git(root, "status", "--porcelain", "--", rel))
+    return {"date": date, "commit": short, **({"uncommitted": "yes"} if dirty else {})}
 
 
 def edition(spec: str | None, data_dir: Path | str | None = None, end_of_day: bool = False) -> Edition:

@@ -147,7 +147,7 @@ def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section
     return changes_section(result), result
 
 
-def summary_table(result: ChangeResult | None) -> Section:
+def change_counts(result: ChangeResult | None) -> Section:
     """Counts of each kind of change per place (a small overview table)."""
     if result is None or result.changes.empty:
         return Section("")
