@@ -236,3 +236,42 @@ def test_section_and_history(repo):
     sec = history(ds, "泰安", Footnotes(ds))
     assert "2026" in sec.to_html() and list(sec.tables["history"]["source"]) == ["agg-a", "agg-a"]
     assert value_history(ds, "济南").empty
+
+
+def test_front_page_states_data_version_and_last_change(tmp_path):
+    from helpers.build.catalog import Entry
+    from helpers.build.index import write_index
+
+    entry = Entry("what-changed", "变化 <b>", Path("07-what-changed.ipynb"))
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "what-changed.html").write_text("x", encoding="utf-8")
+    data = {"version": "abc123", "last_change": {"date": "2025-03-01", "commit": "d811b91"}}
+    write_index(tmp_path, [entry], {}, {}, data)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "data version <code>abc123</code>" in page and "2025-03-01 (commit <code>d811b91</code>)" in page
+    assert "<a href='html/what-changed.html'>变化 &lt;b&gt;</a>" in page
+    write_index(tmp_path, [entry], {}, {}, {"version": "abc123", "last_change": None})
+    assert "not a git checkout" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.render
+def test_what_changed_report_renders(tmp_path):
+    from helpers import config
+    from helpers.build.render import render
+
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(config.NOTEBOOKS_DIR / "07-what-changed.ipynb", tmp_path / "notebooks")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "catalog.yaml").write_text(
+        "reports:\n  - name: changed\n    title: changed\n    notebook: 07-what-changed.ipynb\n"
+        "    parameters: {since: '2000-01-01', cities: '泰安'}\n",
+        encoding="utf-8",
+    )
+    kw = {"reports_dir": tmp_path / "reports", "catalog": tmp_path / "reports" / "catalog.yaml"}
+    res = render(notebooks_dir=tmp_path / "notebooks", progress=False, **kw)
+    assert [r["status"] for r in res] == ["rendered"], res
+    html = (tmp_path / "reports" / "html" / "changed.html").read_text(encoding="utf-8")
+    n = len(load().claims.query("jurisdiction in ['370900', '370000', '000000']"))
+    assert f"{n} added" in html and "泰安市" in html and "新增 added" in html
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "数据版本 data version" in index and "html/changed.html" in index
