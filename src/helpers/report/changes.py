@@ -49,7 +49,7 @@ class ChangeResult:
         }
 
     def summary(self) -> str:
-        """One paragraph: editions, pairing, counts."""
+        """Three lines: the editions, how claims were paired, the counts."""
         n = counts(self.changes)
         how = "claims matched by their stable id"
         if not self.by_id:
@@ -58,7 +58,7 @@ class ChangeResult:
         lenient = [e.label for e in (self.old, self.new) if not e.strict]
         note = f"; read without today's schema checks: {', '.join(lenient)}" if lenient else ""
         tally = ", ".join(f"{v} {k}" for k, v in n.items())
-        return f"changes from {self.old.label} to {self.new.label} ({how}{note}): {tally}"
+        return f"changes from {self.old.label} to {self.new.label}\n{how}{note}\n{tally}"
 
 
 def compare_editions(
@@ -91,7 +91,7 @@ def changes_section(result: ChangeResult) -> Section:
         if ds
         else {}
     )
-    intro = f"<p>{esc(result.summary())}</p>"
+    intro = "<p>" + "<br>".join(map(esc, result.summary().splitlines())) + "</p>"
     if t.empty:
         return Section("变化 What changed", [intro, "<p>没有变化 nothing changed.</p>"], {"changes": t})
     parts = [intro]
