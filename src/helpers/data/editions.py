@@ -121,7 +121,7 @@ def edition(spec: str | None, data_dir: Path | str | None = None, end_of_day: bo
     if commit is None:
         return Edition(f"{spec} (before the first commit: no data)", None, None, None, True, True)
     short, date = git(root, "log", "-1", "--format=%h %cs", commit).split()
-    label = f"{short} ({date})"
+    label = f"{spec} (commit {short} of {date})" if _DATE.match(spec) else f"{short} ({date})"
     listed = git(root, "ls-tree", "--name-only", commit, "--", rel)
     if not listed:
         return Edition(f"{label} (no {rel}/ yet)", commit, date, None, True, True)
@@ -134,7 +134,10 @@ def edition(spec: str | None, data_dir: Path | str | None = None, end_of_day: bo
         raise EditionError(f"cannot read {rel}/ at {label}: {raw.stderr.decode(errors='replace').strip()}")
     with tempfile.TemporaryDirectory(prefix="yibao-edition-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(raw.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tmp, filter="data")
+            else:  # Python < 3.11.4: git writes only regular files and folders under `rel`
+                tar.extractall(tmp, [m for m in tar.getmembers() if m.isreg() or m.isdir()])
         folder = Path(tmp) / rel
         ids = _has_ids(folder)
         try:

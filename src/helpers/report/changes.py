@@ -162,8 +162,7 @@ def value_history(ds: Dataset, city) -> pd.DataFrame:
     chain = places.chain(ds, places.find(ds, city))
     c = ds.claims[ds.claims["jurisdiction"].isin(chain) & ds.claims["usable"]]
     dated = c[c["year"].notna() | c["valid_from"].notna() | c["valid_to"].notna()]
-    start = dated["year"].map(lambda y: None if pd.isna(y) else f"{int(y)}-01-01")
-    dated = dated.assign(_start=start.fillna(dated["valid_from"].astype(str)))
+    dated = dated.assign(_start=[_start(r) for r in dated.itertuples()])
     periods = dated.groupby(["jurisdiction", "parameter", "cond_key"])["_start"].transform("nunique")
     many = dated[periods > 1].sort_values(["jurisdiction", "parameter", "cond_key", "_start", "claim_id"])
     kinds = dict(zip(ds.sources["id"], ds.sources["kind"], strict=True))
@@ -180,6 +179,13 @@ def value_history(ds: Dataset, city) -> pd.DataFrame:
             "kind": [kinds[s] for s in many["source"]],
         }
     ).reset_index(drop=True)
+
+
+def _start(r) -> str:
+    """Sortable start of a claim's period ('' when it only states an end)."""
+    if not pd.isna(r.year):
+        return f"{int(r.year)}-01-01"
+    return "" if pd.isna(r.valid_from) else f"{r.valid_from:%Y-%m-%d}"
 
 
 def _period(r) -> str:
