@@ -230,6 +230,11 @@ def test_section_and_history(repo):
     html = s.to_html()
     assert "390 元" in html and "400 元" in html and "被取代 superseded" in html
     assert list(s.tables["changes"].columns) == list(COLUMNS)
+    assert "居民医保个人缴费" in html  # parameters are named by their label
+    r.changes.loc[0, "detail"] = "<script>alert(1)</script>"
+    r.changes.at[0, "new_value"] = "<img src=x>"
+    hostile = changes_section(r).to_html()
+    assert "<script>" not in hostile and "<img" not in hostile and "&lt;script&gt;" in hostile
     ds = load(repo)
     h = value_history(ds, "泰安")
     assert list(h["period"]) == ["2025", "2026"] and list(h["value"]) == [390, 400]

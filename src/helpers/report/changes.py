@@ -86,11 +86,9 @@ def changes_section(result: ChangeResult) -> Section:
     t = result.changes
     ds = result.new.ds or result.old.ds
     labels = _labels(ds)
-    ptypes = (
-        dict(zip(ds.parameters["id"], ds.parameters.get("type", ds.parameters["id"]), strict=True))
-        if ds
-        else {}
-    )
+    meta = ds.parameters.set_index("id") if ds is not None else pd.DataFrame()
+    ptypes = meta["type"].to_dict() if "type" in meta else {}
+    names = meta["label_zh"].to_dict() if "label_zh" in meta else {}
     intro = "<p>" + "<br>".join(map(esc, result.summary().splitlines())) + "</p>"
     if t.empty:
         return Section("变化 What changed", [intro, "<p>没有变化 nothing changed.</p>"], {"changes": t})
@@ -108,15 +106,10 @@ def changes_section(result: ChangeResult) -> Section:
             )
             rows.append(
                 [
-                    _CHANGE_ZH[x.change],
-                    x.parameter,
-                    conditions_text(x.conditions, labels),
-                    x.period,
-                    old,
-                    new,
-                    _src(x.old_source, x.old_kind),
-                    _src(x.new_source, x.new_kind),
-                    x.detail,
+                    esc(_CHANGE_ZH[x.change]),
+                    esc(names.get(x.parameter, "")) + f"<br><small><code>{esc(x.parameter)}</code></small>",
+                    *map(esc, [conditions_text(x.conditions, labels), x.period, old, new]),
+                    *map(esc, [_src(x.old_source, x.old_kind), _src(x.new_source, x.new_kind), x.detail]),
                 ]
             )
         head = [
@@ -130,7 +123,9 @@ def changes_section(result: ChangeResult) -> Section:
             "之后来源 source after",
             "说明 detail",
         ]
-        parts.append(f"<h4>{esc(grp.iloc[0]['place_zh'])} <code>{esc(code)}</code></h4>" + table(head, rows))
+        parts.append(
+            f"<h4>{esc(grp.iloc[0]['place_zh'])} <code>{esc(code)}</code></h4>" + table(head, rows, raw=True)
+        )
     return Section("变化 What changed", parts, {"changes": t})
 
 
