@@ -14,7 +14,7 @@ from conftest import GOOD
 
 from helpers.cli import main
 from helpers.data import load
-from helpers.data.editions import EditionError, edition, last_change
+from helpers.data.editions import EditionError, checkout, edition, last_change
 from helpers.report.changes import changes_section, compare_editions, history, value_history
 from helpers.report.markup import Footnotes
 from helpers.resolution.changes import COLUMNS, counts
@@ -280,3 +280,22 @@ def test_what_changed_report_renders(tmp_path):
     assert f"{n} added" in html and "泰安市" in html and "新增 added" in html
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "数据版本 data version" in index and "html/changed.html" in index
+
+
+def test_this_repository_history(real):
+    """The project's own history: the first edition with data loads (leniently, without ids)."""
+    from helpers import config
+
+    try:
+        root, rel = checkout(config.DATA_DIR)
+    except EditionError:
+        pytest.skip("not a git checkout")
+    first = _git(root, "log", "--diff-filter=A", "--format=%H", "--", f"{rel}/sources.yaml").split()
+    if not first:
+        pytest.skip("data/ not committed yet")
+    old = edition(first[-1])
+    assert old.ds is not None and len(old.ds.claims) > 0
+    r = compare_editions(first[-1])
+    assert r.by_id == old.has_ids
+    everything = compare_editions("2000-01-01")
+    assert counts(everything.changes)["added"] == len(real.claims)
