@@ -144,11 +144,12 @@ def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section
 
 def change_counts(result: ChangeResult | None) -> Section:
     """Counts of each kind of change per place (a small overview table)."""
-    if result is None or result.changes.empty:
+    if result is None:
         return Section("")
     t = result.changes
     wide = pd.crosstab(t["place_zh"], t["change"]).reindex(columns=list(CHANGES), fill_value=0)
     rows = [[p, *map(str, r)] for p, r in zip(wide.index, wide.to_numpy().tolist(), strict=True)]
+    rows = rows or [["全部 all places", *["0"] * len(CHANGES)]]
     return Section("按地区汇总 Per place", [table(["地区 place", *[_CHANGE_ZH[c] for c in CHANGES]], rows)])
 
 
