@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import config
 from ..data import data_version, did_you_mean, load
+from ..data.editions import last_change
 from ..exceptions import YibaoError
 from .atomic import write_atomic
 from .catalog import Entry, load_catalog
@@ -231,7 +232,9 @@ def render(
             if bar:
                 bar.close()
         elapsed = time.perf_counter() - t0
-        write_index(reports_dir, entries, {e.name: _state(cache_dir, e.name) for e in entries}, results)
+        states = {e.name: _state(cache_dir, e.name) for e in entries}
+        data = {"version": version, "last_change": last_change(data_dir)}
+        write_index(reports_dir, entries, states, results, data)
     out = [results[e.name] for e in entries if e.name in results]
     for r in out:
         r["wall"] = round(elapsed, 2)

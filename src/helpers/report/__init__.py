@@ -6,6 +6,7 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 """
 
 from . import plots
+from .changes import change_counts, changes_section, compare_editions, history, what_changed
 from .content import Section, csv_text, figure_html
 from .markup import Footnotes
 from .quality import conflicts_section, coverage_section, kinds_section
@@ -43,6 +44,11 @@ __all__ = [
     "inherited",
     "unknowns",
     "over_time",
+    "history",
+    "what_changed",
+    "change_counts",
+    "changes_section",
+    "compare_editions",
     "sources",
     "lapse_grid",
     "lapse_gaps",

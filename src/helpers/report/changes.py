@@ -1,0 +1,216 @@
+"""Report sections for editions of the data: what changed since a revision or date, and each
+value's history (a small table per parameter with several periods, with sources)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..data import Dataset, places
+from ..data.editions import Edition, EditionError, edition
+from ..resolution.changes import CHANGES, KEY_FIELDS, counts, diff
+from .content import Section
+from .fmt import conditions_text, value_text
+from .markup import Footnotes, esc, table
+
+_CHANGE_ZH = {
+    "added": "新增 added",
+    "changed": "修改 changed",
+    "removed": "删除 removed",
+    "superseded": "被取代 superseded",
+    "conflict": "新冲突 newly conflicting",
+    "unverified": "仅有线索 newly unverified",
+}
+
+
+@dataclass
+class ChangeResult:
+    """Two editions, how their claims were paired and the table of changes (`resolution.changes`)."""
+
+    old: Edition
+    new: Edition
+    by_id: bool
+    changes: pd.DataFrame
+
+    @property
+    def matched_by(self) -> str:
+        return "id" if self.by_id else "(" + ", ".join(KEY_FIELDS) + ")"
+
+    def meta(self) -> dict:
+        """The two editions and the pairing, for JSON output."""
+        return {
+            "since": self.old.label,
+            "since_commit": self.old.commit,
+            "until": self.new.label,
+            "until_commit": self.new.commit,
+            "matched_by": "id" if self.by_id else "key",
+            "key": None if self.by_id else list(KEY_FIELDS),
+        }
+
+    def summary(self) -> str:
+        """Three lines: the editions, how claims were paired, the counts."""
+        n = counts(self.changes)
+        how = "claims matched by their stable id"
+        if not self.by_id:
+            older = self.old if not self.old.has_ids else self.new
+            how = f"claims matched by {self.matched_by}: {older.label} has no claim ids"
+        lenient = [e.label for e in (self.old, self.new) if not e.strict]
+        note = f"; read without today's schema checks: {', '.join(lenient)}" if lenient else ""
+        tally = ", ".join(f"{v} {k}" for k, v in n.items())
+        return f"changes from {self.old.label} to {self.new.label}\n{how}{note}\n{tally}"
+
+
+def compare_editions(
+    since: str, until: str | None = None, cities: str | list[str] | None = None, data_dir=None
+) -> ChangeResult:
+    """The changes between the data at `since` and at `until` (default: the working tree)."""
+    old = edition(since, data_dir)
+    new = edition(until, data_dir, end_of_day=True) if until else edition(None, data_dir)
+    by_id = old.has_ids and new.has_ids
+    codes = None
+    if cities:
+        ref = new.ds or old.ds
+        if ref is None:
+            raise EditionError("neither edition has data — pick a later revision")
+        codes = places.find_many(ref, cities)
+    return ChangeResult(old, new, by_id, diff(old.ds, new.ds, by_id, codes))
+
+
+def _labels(ds: Dataset | None) -> dict:
+    return ds.labels if ds is not None else {}
+
+
+def changes_section(result: ChangeResult) -> Section:
+    """Per place: each change with old → new and both sources; CSV `changes`."""
+    t = result.changes
+    ds = result.new.ds or result.old.ds
+    labels = _labels(ds)
+    meta = ds.parameters.set_index("id") if ds is not None else pd.DataFrame()
+    ptypes = meta["type"].to_dict() if "type" in meta else {}
+    names = meta["label_zh"].to_dict() if "label_zh" in meta else {}
+    intro = "<p>" + "<br>".join(map(esc, result.summary().splitlines())) + "</p>"
+    if t.empty:
+        return Section("变化 What changed", [intro, "<p>没有变化 nothing changed.</p>"], {"changes": t})
+    parts = [intro]
+    for code, grp in t.groupby("place", sort=False):
+        rows = []
+        for x in grp.itertuples():
+            ptype = ptypes.get(x.parameter)
+            old = "" if x.old_value is None else value_text(x.old_value, ptype, labels)
+            new = x.new_value
+            new = (
+                " / ".join(value_text(v, ptype, labels) for v in new)
+                if x.change in ("conflict", "unverified")
+                else ("" if new is None else value_text(new, ptype, labels))
+            )
+            rows.append(
+                [
+                    esc(_CHANGE_ZH[x.change]),
+                    esc(names.get(x.parameter, "")) + f"<br><small><code>{esc(x.parameter)}</code></small>",
+                    *map(esc, [conditions_text(x.conditions, labels), x.period, old, new]),
+                    *map(esc, [_src(x.old_source, x.old_kind), _src(x.new_source, x.new_kind), x.detail]),
+                ]
+            )
+        head = [
+            "变化 change",
+            "parameter",
+            "条件 conditions",
+            "period",
+            "之前 before",
+            "之后 after",
+            "之前来源 source before",
+            "之后来源 source after",
+            "说明 detail",
+        ]
+        parts.append(
+            f"<h4>{esc(grp.iloc[0]['place_zh'])} <code>{esc(code)}</code></h4>" + table(head, rows, raw=True)
+        )
+    return Section("变化 What changed", parts, {"changes": t})
+
+
+def _src(source, kind) -> str:
+    return "" if source is None else f"{source} ({kind})"
+
+
+def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section, ChangeResult | None]:
+    """The section for a report notebook; outside git or for a bad revision, a one-line message."""
+    try:
+        result = compare_editions(since, until or None, cities or None)
+    except EditionError as exc:
+        return Section("变化 What changed", [f"<p>无法比较 cannot compare: {esc(str(exc))}</p>"]), None
+    return changes_section(result), result
+
+
+def change_counts(result: ChangeResult | None) -> Section:
+    """Counts of each kind of change per place (a small overview table)."""
+    if result is None:
+        return Section("")
+    t = result.changes
+    wide = pd.crosstab(t["place_zh"], t["change"]).reindex(columns=list(CHANGES), fill_value=0)
+    rows = [[p, *map(str, r)] for p, r in zip(wide.index, wide.to_numpy().tolist(), strict=True)]
+    rows = rows or [["全部 all places", *["0"] * len(CHANGES)]]
+    return Section("按地区汇总 Per place", [table(["地区 place", *[_CHANGE_ZH[c] for c in CHANGES]], rows)])
+
+
+def value_history(ds: Dataset, city) -> pd.DataFrame:
+    """Usable claims of a place and its parents for parameters stated for several periods, oldest first."""
+    chain = places.chain(ds, places.find(ds, city))
+    c = ds.claims[ds.claims["jurisdiction"].isin(chain) & ds.claims["usable"]]
+    dated = c[c["year"].notna() | c["valid_from"].notna() | c["valid_to"].notna()]
+    dated = dated.assign(_start=[_start(r) for r in dated.itertuples()])
+    periods = dated.groupby(["jurisdiction", "parameter", "cond_key"])["_start"].transform("nunique")
+    many = dated[periods > 1].sort_values(["jurisdiction", "parameter", "cond_key", "_start", "claim_id"])
+    kinds = dict(zip(ds.sources["id"], ds.sources["kind"], strict=True))
+    return pd.DataFrame(
+        {
+            "place": many["jurisdiction"],
+            "place_zh": [places.label(ds, j) for j in many["jurisdiction"]],
+            "parameter": many["parameter"],
+            "conditions": many["cond_key"],
+            "period": [_period(r) for r in many.itertuples()],
+            "value": many["value"],
+            "claim": many["claim_id"],
+            "source": many["source"],
+            "kind": [kinds[s] for s in many["source"]],
+        }
+    ).reset_index(drop=True)
+
+
+def _start(r) -> str:
+    """Sortable start of a claim's period ('' when it only states an end)."""
+    if not pd.isna(r.year):
+        return f"{int(r.year)}-01-01"
+    return "" if pd.isna(r.valid_from) else f"{r.valid_from:%Y-%m-%d}"
+
+
+def _period(r) -> str:
+    if not pd.isna(r.year):
+        return str(int(r.year))
+    lo = "" if pd.isna(r.valid_from) else f"{r.valid_from:%Y-%m-%d}"
+    hi = "" if pd.isna(r.valid_to) else f"{r.valid_to:%Y-%m-%d}"
+    return f"{lo} – {hi}".strip()
+
+
+def history(ds: Dataset, city, notes: Footnotes) -> Section:
+    """Each value stated for several periods, over the years with its sources; CSV `history`."""
+    h = value_history(ds, city)
+    if h.empty:
+        body = "<p>没有跨多个时期的数值 no parameter is stated for more than one period.</p>"
+        return Section("数值的历史 Values over the years", [body], {"history": h})
+    meta = ds.parameters.set_index("id")
+    parts = []
+    for (place, pid, ck), grp in h.groupby(["place", "parameter", "conditions"], sort=False):
+        ptype, lab = meta.at[pid, "type"], meta.at[pid, "label_zh"]
+        cond = conditions_text(ck, ds.labels)
+        caption = f"{lab}{' · ' + cond if cond else ''} — {places.label(ds, place)}"
+        rows = [
+            [
+                esc(x.period),
+                esc(value_text(x.value, ptype, ds.labels)),
+                esc(f"{x.source} ({x.kind})") + notes.ref_claim(x.claim),
+            ]
+            for x in grp.itertuples()
+        ]
+        parts.append(table(["时期 period", "数值 value", "来源 source"], rows, caption=caption, raw=True))
+    return Section("数值的历史 Values over the years", parts, {"history": h})
