@@ -70,8 +70,8 @@ class Source(_Strict):
     kind: Kind
     published: dt.date | Bound | None = None
     retrieved: dt.date
-    kind_basis: str | None = None
-    checked: dt.date | None = None
+    kind_basis: str = Field(min_length=3)
+    checked: dt.date
     url: str | None = None
     note: str | None = None
 
