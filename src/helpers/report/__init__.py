@@ -7,7 +7,8 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 
 from . import plots
 from .content import Section, csv_text, figure_html
-from .markup import Footnotes
+from .evidence import source_list, sources_section, status_counts, status_section
+from .markup import Footnotes, legend
 from .quality import conflicts_section, coverage_section, kinds_section
 from .scenarios import (
     contribution_table,
@@ -20,6 +21,7 @@ from .scenarios import (
 )
 from .sections import (
     comparison,
+    general_statements,
     inherited,
     narrative,
     over_time,
@@ -56,4 +58,10 @@ __all__ = [
     "conflicts_section",
     "claims_table",
     "compare",
+    "general_statements",
+    "legend",
+    "source_list",
+    "sources_section",
+    "status_counts",
+    "status_section",
 ]

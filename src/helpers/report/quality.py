@@ -13,16 +13,17 @@ from ..resolution import resolve
 from .content import Section, figure_html
 from .markup import Footnotes, esc, table
 
-STATES = ["unknown", "inherited-national", "inherited-province", "own", "conflict", "stale"]
+STATES = ["unknown", "unverified", "inherited-national", "inherited-province", "own", "conflict", "stale"]
 STATE_ZH = [
     "未知 unknown",
+    "未核实 unverified",
     "继承全国 national",
     "继承省级 province",
     "本地 own",
     "冲突 conflict",
     "较旧 stale",
 ]
-COLORS = ["#eeeeee", "#b9d3e8", "#6fa8d6", "#1f5f8b", "#f0a030", "#b07aa1"]
+COLORS = ["#eeeeee", "#f4e3a1", "#b9d3e8", "#6fa8d6", "#1f5f8b", "#f0a030", "#b07aa1"]
 
 
 def focus_codes(ds: Dataset) -> list[str]:
@@ -69,7 +70,7 @@ def heatmap(matrix: pd.DataFrame):
         handles=[Patch(color=c, label=s) for c, s in zip(COLORS, STATE_ZH, strict=True)],
         bbox_to_anchor=(1.0, 1.02),
         loc="lower right",
-        ncol=6,
+        ncol=7,
         fontsize=8,
         frameon=False,
     )
@@ -131,6 +132,7 @@ def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
             {"city": c, "scheme": s, "gap_months": g, "back_paid": True}
             for c in own
             for s in schemes(ds)
+            if s != "resident"  # resident lapses count whole years (see `resident_years`)
             for g in range(1, max_gap + 1)
         ]
     )

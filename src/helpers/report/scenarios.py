@@ -33,13 +33,15 @@ def _months(lo, hi, conflict: bool = False) -> str:
 
 
 def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
-    """Scenarios for `lapses`: every city × gap of 0…max_gap months, back-paid."""
+    """Scenarios for `lapses`: every city × gap of 0…max_gap months, back-paid (resident scheme:
+    whole policy years only, 0, 12, 24 … months, as its rules count lapsed years)."""
     codes = places.find_many(ds, cities)
+    step = 12 if scheme == "resident" else 1
     return pd.DataFrame(
         [
             {"city": c, "scheme": scheme, "gap_months": g, "back_paid": True}
             for c in codes
-            for g in range(0, max_gap + 1)
+            for g in range(0, max(max_gap, step) + 1, step)
         ]
     )
 

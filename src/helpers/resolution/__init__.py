@@ -5,6 +5,7 @@ table every report section and the data-quality checks read. Imports only `helpe
 """
 
 from .rank import Decision, Ranked, decide, decide_for, index, levels, matches
+from .history import general_statements, history
 from .table import COLUMNS, resolve, resolve_columns, status_of
 
 __all__ = [
@@ -19,4 +20,6 @@ __all__ = [
     "levels",
     "matches",
     "status_of",
+    "history",
+    "general_statements",
 ]

@@ -225,6 +225,8 @@ def decide(
                 d.rejected.append(c)
             elif c.lead and not include_leads:
                 d.leads.append(c)
+            elif year is None and c.dated and c.start > until:
+                d.outranked.append(c)  # its stated period starts after the date asked about
             elif _covers(c, year) is not None:
                 usable.append(c)
         usable, old = _supersede(usable, until)

@@ -170,7 +170,9 @@ def resolve(
                     "decision": d,
                 }
             )
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    out = pd.DataFrame(rows, columns=list(COLUMNS))
+    out["value"] = pd.Series([x["value"] for x in rows], index=out.index, dtype=object)  # 7 stays 7, not 7.0
+    return out
 
 
 def resolve_columns() -> dict[str, str]:
