@@ -18,8 +18,16 @@ from helpers.data import load
 from helpers.data.vocab import FLAGS, MARKS, STATUSES
 from helpers.exceptions import YibaoError
 from helpers.report import legend, source_list, status_counts
+from helpers.report.quality import focus_codes
 from helpers.resolution import general_statements, history, resolve
-from helpers.rules import family_binding, family_bindings, household_premiums, lapse, lapses, resident_premiums
+from helpers.rules import (
+    family_binding,
+    family_bindings,
+    household_premiums,
+    lapse,
+    lapses,
+    resident_premiums,
+)
 
 STATUS_DATA = Path(__file__).parent / "fixtures" / "status_data"
 AS_OF = "2026-12-01"
@@ -170,7 +178,9 @@ def test_qingdao_notebook_03_gives_the_same_answer(tmp_path):
 
 # ---------------------------------------------------------------- missing values in vectorised calculators
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 MISSING = st.sampled_from([None, float("nan"), pd.NA])
 
 
@@ -189,8 +199,10 @@ def test_missing_student_is_not_a_student(real):
 
 def test_missing_back_paid_means_not_back_paid(real):
     df = pd.DataFrame(
-        [{"city": "泰安", "scheme": "employee", "gap_months": 5, "back_paid": True},
-         {"city": "泰安", "scheme": "employee", "gap_months": 5}]
+        [
+            {"city": "泰安", "scheme": "employee", "gap_months": 5, "back_paid": True},
+            {"city": "泰安", "scheme": "employee", "gap_months": 5},
+        ]
     )
     v = lapses(real, df)
     ref = lapse(real, "泰安", "employee", gap_months=5)
@@ -209,7 +221,10 @@ def test_household_premiums_with_missing_values_match_reference(real, data):
         st.lists(
             st.fixed_dictionaries(
                 {"city": st.sampled_from(["济南", "泰安"]), "age": st.integers(0, 90)},
-                optional={"student": st.one_of(st.booleans(), MISSING), "group": st.one_of(st.sampled_from(["orphan", "minor"]), MISSING)},
+                optional={
+                    "student": st.one_of(st.booleans(), MISSING),
+                    "group": st.one_of(st.sampled_from(["orphan", "minor"]), MISSING),
+                },
             ),
             min_size=2,
             max_size=12,
@@ -228,8 +243,11 @@ def test_lapses_with_missing_back_paid_match_reference(real, data):
     rows = data.draw(
         st.lists(
             st.fixed_dictionaries(
-                {"city": st.sampled_from(["泰安", "北京", "青岛"]), "scheme": st.sampled_from(["employee", "flexible"]),
-                 "gap_months": st.integers(0, 14)},
+                {
+                    "city": st.sampled_from(["泰安", "北京", "青岛"]),
+                    "scheme": st.sampled_from(["employee", "flexible"]),
+                    "gap_months": st.integers(0, 14),
+                },
                 optional={"back_paid": st.one_of(st.booleans(), MISSING)},
             ),
             min_size=2,
@@ -249,14 +267,28 @@ def test_lapses_with_missing_back_paid_match_reference(real, data):
 def test_family_bindings_with_missing_values_match_reference(real, data):
     rel = st.fixed_dictionaries(
         {"relation": st.sampled_from(["spouse", "child", "sibling"]), "age": st.integers(0, 90)},
-        optional={"already_bound": st.one_of(st.booleans(), MISSING), "student": st.one_of(st.booleans(), MISSING)},
+        optional={
+            "already_bound": st.one_of(st.booleans(), MISSING),
+            "student": st.one_of(st.booleans(), MISSING),
+        },
     )
-    households = data.draw(st.lists(st.tuples(st.sampled_from(["济南", "泰安"]), st.lists(rel, min_size=1, max_size=4)), min_size=1, max_size=3))
-    frame = pd.DataFrame([{**r, "city": c, "household": h} for h, (c, rels) in enumerate(households) for r in rels])
+    households = data.draw(
+        st.lists(
+            st.tuples(st.sampled_from(["济南", "泰安"]), st.lists(rel, min_size=1, max_size=4)),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    frame = pd.DataFrame(
+        [{**r, "city": c, "household": h} for h, (c, rels) in enumerate(households) for r in rels]
+    )
     vec = family_bindings(real, frame)
     i = 0
     for city, rels in households:
-        clean = [{k: (v if v is True or v is False or k in ("relation", "age") else False) for k, v in r.items()} for r in rels]
+        clean = [
+            {k: (v if v is True or v is False or k in ("relation", "age") else False) for k, v in r.items()}
+            for r in rels
+        ]
         ref = family_binding(real, city, clean)
         for j in range(len(rels)):
             for col in ("can_bind", "reason", "premium_lo", "premium_hi"):
@@ -275,4 +307,4 @@ def test_source_list_has_kind_basis_and_checked_for_every_source(real):
 def test_status_counts_cover_every_status(real):
     c = status_counts(real, as_of=AS_OF)
     assert set(c.loc[c["what"] == "status", "name"]) == set(STATUSES)
-    assert c.loc[c["what"] == "status", "values"].sum() == len(resolve(real, list(__import__("helpers.report.quality", fromlist=["x"]).focus_codes(real)), as_of=AS_OF))
+    assert c.loc[c["what"] == "status", "values"].sum() == len(resolve(real, focus_codes(real), as_of=AS_OF))

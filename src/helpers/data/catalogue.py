@@ -94,5 +94,3 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
         cat.params[pid] = p
     _check_labels(cat, doc, shown, problems)
     return cat
-
-

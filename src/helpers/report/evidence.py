@@ -33,7 +33,9 @@ def source_list(ds: Dataset) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def status_counts(ds: Dataset, codes: list[str] | None = None, year: int | None = None, as_of=None) -> pd.DataFrame:
+def status_counts(
+    ds: Dataset, codes: list[str] | None = None, year: int | None = None, as_of=None
+) -> pd.DataFrame:
     """Resolved values (place × parameter × conditions) by status, and how many carry each flag."""
     from .quality import focus_codes
 
@@ -41,7 +43,9 @@ def status_counts(ds: Dataset, codes: list[str] | None = None, year: int | None 
     rows = [{"what": "status", "name": s, "values": int((r["status"] == s).sum())} for s in STATUSES]
     rows += [{"what": "flag", "name": f, "values": int(r[f].sum())} for f in FLAGS]
     shown = r[r["status"] != "unknown"]
-    rows.append({"what": "support", "name": "2+ independent sources", "values": int((shown["support"] >= 2).sum())})
+    rows.append(
+        {"what": "support", "name": "2+ independent sources", "values": int((shown["support"] >= 2).sum())}
+    )
     return pd.DataFrame(rows)
 
 
@@ -60,7 +64,14 @@ def sources_section(ds: Dataset) -> Section:
         ]
         for x in src.itertuples()
     ]
-    header = ["来源 source", "类型 kind", "判断依据 kind basis", "发布 published", "核对 checked", "引用 claims"]
+    header = [
+        "来源 source",
+        "类型 kind",
+        "判断依据 kind basis",
+        "发布 published",
+        "核对 checked",
+        "引用 claims",
+    ]
     return Section(f"全部来源 Every source ({len(src)})", [table(header, rows, raw=True)], {"sources": src})
 
 
@@ -72,4 +83,8 @@ def status_section(ds: Dataset, as_of: str | None = None) -> Section:
         [esc(x.what), esc(f"{lab.get(x.name, {}).get('zh', '')} {x.name}".strip()), esc(x.values)]
         for x in c.itertuples()
     ]
-    return Section("数值状态 Values by status", [table(["", "状态 status", "数量 values"], rows, raw=True)], {"statuses": c})
+    return Section(
+        "数值状态 Values by status",
+        [table(["", "状态 status", "数量 values"], rows, raw=True)],
+        {"statuses": c},
+    )

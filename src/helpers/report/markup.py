@@ -35,8 +35,6 @@ def legend(labels, stale_after_years: float = 2) -> str:
     )
 
 
-
-
 def safe_url(url) -> str | None:
     """The URL when it is http(s), else None (javascript:, data: and the like are never linked)."""
     if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
@@ -124,6 +122,7 @@ class Footnotes:
             items.append(
                 f"<li id='yb-note-{n}'>{title} — {esc(s['publisher'])}; {esc(kind)} "
                 f"<code>{esc(s['kind'])}</code> ({esc(s['kind_basis'])}); 发布 published "
-                f"{esc(published_text(s))}; 核对 checked {esc(checked)}; <code>{esc(sid)}</code>{shown_url}</li>"
+                f"{esc(published_text(s))}; 核对 checked {esc(checked)}; "
+                f"<code>{esc(sid)}</code>{shown_url}</li>"
             )
         return "<h3>来源 Sources</h3><ol class='yb-notes'>" + "".join(items) + "</ol>"

@@ -43,7 +43,8 @@ def _cell(row, notes: Footnotes, labels) -> tuple[str, str]:
         parts.append(f"({int(row['support'])} 源)")
     if row["superseded"]:
         old = " / ".join(esc(value_text(c.value, row["type"], labels)) for c in d.superseded)
-        parts.append(f"<small>(此前 earlier: {old}{''.join(notes.ref_claim(c.claim_id) for c in d.superseded)})</small>")
+        refs_old = "".join(notes.ref_claim(c.claim_id) for c in d.superseded)
+        parts.append(f"<small>(此前 earlier: {old}{refs_old})</small>")
     cls = "conflict" if row["conflict"] else ("inherited" if row["status"].startswith("inherited") else "")
     cls += " unverified" if row["status"] == "unverified" else ""
     cls += " stale" if row["stale"] else ""
@@ -218,7 +219,9 @@ def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) 
         for x in g.itertuples()
     ]
     body = (
-        table(["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "locator"], rows, raw=True)
+        table(
+            ["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "locator"], rows, raw=True
+        )
         if rows
         else "<p>没有 none.</p>"
     )

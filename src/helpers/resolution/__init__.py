@@ -4,8 +4,8 @@
 table every report section and the data-quality checks read. Imports only `helpers.data`.
 """
 
-from .rank import Decision, Ranked, decide, decide_for, index, levels, matches
 from .history import general_statements, history
+from .rank import Decision, Ranked, decide, decide_for, index, levels, matches
 from .table import COLUMNS, resolve, resolve_columns, status_of
 
 __all__ = [

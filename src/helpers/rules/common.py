@@ -97,7 +97,9 @@ def _bools(col: pd.Series, name: str) -> pd.Series:
     def one(v) -> bool:
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             return False
-        if isinstance(v, bool | np.bool_) or (isinstance(v, int | float | np.integer | np.floating) and v in (0, 1)):
+        if isinstance(v, bool | np.bool_) or (
+            isinstance(v, int | float | np.integer | np.floating) and v in (0, 1)
+        ):
             return bool(v)
         raise YibaoError(f"column '{name}' holds {v!r} — use true/false (a missing value means false)")
 
