@@ -199,11 +199,21 @@ def coverage_markdown(ds: Dataset) -> str:
         cells = [f"{x.claims} / {x.best_kind} / {x.newest}" if x.claims else "—" for x in g.itertuples()]
         lines.append(f"| {code} | {place} | " + " | ".join(cells) + " |")
     kinds = ds.sources["kind"].value_counts()
+    from .evidence import status_counts
+
+    checked = ds.sources["checked"].max()  # a date fixed by the data, so the file changes only with it
+    sc = status_counts(ds, as_of=None if pd.isna(checked) else checked.date())
+    sc = sc[sc["what"] == "status"]
     lines += [
         "",
         f"{len(ds.claims)} claims from {len(ds.sources)} sources ("
         + ", ".join(f"{k}: {kinds.get(k, 0)}" for k in KINDS)
         + ").",
+        "",
+        "Values shown (places above × parameters × conditions), verified and unverified counted apart, "
+        f"as of the latest check ({'—' if pd.isna(checked) else f'{checked:%Y-%m-%d}'}): "
+        + ", ".join(f"{x.name} {x.values}" for x in sc.itertuples())
+        + ".",
         "",
     ]
     return "\n".join(lines)
