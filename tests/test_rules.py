@@ -40,11 +40,13 @@ def test_qingdao_resident_gap_in_months_gives_the_same_answer(real):
         lapse(real, "青岛", "resident", gap_months=5)
 
 
-def test_claims_without_a_scheme_never_decide_a_resident_answer(real):
-    r = lapse(real, "青岛", "resident", gap_months=24)
-    schemeless = set(real.claims.loc[real.claims["scheme"].isna(), "claim_id"])
-    lapse_generic = {c for c in r["claims"] if c in schemeless and "waiting-months-gap" in c}
-    assert not lapse_generic
+def test_claims_without_a_scheme_never_decide_a_resident_answer(mini):
+    # the fixture's national waiting-months claims name no scheme (0 for ≤ 3 months, 6 from 4 months);
+    # a resident gap of 12 months is one lapsed year, answered by the resident fixed waiting period
+    r = lapse(mini, "济南", "resident", gap_months=12)
+    assert (r["waiting_min"], r["waiting_max"]) == (3, 3)
+    assert r["claims"] == ["national-lapse-resident-fixed-waiting-months-from-2025-01"]
+    assert lapse(mini, "济南", "employee", gap_months=12)["waiting_max"] == 6  # other schemes still use them
 
 
 def test_national_resident_floor_after_long_lapse_with_restoration(real):
