@@ -25,7 +25,7 @@ def legend(labels, stale_after_years: float = 2) -> str:
         if not MARKS[key]:
             continue
         lab = labels.get(key, {"zh": key, "en": key})
-        text = f"{lab['zh']} {lab['en']}"
+        text = lab["en"] if lab["zh"] == MARKS[key] else f"{lab['zh']} {lab['en']}"
         if key == "stale":
             text += f" (阈值 threshold: {stale_after_years:g} 年 years)"
         items.append(f"<span class='yb-mark-{esc(key)}'><b>{esc(MARKS[key])}</b> {esc(text)}</span>")
