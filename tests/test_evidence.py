@@ -308,3 +308,13 @@ def test_status_counts_cover_every_status(real):
     c = status_counts(real, as_of=AS_OF)
     assert set(c.loc[c["what"] == "status", "name"]) == set(STATUSES)
     assert c.loc[c["what"] == "status", "values"].sum() == len(resolve(real, focus_codes(real), as_of=AS_OF))
+
+
+def test_profile_sections_list_unverified_and_superseded_values(sds, sr):
+    from helpers.report import Footnotes, unverified_values, value_history
+
+    r = sr.reset_index()
+    unv = unverified_values(sds, r, Footnotes(sds)).to_html()
+    assert "(1)" in unv and "10" in unv and "[1]" in unv  # the value and its lead's footnote
+    hist = value_history(sds, r, Footnotes(sds)).to_html()
+    assert re.search(r"9<sup.*?2025-07-01.*?现行 shown.*?1<sup.*?2025-03-01.*?已被取代 superseded", hist)

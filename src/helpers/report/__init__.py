@@ -7,7 +7,14 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 
 from . import plots
 from .content import Section, csv_text, figure_html
-from .evidence import source_list, sources_section, status_counts, status_section
+from .evidence import (
+    source_list,
+    sources_section,
+    status_counts,
+    status_section,
+    unverified_values,
+    value_history,
+)
 from .markup import Footnotes, legend
 from .quality import conflicts_section, coverage_section, kinds_section
 from .scenarios import (
@@ -64,4 +71,6 @@ __all__ = [
     "sources_section",
     "status_counts",
     "status_section",
+    "unverified_values",
+    "value_history",
 ]

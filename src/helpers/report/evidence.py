@@ -88,3 +88,49 @@ def status_section(ds: Dataset, as_of: str | None = None) -> Section:
         [table(["", "状态 status", "数量 values"], rows, raw=True)],
         {"statuses": c},
     )
+
+
+def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
+    """Values only machine-written pages state (shown, marked 未核实), with their lead sources."""
+    from ..data import places
+    from .fmt import conditions_text, value_text
+
+    unv = r[r["status"] == "unverified"]
+    rows = [
+        [
+            esc(x["label_zh"]),
+            esc(conditions_text(x["conditions"], ds.labels)),
+            esc(value_text(x["value"], x["type"], ds.labels)),
+            esc(places.label(ds, x["from"])),
+            "".join(dict.fromkeys(notes.ref(s) for c in x["decision"].leads for s in c.sources)),
+        ]
+        for _, x in unv.iterrows()
+    ]
+    body = (
+        table(["参数 parameter", "条件 conditions", "数值 value", "地区 from", "线索 leads"], rows, raw=True)
+        if rows
+        else "<p>没有 none.</p>"
+    )
+    return Section(f"未核实的数值 Unverified values ({len(unv)})", [body])
+
+
+def value_history(ds: Dataset, r: pd.DataFrame, notes) -> Section:
+    """Values that replaced an earlier claim: the shown value and every earlier one, with dates."""
+    from .fmt import conditions_text, value_text
+
+    rows = []
+    for _, x in r[r["superseded"]].iterrows():
+        d = x["decision"]
+        for c, now in [(d.winner, True), *[(o, False) for o in d.superseded]]:
+            rows.append(
+                [
+                    esc(x["label_zh"]),
+                    esc(conditions_text(x["conditions"], ds.labels)),
+                    esc(value_text(c.value, x["type"], ds.labels)) + notes.ref_claim(c.claim_id),
+                    esc(c.effective.isoformat() if c.effective.year > 1900 else "—"),
+                    "现行 shown" if now else "已被取代 superseded",
+                ]
+            )
+    header = ["参数 parameter", "条件 conditions", "数值 value", "生效 from", ""]
+    body = table(header, rows, raw=True) if rows else "<p>没有 none.</p>"
+    return Section("数值变化 Value history (superseded values)", [body])
