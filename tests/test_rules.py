@@ -31,6 +31,24 @@ def test_qingdao_resident_lapsed_two_years_waits_four_months(real):
     assert "qingdao-lapse-resident-fixed-waiting-months-from-2025-01" in r["claims"]
 
 
+def test_qingdao_resident_gap_in_months_gives_the_same_answer(real):
+    by_years = lapse(real, "青岛", "resident", lapsed_years=2)
+    by_months = lapse(real, "青岛", "resident", gap_months=24)
+    for col in ("waiting_min", "waiting_max", "gap_covered", "rule", "claims", "unverified"):
+        assert by_months[col] == by_years[col], col
+    with pytest.raises(YibaoError, match="not a whole number of years — give lapsed_years"):
+        lapse(real, "青岛", "resident", gap_months=5)
+
+
+def test_claims_without_a_scheme_never_decide_a_resident_answer(mini):
+    # the fixture's national waiting-months claims name no scheme (0 for ≤ 3 months, 6 from 4 months);
+    # a resident gap of 12 months is one lapsed year, answered by the resident fixed waiting period
+    r = lapse(mini, "济南", "resident", gap_months=12)
+    assert (r["waiting_min"], r["waiting_max"]) == (3, 3)
+    assert r["claims"] == ["national-lapse-resident-fixed-waiting-months-from-2025-01"]
+    assert lapse(mini, "济南", "employee", gap_months=12)["waiting_max"] == 6  # other schemes still use them
+
+
 def test_national_resident_floor_after_long_lapse_with_restoration(real):
     r = lapse(real, "济南", "resident", lapsed_years=5, back_paid=True)
     assert r["waiting_min"] == 6  # at least 6 months after 4+ lapsed years
@@ -150,6 +168,8 @@ def lapse_rows(draw, cities):
     scheme = draw(st.sampled_from(["employee", "flexible", "resident"]))
     by_years = scheme == "resident" and draw(st.booleans())
     n = draw(st.integers(0, 8 if by_years else 30))
+    if scheme == "resident" and not by_years:
+        n = 12 * (n % 4)  # a resident gap in months is whole policy years (others are refused)
     return {
         "city": draw(st.sampled_from(cities)),
         "scheme": scheme,
@@ -175,6 +195,7 @@ def test_lapses_equal_reference(which, data, request):
             "gap_covered",
             "backpay_allowed",
             "conflict",
+            "unverified",
             "rule",
             "claims",
         ):

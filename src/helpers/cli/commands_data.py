@@ -36,7 +36,8 @@ def resolve(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(r, "json")
         return 0
-    cols = ["city_zh", "parameter", "conditions", "value", "status", "source", "kind", "conflict", "stale"]
+    cols = ["city_zh", "parameter", "conditions", "value", "status", "source", "kind", "support"]
+    cols += ["conflict", "superseded", "stale", "undated"]
     out = r[cols].copy()
     out["value"] = out["value"].map(lambda v: "unknown" if v is None else list_cell(v))
     emit(out, args.format)

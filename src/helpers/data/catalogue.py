@@ -10,7 +10,7 @@ from ..config import display_path
 from ..exceptions import Problem
 from . import schema
 from .validate import did_you_mean, validate_record
-from .vocab import KINDS, STATUSES
+from .vocab import FLAGS, KINDS, STATUSES
 from .yamlio import load_yaml
 
 
@@ -43,6 +43,8 @@ def _check_labels(cat: Catalogue, doc: Any, shown: str, problems: list[Problem])
             needed.update({str(v): f"condition '{cname}'" for v in c.values or []})
     needed.update({k: "source kinds" for k in KINDS})
     needed.update({k: "statuses" for k in STATUSES})
+    needed.update({k: "marks" for k in FLAGS})
+    needed["unattributed"] = "claim scopes"
     line = getattr(doc, "key_lines", {}).get("labels", 1)
     for value, where in needed.items():
         if value not in cat.labels:
@@ -92,5 +94,3 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
         cat.params[pid] = p
     _check_labels(cat, doc, shown, problems)
     return cat
-
-

@@ -253,6 +253,8 @@ def load(data_dir: Path | str | None = None) -> Dataset:
             "description",
             "conditions",
             "values",
+            "basis",
+            "scope",
         ],
     )
     return Dataset(

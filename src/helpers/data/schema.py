@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .vocab import KINDS, LEVELS, SCOPES
+from .vocab import KINDS, LEVELS, PARAMETER_SCOPES, SCOPES
 
 ValueType = Literal[
     "int", "yuan", "rate", "ratio", "months", "years", "bool", "enum", "list", "text", "date", "date_range"
@@ -16,6 +16,9 @@ ValueType = Literal[
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 Level = Literal[LEVELS]  # type: ignore[valid-type]
 Scope = Literal[SCOPES]  # type: ignore[valid-type]
+ParameterScope = Literal[PARAMETER_SCOPES]  # type: ignore[valid-type]
+#: Value types whose figures are only comparable on the same basis (what is included, per what).
+NEEDS_BASIS = ("yuan", "rate", "ratio")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -44,11 +47,18 @@ class Parameter(_Strict):
     description: str = Field(min_length=1)
     conditions: list[str] = []
     values: list[Any] | None = None
+    basis: str | None = Field(default=None, min_length=3)
+    scope: ParameterScope = "place"
 
     @model_validator(mode="after")
     def _values_for_enums(self) -> Parameter:
         if self.type in ("enum", "list") and not self.values:
             raise ValueError(f"a '{self.type}' parameter needs a 'values' list")
+        if self.type in NEEDS_BASIS and not self.basis:
+            raise ValueError(
+                f"a '{self.type}' parameter needs a 'basis' (what the figure includes and per what), "
+                "so unlike figures are never compared"
+            )
         return self
 
 
@@ -70,8 +80,8 @@ class Source(_Strict):
     kind: Kind
     published: dt.date | Bound | None = None
     retrieved: dt.date
-    kind_basis: str | None = None
-    checked: dt.date | None = None
+    kind_basis: str = Field(min_length=3)
+    checked: dt.date
     url: str | None = None
     note: str | None = None
 

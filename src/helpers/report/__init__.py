@@ -8,7 +8,15 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 from . import plots
 from .changes import change_counts, changes_section, compare_editions, history, what_changed
 from .content import Section, csv_text, figure_html
-from .markup import Footnotes
+from .evidence import (
+    source_list,
+    sources_section,
+    status_counts,
+    status_section,
+    unverified_values,
+    value_history,
+)
+from .markup import Footnotes, legend
 from .quality import conflicts_section, coverage_section, kinds_section
 from .scenarios import (
     contribution_table,
@@ -21,6 +29,7 @@ from .scenarios import (
 )
 from .sections import (
     comparison,
+    general_statements,
     inherited,
     narrative,
     over_time,
@@ -62,4 +71,12 @@ __all__ = [
     "conflicts_section",
     "claims_table",
     "compare",
+    "general_statements",
+    "legend",
+    "source_list",
+    "sources_section",
+    "status_counts",
+    "status_section",
+    "unverified_values",
+    "value_history",
 ]

@@ -13,16 +13,17 @@ from ..resolution import resolve
 from .content import Section, figure_html
 from .markup import Footnotes, esc, table
 
-STATES = ["unknown", "inherited-national", "inherited-province", "own", "conflict", "stale"]
+STATES = ["unknown", "unverified", "inherited-national", "inherited-province", "own", "conflict", "stale"]
 STATE_ZH = [
     "未知 unknown",
+    "未核实 unverified",
     "继承全国 national",
     "继承省级 province",
     "本地 own",
     "冲突 conflict",
     "较旧 stale",
 ]
-COLORS = ["#eeeeee", "#b9d3e8", "#6fa8d6", "#1f5f8b", "#f0a030", "#b07aa1"]
+COLORS = ["#eeeeee", "#f4e3a1", "#b9d3e8", "#6fa8d6", "#1f5f8b", "#f0a030", "#b07aa1"]
 
 
 def focus_codes(ds: Dataset) -> list[str]:
@@ -69,7 +70,7 @@ def heatmap(matrix: pd.DataFrame):
         handles=[Patch(color=c, label=s) for c, s in zip(COLORS, STATE_ZH, strict=True)],
         bbox_to_anchor=(1.0, 1.02),
         loc="lower right",
-        ncol=6,
+        ncol=7,
         fontsize=8,
         frameon=False,
     )
@@ -131,6 +132,7 @@ def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
             {"city": c, "scheme": s, "gap_months": g, "back_paid": True}
             for c in own
             for s in schemes(ds)
+            if s != "resident"  # resident lapses count whole years (see `resident_years`)
             for g in range(1, max_gap + 1)
         ]
     )
@@ -197,11 +199,21 @@ def coverage_markdown(ds: Dataset) -> str:
         cells = [f"{x.claims} / {x.best_kind} / {x.newest}" if x.claims else "—" for x in g.itertuples()]
         lines.append(f"| {code} | {place} | " + " | ".join(cells) + " |")
     kinds = ds.sources["kind"].value_counts()
+    from .evidence import status_counts
+
+    checked = ds.sources["checked"].max()  # a date fixed by the data, so the file changes only with it
+    sc = status_counts(ds, as_of=None if pd.isna(checked) else checked.date())
+    sc = sc[sc["what"] == "status"]
     lines += [
         "",
         f"{len(ds.claims)} claims from {len(ds.sources)} sources ("
         + ", ".join(f"{k}: {kinds.get(k, 0)}" for k in KINDS)
         + ").",
+        "",
+        "Values shown (places above × parameters × conditions), verified and unverified counted apart, "
+        f"as of the latest check ({'—' if pd.isna(checked) else f'{checked:%Y-%m-%d}'}): "
+        + ", ".join(f"{x.name} {x.values}" for x in sc.itertuples())
+        + ".",
         "",
     ]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..data import Dataset, places
+from ..data.vocab import MARKS
 from ..exceptions import YibaoError
 from ..rules import family_binding, lapses
 from .content import Section, figure_html
@@ -23,23 +24,25 @@ def _cite(notes: Footnotes, claims: list[str]) -> str:
     return "".join(dict.fromkeys(notes.ref_claim(c) for c in claims))
 
 
-def _months(lo, hi, conflict: bool = False) -> str:
-    """'6', '3–4' (a range the rule leaves open) or '0–6 ⚠' (sources disagree); '— 未知' if unknown."""
+def _months(lo, hi, conflict: bool = False, unverified: bool = False) -> str:
+    """'6', '3–4' (a range the rule leaves open) or '0–6 ⚠' (sources disagree); '— 未知' if unknown;
+    '未核实' after a result resting on machine-written pages only."""
     if pd.isna(lo):
         return "— 未知"
-    if lo == hi:
-        return f"{lo}"
-    return f"{lo}–{hi}" + (" ⚠" if conflict else "")
+    text = f"{lo}" if lo == hi else f"{lo}–{hi}" + (" ⚠" if conflict else "")
+    return text + (f" {MARKS['unverified']}" if unverified else "")
 
 
 def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
-    """Scenarios for `lapses`: every city × gap of 0…max_gap months, back-paid."""
+    """Scenarios for `lapses`: every city × gap of 0…max_gap months, back-paid (resident scheme:
+    whole policy years only, 0, 12, 24 … months, as its rules count lapsed years)."""
     codes = places.find_many(ds, cities)
+    step = 12 if scheme == "resident" else 1
     return pd.DataFrame(
         [
             {"city": c, "scheme": scheme, "gap_months": g, "back_paid": True}
             for c in codes
-            for g in range(0, max_gap + 1)
+            for g in range(0, max(max_gap, step) + 1, step)
         ]
     )
 
@@ -58,7 +61,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
         rows.append(
             [esc(places.label(ds, code)) + cites]
             + [
-                esc(_months(sub.at[g, "waiting_min"], sub.at[g, "waiting_max"], sub.at[g, "conflict"]))
+                esc(_months(*sub.loc[g, ["waiting_min", "waiting_max", "conflict", "unverified"]]))
                 for g in gaps
             ]
         )
@@ -117,7 +120,7 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
         [
             esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else ""),
             *[
-                esc(_months(x.waiting_min, x.waiting_max, x.conflict))
+                esc(_months(x.waiting_min, x.waiting_max, x.conflict, x.unverified))
                 for x in ry[(ry["city"] == c) & (ry["back_paid"] == b)].itertuples()
             ],
         ]
@@ -167,7 +170,7 @@ def family_section(
         rows = [
             [
                 esc(x.relation),
-                esc(x.can_bind),
+                esc(x.can_bind + (f" {MARKS['unverified']}" if x.unverified else "")),
                 esc(x.reason),
                 esc("—" if pd.isna(x.premium_lo) else f"{x.premium_lo:,.0f} 元"),
                 _cite(notes, x.claims),
@@ -234,7 +237,9 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
             esc(x.city_zh) + _cite(notes, x.claims),
             f"{x.wage:,.0f}",
             esc(_money(x.base_lo, x.base_hi)),
-            esc(_money(x.employer_month_lo, x.employer_month_hi)),
+            esc(_money(x.employer_month_lo, x.employer_month_hi))
+            + f"<br><small>{esc(x.employer_basis)}</small>"
+            + (f" {MARKS['unverified']}" if x.unverified else ""),
             esc(_money(x.maternity_month_lo, x.maternity_month_hi)),
             esc(_money(x.employee_month_lo, x.employee_month_hi)),
             esc(x.band),

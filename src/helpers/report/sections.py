@@ -12,8 +12,8 @@ from ..data import Dataset, places
 from . import plots
 from .content import Section, figure_html
 from .fmt import conditions_text, value_text
-from .markup import LEGEND, Footnotes, esc, table
-from .tables import MARKS, claims_table, marks
+from .markup import Footnotes, esc, legend, table
+from .tables import claims_table, marks
 
 
 def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
@@ -22,23 +22,33 @@ def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
     return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), level=2)
 
 
-def sources(notes: Footnotes) -> Section:
+def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
     """The page's numbered source list and the legend of marks (show once, at the end)."""
-    return Section("", [LEGEND, notes.html()])
+    return Section("", [legend(notes.ds.labels, stale_after_years), notes.html()])
 
 
 def _cell(row, notes: Footnotes, labels) -> tuple[str, str]:
     d = row["decision"]
+    leads = "".join(dict.fromkeys(notes.ref(s) for c in d.leads for s in c.sources))
     if row["status"] == "unknown":
-        leads = "".join(notes.ref(c.source) for c in d.leads)
         return "— 未知" + (f" (线索 lead{leads})" if leads else ""), "unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
     refs = [notes.ref_claim(row["claim"])] + [notes.ref_claim(c.claim_id) for c in d.competing]
+    refs += [notes.ref_claim(c.claim_id) for c in d.agreeing if not c.lead]
     text = " / ".join(esc(value_text(v, row["type"], labels)) for v in vals) + "".join(dict.fromkeys(refs))
-    cls = "conflict" if row["conflict"] else ("inherited" if row["status"] != "own" else "")
-    if row["stale"]:
-        cls += " stale"
-    return " ".join([text, *[esc(m) for m in marks(row)]]), cls.strip()
+    parts = [text, *[esc(m) for m in marks(row)]]
+    if row["status"] == "unverified":
+        parts.append(f"(线索 lead{leads})")
+    elif row["support"] > 1:
+        parts.append(f"({int(row['support'])} 源)")
+    if row["superseded"]:
+        old = " / ".join(esc(value_text(c.value, row["type"], labels)) for c in d.superseded)
+        refs_old = "".join(notes.ref_claim(c.claim_id) for c in d.superseded)
+        parts.append(f"<small>(此前 earlier: {old}{refs_old})</small>")
+    cls = "conflict" if row["conflict"] else ("inherited" if row["status"].startswith("inherited") else "")
+    cls += " unverified" if row["status"] == "unverified" else ""
+    cls += " stale" if row["stale"] else ""
+    return " ".join(parts), cls.strip()
 
 
 def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
@@ -85,8 +95,11 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
             "source",
             "kind",
             "date",
+            "support",
             "conflict",
+            "superseded",
             "stale",
+            "undated",
         ]
     ].copy()
     lab = ds.labels
@@ -104,9 +117,9 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
         known = grp[grp["status"] != "unknown"]
         if len(names) > 1 and len(known) == len(grp) and known["value"].map(repr).nunique() > 1:
             by_value: dict[str, list[str]] = {}  # cities grouped by the value they show
-            for x in known.itertuples():
-                text = value_text(x.value, x.type, ds.labels) + MARKS[x.status]
-                by_value.setdefault(text, []).append(x.city_zh)
+            for _, x in known.iterrows():
+                text = " ".join([value_text(x["value"], x["type"], ds.labels), *marks(x)])
+                by_value.setdefault(text, []).append(x["city_zh"])
             vals = "; ".join(f"{v}: {'、'.join(cs)}" for v, cs in by_value.items())
             cond = f" ({conditions_text(ck, ds.labels)})" if ck else ""
             lines.append(f"<li><b>{esc(grp.iloc[0]['label_zh'])}</b>{esc(cond)} — {esc(vals)}</li>")
@@ -118,10 +131,12 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
             "with different values).</li>"
         ]
     unknown = r[r["status"] == "unknown"].groupby("city_zh", sort=False).size()
+    unverified = r[r["status"] == "unverified"].groupby("city_zh", sort=False).size()
     conflicts = r[r["conflict"]].groupby("city_zh", sort=False).size()
     summary = [
-        f"<li><b>{esc(c)}</b>: {unknown.get(c, 0)} 项未知 unknown, {conflicts.get(c, 0)} 项来源冲突 "
-        f"disputed, {int((r[(r['city_zh'] == c)]['status'] == 'own').sum())} 项本地来源 own</li>"
+        f"<li><b>{esc(c)}</b>: {unknown.get(c, 0)} 项未知 unknown, {unverified.get(c, 0)} 项未核实 "
+        f"unverified, {conflicts.get(c, 0)} 项来源冲突 disputed, "
+        f"{int((r[(r['city_zh'] == c)]['status'] == 'own').sum())} 项本地来源 own</li>"
         for c in names
     ]
     parts = [
@@ -186,3 +201,32 @@ def over_time(ds: Dataset, city) -> Section:
     fig = plots.over_time_chart(ds, places.find(ds, city))
     body = figure_html(fig, plots.alt_text(fig)) if fig is not None else plots.NOTHING
     return Section("随时间变化 Values over time", [body])
+
+
+def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) -> Section:
+    """Statements that name no place ("各地", "一般"): listed for the reader, never any place's value."""
+    from ..resolution import general_statements as gs
+
+    g = gs(ds, topic)
+    rows = [
+        [
+            esc(x.label_zh),
+            esc(conditions_text(x.conditions, ds.labels)),
+            esc(value_text(x.value, x.type, ds.labels)),
+            notes.ref_claim(x.claim),
+            esc(x.locator),
+        ]
+        for x in g.itertuples()
+    ]
+    body = (
+        table(
+            ["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "locator"], rows, raw=True
+        )
+        if rows
+        else "<p>没有 none.</p>"
+    )
+    note = (
+        "<p>这些说法没有指明地区,因此不作为任何城市或全国的数值 — these statements name no place, so "
+        "they are never shown as a city's or the national value.</p>"
+    )
+    return Section(f"一般说法(未指明地区) General statements (no place named) ({len(g)})", [note, body])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import Dataset, did_you_mean, places
+from ..data.vocab import FLAGS, MARKS
 from ..exceptions import UnknownNameError
 from ..resolution import resolve
 
@@ -73,11 +74,8 @@ def published_text(src_row) -> str:
     return "undated"
 
 
-MARKS = {"own": "", "inherited-province": "↑省", "inherited-national": "↑国", "unknown": "—"}
-
-
 def cell_text(row) -> str:
-    """One comparison cell: value plus marks (↑省/↑国 inherited, ⚠ conflict, 旧 stale, — unknown)."""
+    """One comparison cell: value plus its marks (vocab.MARKS; the legend explains each)."""
     if row["status"] == "unknown":
         return "— 未知 unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
@@ -86,8 +84,14 @@ def cell_text(row) -> str:
 
 
 def marks(row) -> list[str]:
-    """Marks after a value: ↑省/↑国 inherited, ⚠ sources disagree, 旧 stale."""
-    out = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["旧"] if row["stale"] else [])
+    """Marks after a value, from vocab.MARKS: its status (an unverified value inherited from a
+    parent also gets the parent's ↑ mark), then each flag it carries (conflict, superseded, stale,
+    undated)."""
+    status = row["status"]
+    out = [MARKS[status]]
+    if status == "unverified" and row.get("from") and row["from"] != row["city"]:
+        out.append(MARKS["inherited-national" if row["from"] == "000000" else "inherited-province"])
+    out += [MARKS[f] for f in FLAGS if bool(row.get(f, False))]
     return [m for m in out if m]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data import Dataset, places
 from ..exceptions import YibaoError
-from .common import Span, lookup, merge_claims, scenario_frame
+from .common import Span, lookup, merge_claims, scenario_frame, unverified
 
 EMPLOYEE_COLUMNS = [
     "base_lo",
@@ -19,7 +19,9 @@ EMPLOYEE_COLUMNS = [
     "employee_month_lo",
     "employee_month_hi",
     "band",
+    "employer_basis",
     "conflict",
+    "unverified",
     "claims",
 ]
 
@@ -43,6 +45,10 @@ def _band(ds: Dataset, code: str, year) -> tuple[Span, Span, str, list[Span]]:
 def _employee_params(ds: Dataset, code: str, year) -> dict:
     floor, ceil, how, used = _band(ds, code, year)
     er = lookup(ds, code, "employee.rate.employer", year, scheme="employee")
+    er_basis = "medical incl. maternity"
+    if not er.known:  # only a medical-only rate is sourced: used as such, and said so
+        er = lookup(ds, code, "employee.rate.employer_medical_only", year, scheme="employee")
+        er_basis = "medical only (maternity not included)" if er.known else "unknown"
     mat = lookup(ds, code, "employee.rate.maternity_included", year, scheme="employee")
     ee = lookup(ds, code, "employee.rate.employee", year, scheme="employee")
     spans = [*used, er, mat, ee]
@@ -58,7 +64,9 @@ def _employee_params(ds: Dataset, code: str, year) -> dict:
         "m_hi": mat.hi,
         "ee_lo": ee.lo,
         "ee_hi": ee.hi,
+        "employer_basis": er_basis,
         "conflict": any(s.conflict for s in spans),
+        "unverified": unverified(*spans),
         "claims": merge_claims(*spans),
     }
 
@@ -90,7 +98,9 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
         "employee_month_lo": _mul(base_lo, p["ee_lo"]),
         "employee_month_hi": _mul(base_hi, p["ee_hi"]),
         "band": p["band"],
+        "employer_basis": p["employer_basis"],
         "conflict": p["conflict"],
+        "unverified": p["unverified"],
         "claims": p["claims"],
     }
     for k in ("employer", "maternity", "employee"):
@@ -122,16 +132,22 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
         out[f"{name}_month_hi"] = np.round(base_hi * f(hi), 2)
         out[f"{name}_year_lo"] = np.round(out[f"{name}_month_lo"] * 12, 2)
         out[f"{name}_year_hi"] = np.round(out[f"{name}_month_hi"] * 12, 2)
-    out["band"], out["conflict"], out["claims"] = m["band"], m["conflict"], m["claims"]
+    for col in ("band", "employer_basis", "conflict", "unverified", "claims"):
+        out[col] = m[col]
     return out
 
 
+def _missing(v) -> bool:
+    return v is None or (not isinstance(v, str | list) and bool(pd.isna(v)))
+
+
 def category(age, student: bool, group: str | None) -> str | None:
-    if group:
+    """group if given, else student, else minor (under 18), else None; a missing value counts as not given."""
+    if not _missing(group) and group:
         return group
-    if student:
+    if not _missing(student) and student:
         return "student"
-    if age is not None and age < 18:
+    if not _missing(age) and age < 18:
         return "minor"
     return None
 
@@ -179,6 +195,7 @@ def member_premium(ds: Dataset, code: str, cat: str | None, tier: int, year) -> 
         "pays_hi": hi,
         "rule": rule if prem.known or full.values == [True] else "premium not sourced",
         "conflict": any(s.conflict for s in spans),
+        "unverified": unverified(*spans),
         "claims": merge_claims(*spans),
     }
 
@@ -193,7 +210,7 @@ def resident_premiums(
         unknown = set(m) - {"age", "student", "group", "relation", "name"}
         if unknown:
             raise YibaoError(f"member {i + 1}: unknown field(s) {sorted(unknown)} — use age, student, group")
-        cat = category(m.get("age"), bool(m.get("student")), m.get("group"))
+        cat = category(m.get("age"), m.get("student"), m.get("group"))
         rows.append(
             {
                 "member": i + 1,
@@ -207,6 +224,7 @@ def resident_premiums(
 def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Vectorised: one row per member (city, age, student, group, tier); distinct cases computed once."""
     df = scenario_frame(ds, scenarios, {"student": False, "group": None, "tier": 1})
+    df["group"] = df["group"].astype(object).where(df["group"].notna(), None)
     df["category"] = categories(df)
     keys = df[["city", "category", "tier"]].drop_duplicates()
     res = pd.DataFrame(

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..data import Dataset, places
 from ..exceptions import YibaoError
-from .common import Span, lookup, merge_claims, relations, scenario_frame
+from .common import Span, lookup, merge_claims, relations, scenario_frame, unverified
 from .contributions import categories, category, member_premium
 
 FIELDS = {"relation", "place", "already_bound", "age", "student", "group", "scheme", "name"}
@@ -56,7 +56,7 @@ def _relative_checks(ds: Dataset, code: str, rel: dict, year) -> dict:
             worse("no", "relative insured in another province")
         elif scope.lo == "city" and place != code:
             worse("no", "relative insured in another city")
-    if rel.get("already_bound"):
+    if rel.get("already_bound") is True or rel.get("already_bound") == 1:
         if one_holder.values == [True]:
             worse("no", "relative already has an account holder")
         elif not one_holder.known:
@@ -66,6 +66,7 @@ def _relative_checks(ds: Dataset, code: str, rel: dict, year) -> dict:
         "reasons": reasons,
         "claims": merge_claims(*used),
         "conflict": any(s.conflict for s in used),
+        "unverified": unverified(*used),
     }
 
 
@@ -103,10 +104,12 @@ def family_binding(
         status, why = _apply_limit(status, nth, limit)
         reasons = chk["reasons"] + ([why] if why else [])
         premium = {"pays_lo": None, "pays_hi": None}
+        unv = chk["unverified"] or unverified(limit, pays)
         if status != "no" and rel.get("scheme", "resident") == "resident" and pays.values == [True]:
-            cat = category(rel.get("age"), bool(rel.get("student")), rel.get("group"))
+            cat = category(rel.get("age"), rel.get("student"), rel.get("group"))
             m = member_premium(ds, code, cat, tier, year)
             premium = {"pays_lo": m["pays_lo"], "pays_hi": m["pays_hi"]}
+            unv = unv or m["unverified"]
             chk["claims"] = merge_claims(Span(claims=chk["claims"]), Span(claims=m["claims"]))
         rows.append(
             {
@@ -117,6 +120,7 @@ def family_binding(
                 "premium_lo": premium["pays_lo"],
                 "premium_hi": premium["pays_hi"],
                 "conflict": chk["conflict"] or limit.conflict,
+                "unverified": unv,
                 "claims": merge_claims(Span(claims=chk["claims"]), limit, pays),
             }
         )
@@ -130,6 +134,7 @@ def family_binding(
             "premium_lo",
             "premium_hi",
             "conflict",
+            "unverified",
             "claims",
         ],
     )
@@ -179,4 +184,4 @@ def family_bindings(
     return out.drop(columns=["category"])
 
 
-RESULT = ["can_bind", "reason", "premium_lo", "premium_hi", "conflict", "claims"]
+RESULT = ["can_bind", "reason", "premium_lo", "premium_hi", "conflict", "unverified", "claims"]

@@ -7,9 +7,32 @@ import pandas as pd
 
 from ..data import Dataset, places
 from ..exceptions import YibaoError
-from .common import lookup, merge_claims, scenario_frame, schemes
+from .common import lookup, merge_claims, scenario_frame, schemes, unverified
 
-COLUMNS = ["waiting_min", "waiting_max", "gap_covered", "backpay_allowed", "conflict", "rule", "claims"]
+COLUMNS = [
+    "waiting_min",
+    "waiting_max",
+    "gap_covered",
+    "backpay_allowed",
+    "conflict",
+    "unverified",
+    "rule",
+    "claims",
+]
+
+
+def resident_years_from_gap(gap_months: int) -> int:
+    """The resident scheme counts a lapse in whole policy (calendar) years: 12 months → 1 year.
+
+    A gap that is not a whole number of years is refused: which policy years it touches depends
+    on when it started, which a month count does not say.
+    """
+    if gap_months % 12:
+        raise YibaoError(
+            f"a resident-scheme gap is counted in lapsed policy years, and {gap_months} months is not a "
+            "whole number of years — give lapsed_years (--lapsed-years) instead"
+        )
+    return gap_months // 12
 
 
 def _check(ds: Dataset, scheme: str, gap_months, lapsed_years) -> None:
@@ -32,6 +55,7 @@ def _nothing_lapsed(rule: str) -> dict:
         "gap_covered": "n/a",
         "backpay_allowed": "n/a",
         "conflict": False,
+        "unverified": False,
         "rule": rule,
         "claims": [],
     }
@@ -46,7 +70,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
     long_ = lookup(ds, code, "lapse.resident.long_lapse_years", year)
     floor = lookup(ds, code, "lapse.resident.min_waiting_after_long_lapse", year)
     reducible = lookup(ds, code, "lapse.resident.variable_reducible", year)
-    covered = lookup(ds, code, "lapse.gap_covered", year, scheme="resident")
+    covered = lookup(ds, code, "lapse.gap_covered", year, require=("scheme",), scheme="resident")
     used = [fixed, per, covered]
     if not fixed.known or (years > 1 and not per.known):
         lo = hi = None
@@ -71,6 +95,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
         "gap_covered": covered.flag(),
         "backpay_allowed": "unknown",
         "conflict": conflict,
+        "unverified": unverified(*used),
         "rule": rule,
         "claims": merge_claims(*used),
     }
@@ -82,6 +107,7 @@ def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -
     wait = lookup(ds, code, "lapse.waiting_months", year, scheme=scheme, gap=gap)
     covered = lookup(ds, code, "lapse.gap_covered", year, scheme=scheme, gap=gap)
     allowed = lookup(ds, code, "lapse.backpay_allowed", year, scheme=scheme, gap=gap)
+    unv = unverified(wait, covered, allowed) if back_paid else unverified(wait, allowed)
     cov = covered.flag() if back_paid else "no"
     if wait.known:
         rule = f"wait {wait.lo}" + (f"–{wait.hi}" if wait.conflict else "") + " month(s) after resuming"
@@ -95,6 +121,7 @@ def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -
         "gap_covered": cov,
         "backpay_allowed": allowed.flag(),
         "conflict": wait.conflict or covered.conflict,
+        "unverified": unv,
         "rule": rule,
         "claims": merge_claims(wait, covered, allowed),
     }
@@ -109,10 +136,17 @@ def lapse(
     back_paid: bool = False,
     year: int | None = None,
 ) -> dict:
-    """Reference: for one scenario, months until benefits resume (a range when sources conflict)."""
+    """Reference: for one scenario, months until benefits resume (a range when sources conflict).
+
+    For the resident scheme a gap in months is converted to lapsed policy years (24 → 2) and
+    answered by the resident rules, so both ways of asking give one answer; a gap that is not whole
+    years is refused. `unverified` is True when a value used rests on machine-written pages only.
+    """
     _check(ds, scheme, gap_months, lapsed_years)
     code = places.find(ds, city)
-    if lapsed_years is not None:
+    if scheme == "resident" and gap_months is not None:
+        out = _resident_years(ds, code, resident_years_from_gap(int(gap_months)), back_paid, year)
+    elif lapsed_years is not None:
         out = _resident_years(ds, code, int(lapsed_years), back_paid, year)
     else:
         out = _gap(ds, code, scheme, int(gap_months), back_paid, year)
@@ -138,6 +172,13 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     df = scenario_frame(ds, scenarios, {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA})
     gap = pd.to_numeric(df["gap_months"]).astype("Int64")
     yrs = pd.to_numeric(df["lapsed_years"]).astype("Int64")
+    resident = (df["scheme"] == "resident").to_numpy() & gap.notna().to_numpy()
+    if resident.any():
+        bad = gap[resident] % 12 != 0
+        if bad.any():
+            resident_years_from_gap(int(gap[resident][bad].iloc[0]))  # raises the one clear message
+        yrs = yrs.mask(pd.Series(resident, index=yrs.index), gap // 12)
+        gap = gap.mask(pd.Series(resident, index=gap.index))
     by_gap = gap.notna().to_numpy()
     n = np.where(by_gap, gap.fillna(0).to_numpy(int), yrs.fillna(0).to_numpy(int))
     # Scenarios in the same gap band (between condition breakpoints) meet the same claims,
