@@ -9,14 +9,13 @@ when both editions have ids; otherwise by (place, parameter, conditions, period,
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ..data import Dataset, places
-from .rank import Ranked, decide, index
+from .rank import OPEN_END, OPEN_START, Ranked, decide, index
 
 #: The kinds of change, in the order they are listed for one key.
 CHANGES: tuple[str, ...] = ("added", "changed", "removed", "superseded", "conflict", "unverified")
@@ -41,7 +40,6 @@ COLUMNS: dict[str, str] = {
 
 #: How claims were paired: by stable id, or by this key for editions without ids.
 KEY_FIELDS = ("place", "parameter", "conditions", "period", "source")
-_MIN, _MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,8 @@ class _Claim:
 def _period(c: Ranked) -> str:
     if c.year is not None:
         return str(c.year)
-    parts = ([f"from {c.start}"] if c.start != _MIN else []) + ([f"to {c.end}"] if c.end != _MAX else [])
+    parts = [f"from {c.start}"] if c.start != OPEN_START else []
+    parts += [f"to {c.end}"] if c.end != OPEN_END else []
     return " ".join(parts)
 
 
@@ -124,7 +123,7 @@ def _states(claims: list[_Claim]) -> dict[tuple, tuple[bool, bool, Any]]:
     out = {}
     for g, cs in groups.items():
         d = decide([cs], None)
-        out[g] = (d.conflict, d.winner is None and bool(d.leads), d)
+        out[g] = (d.conflict, d.unverified or (d.winner is None and bool(d.leads)), d)
     return out
 
 
@@ -209,7 +208,8 @@ def diff(old: Dataset | None, new: Dataset | None, by_id: bool = True, cities: l
             cs = [d.winner, *d.competing]
             rows.append(_group_row("conflict", g, cs, "sources of the same rank disagree"))
         if unverified and not was[1]:
-            rows.append(_group_row("unverified", g, d.leads, "only machine-written pages (leads) state it"))
+            leads = ([d.winner] if d.unverified and d.winner else []) + d.leads
+            rows.append(_group_row("unverified", g, leads, "only machine-written pages (leads) state it"))
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "place_zh"], dtype=object)
     if cities is not None:
         keep = {p for code in cities for p in places.chain(new or old, code)} if (new or old) else set()

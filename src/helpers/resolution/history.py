@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import Dataset, places
-from .rank import _MAX, _MIN, Ranked, index
+from .rank import OPEN_END, OPEN_START, Ranked, index
 
 HISTORY_COLUMNS = ["place", "claim", "value", "from", "to", "source", "kind", "shown"]
 
@@ -38,8 +38,8 @@ def _row(ds: Dataset, c: Ranked, same: list[Ranked], shown) -> dict:
         "place": places.label(ds, c.jurisdiction),
         "claim": c.claim_id,
         "value": c.value,
-        "from": None if c.effective == _MIN else c.effective,
-        "to": None if end == _MAX else end,
+        "from": None if c.effective == OPEN_START else c.effective,
+        "to": None if end == OPEN_END else end,
         "source": c.source,
         "kind": c.kind,
         "shown": c.claim_id == shown,

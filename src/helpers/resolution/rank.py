@@ -12,7 +12,8 @@ from ..data import Dataset, places
 from ..data.policies import parse_cond_key
 from ..data.vocab import KIND_RANK, KINDS, LEAD_KIND
 
-_MIN, _MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+#: Dates standing for an open start or end of a period.
+OPEN_START, OPEN_END = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Ranked:
     sources: tuple[str, ...] = ()
     best_kind: str = ""
     scope: str = "stated"
-    effective: dt.date = _MIN
+    effective: dt.date = OPEN_START
 
     @property
     def lead(self) -> bool:
@@ -71,10 +72,10 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
         if year is not None:
             start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         else:
-            start, end = _d(r.valid_from) or _MIN, _d(r.valid_to) or _MAX
+            start, end = _d(r.valid_from) or OPEN_START, _d(r.valid_to) or OPEN_END
         cites = tuple(dict.fromkeys([r.source] + [c["source"] for c in (r.also or [])]))
         best = min((kinds[x] for x in cites), key=KINDS.index)
-        dated = year is not None or start != _MIN or end != _MAX
+        dated = year is not None or start != OPEN_START or end != OPEN_END
         rk = Ranked(
             r.claim_id,
             r.jurisdiction,
@@ -93,7 +94,7 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
             cites,
             best,
             str(r.scope),
-            start if start != _MIN else (date or _MIN),
+            start if start != OPEN_START else (date or OPEN_START),
         )
         out.setdefault((r.jurisdiction, r.parameter), []).append(rk)
     ds.cache["ranked"] = out
@@ -111,7 +112,7 @@ def _covers(c: Ranked, year: int | None) -> int | None:
 
 def sort_key(c: Ranked, year: int | None) -> tuple:
     """Ranking within one level: most specific conditions, covering period, source kind, recency."""
-    recency = (c.date or _MIN).toordinal()
+    recency = (c.date or OPEN_START).toordinal()
     return (
         -len(c.conditions),
         _covers(c, year),
