@@ -22,8 +22,11 @@ def values(ds, city, parameter, **conds):
     [
         ("济南", "family_account.max_relatives", {}, [7]),
         ("泰安", "family_account.max_relatives", {}, [8]),
-        ("泰安", "resident.premium", {"tier": 1}, [390]),
-        ("泰安", "resident.premium", {"tier": 2}, [500]),
+        ("泰安", "resident.premium", {"tier": 1, "year": 2025}, [390]),
+        ("泰安", "resident.premium", {"tier": 2, "year": 2025}, [500]),
+        # issue 11: Tai'an 2026 (zysbs.cn news item) and Hebei's six relatives (7 includes the holder)
+        ("泰安", "resident.premium", {"tier": 2, "year": 2026}, [530]),
+        ("河北", "family_account.max_relatives", {}, [6, 8, 8]),
         ("泰安", "employee.rate.employer", {"scheme": "employee"}, [0.08]),
         ("泰安", "employee.rate.maternity_included", {"scheme": "employee"}, [0.01]),
         ("泰安", "employee.rate.employee", {"scheme": "employee"}, [0.02]),
