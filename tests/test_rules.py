@@ -116,10 +116,10 @@ def test_taian_rates_are_leads_so_only_the_band_is_known(real):
 
 
 def test_beijing_employee_contribution_2025(real):
-    # 京人社发〔2025〕11号 band 7162–35811 and the calculator's 9.8 % / 2 % medical rates
+    # 京人社发〔2025〕11号 band 7162–35811 and the calculator's 2 % employee rate; the 9.8 % employer
+    # rate is medical only (employee.rate.employer_medical_only), not the incl.-maternity rate
     r = employee_contribution(real, "北京", 3000, year=2025)
     assert r["base_lo"] == 7162
-    assert r["employer_month_lo"] == round(7162 * 0.098, 2)
     assert r["employee_month_lo"] == round(7162 * 0.02, 2)
 
 
