@@ -200,12 +200,14 @@ def test_missing_student_is_not_a_student(real):
 def test_missing_back_paid_means_not_back_paid(real):
     df = pd.DataFrame(
         [
-            {"city": "泰安", "scheme": "employee", "gap_months": 5, "back_paid": True},
-            {"city": "泰安", "scheme": "employee", "gap_months": 5},
+            {"city": "武汉", "scheme": "flexible", "gap_months": 5, "back_paid": True},
+            {"city": "武汉", "scheme": "flexible", "gap_months": 5},
         ]
     )
     v = lapses(real, df)
-    ref = lapse(real, "泰安", "employee", gap_months=5)
+    ref = lapse(real, "武汉", "flexible", gap_months=5)
+    paid = lapse(real, "武汉", "flexible", gap_months=5, back_paid=True)
+    assert ref["gap_covered"] != paid["gap_covered"]  # the example tells the two apart
     assert (v.at[1, "waiting_min"], v.at[1, "gap_covered"]) == (ref["waiting_min"], ref["gap_covered"])
 
 
