@@ -106,10 +106,10 @@ def check_parameters(namespace: dict[str, Any], notebook: str, ds: Dataset | Non
     >>> ns = {"city": 370900, "year": "2025", "as_of": ""}
     >>> check_parameters(ns, "02-city-profile")
     {'city': '370900', 'year': 2025, 'as_of': ''}
-    >>> check_parameters({"city": "泰安", "year": 0, "as_of": "", "In": ["# Parameters\\ncitty = 1"]},
-    ...                  "02-city-profile")
+    >>> ns = {"city": "泰安", "year": 0, "as_of": "", "In": ["# Parameters\\ncitty = 1"]}
+    >>> check_parameters(ns, "02-city-profile")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    helpers.exceptions.InputError: unknown parameter 'citty' — did you mean 'city'? (02-city-profile takes: city, year, as_of)
+    helpers.exceptions.InputError: unknown parameter 'citty' — did you mean 'city'? ...
     """
     declared = declared_parameters(notebook)
     for name in injected_names(namespace.get("In", [])):

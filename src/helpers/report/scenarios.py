@@ -152,7 +152,6 @@ def family_section(
     frames, totals, parts = [], [], []
     for code in places.find_many(ds, cities):
         r = family_binding(ds, code, relatives, tier=tier, year=year)
-        r.insert(0, "city_zh", places.label(ds, code))
         frames.append(r)
         ok = r[r["can_bind"] == "yes"]
         totals.append(

@@ -94,7 +94,7 @@ def marks(row) -> list[str]:
 def compare(
     ds: Dataset,
     cities,
-    topic: str | None = None,
+    topic: str | list[str] | None = None,
     year: int | None = None,
     as_of=None,
     stale_after_years: float = 2,
@@ -104,12 +104,19 @@ def compare(
     Parameters
     ----------
     ds : Dataset
-    cities : str or list of str
-        Places by code, Chinese name or pinyin, e.g. ``"济南,泰安"``.
-    topic : str, optional
-        binding, contribution, lapse or benefit (all when omitted).
-    year, as_of, stale_after_years
-        As for `resolve`.
+        The loaded data (`helpers.load()`).
+    cities : str, int or list
+        Places by code, Chinese name or pinyin, e.g. ``"济南,泰安"``; ``"山东全省"`` or
+        ``"shandong:*"`` for every Shandong city.
+    topic : str or list of str, optional
+        binding, contribution, lapse or benefit; several as ``"binding,lapse"`` or a list
+        (all when omitted).
+    year : int, optional
+        Policy year (claims for any year when omitted).
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts back from (default today).
+    stale_after_years : float
+        A value is stale (旧) when its newest supporting source is older than this.
 
     Returns
     -------

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, did_you_mean, places
 from ..data.vocab import STATUS_BY_LEVEL
 from ..exceptions import UnknownNameError
 from .rank import Decision, decide_for, index
@@ -91,8 +91,9 @@ def resolve(
         Date the staleness check counts back from (default today).
     stale_after_years : float
         A value is stale when its newest supporting source is older than this.
-    topic : str, optional
-        Only parameters of this topic (binding, contribution, lapse, benefit).
+    topic : str or list of str, optional
+        Only parameters of these topics (binding, contribution, lapse, benefit); ``"binding,lapse"``
+        or a list for several.
     include_leads : bool
         Let machine-written (ai-generated) claims decide values too.
 
@@ -113,9 +114,13 @@ def resolve(
     cutoff = as_of - dt.timedelta(days=round(365.25 * stale_after_years))
     params = ds.parameters
     if topic is not None:
-        if topic not in set(ds.topics):
-            raise UnknownNameError(f"unknown topic '{topic}' — use one of: " + ", ".join(ds.topics))
-        params = params[params["topic"] == topic]
+        wanted = topic.replace("，", ",").split(",") if isinstance(topic, str) else list(topic)
+        wanted = [str(t).strip() for t in wanted if str(t).strip()]
+        for t in wanted:
+            if t not in set(ds.topics):
+                hint = did_you_mean(t, list(ds.topics))
+                raise UnknownNameError(f"unknown topic '{t}' — {hint} (use one of: {', '.join(ds.topics)})")
+        params = params[params["topic"].isin(wanted)]
     meta = params.set_index("id")[["topic", "label_zh", "label_en", "unit", "type"]].to_dict("index")
     rows = []
     for code in codes:

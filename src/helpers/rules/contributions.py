@@ -80,6 +80,7 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
         base_hi = float(min(max(wage, p["f_hi"]), p["c_hi"]))
     out = {
         "city": code,
+        "city_zh": places.label(ds, code),
         "wage": wage,
         "base_lo": base_lo,
         "base_hi": base_hi,
@@ -196,6 +197,8 @@ def resident_premiums(
         cat = category(m.get("age"), bool(m.get("student")), m.get("group"))
         rows.append(
             {
+                "city": code,
+                "city_zh": places.label(ds, code),
                 "member": i + 1,
                 **{k: m.get(k) for k in ("age", "student", "group")},
                 **member_premium(ds, code, cat, tier, year),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, inputs, places
 from ..exceptions import YibaoError
 from .common import lookup, merge_claims, scenario_frame, schemes
 
@@ -110,6 +110,7 @@ def lapse(
     year: int | None = None,
 ) -> dict:
     """Reference: for one scenario, months until benefits resume (a range when sources conflict)."""
+    scheme = inputs.scheme(ds, scheme)
     _check(ds, scheme, gap_months, lapsed_years)
     code = places.find(ds, city)
     if lapsed_years is not None:
@@ -118,6 +119,7 @@ def lapse(
         out = _gap(ds, code, scheme, int(gap_months), back_paid, year)
     return {
         "city": code,
+        "city_zh": places.label(ds, code),
         "scheme": scheme,
         "gap_months": gap_months,
         "lapsed_years": lapsed_years,
