@@ -7,27 +7,12 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 
 from . import plots
 from .content import Section, csv_text, figure_html
+from .household import contribution_table, family_section, household, wage_grid
 from .markup import Footnotes
+from .profile import inherited, over_time, own_claims, unknowns
 from .quality import conflicts_section, coverage_section, kinds_section
-from .scenarios import (
-    contribution_table,
-    family_section,
-    household,
-    lapse_gaps,
-    lapse_grid,
-    resident_years,
-    wage_grid,
-)
-from .sections import (
-    comparison,
-    inherited,
-    narrative,
-    over_time,
-    own_claims,
-    sources,
-    title,
-    unknowns,
-)
+from .scenarios import lapse_gaps, lapse_grid, resident_years
+from .sections import comparison, narrative, sources, title
 from .tables import claims_table, compare
 
 __all__ = [

@@ -18,7 +18,33 @@ def _fmt_value(v) -> str:
 
 
 def claims_table(ds: Dataset, city: str | None = None, parameter: str | None = None) -> pd.DataFrame:
-    """Claims joined with their source (title, kind, published), optionally for one city/parameter."""
+    """Claims joined with their source (title, kind, published), optionally for one city or parameter.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    city : str, optional
+        Only claims made for this place (code, Chinese name or pinyin); all places when omitted.
+    parameter : str, optional
+        Only claims on this parameter id (see `helpers.glossary(section="parameter")`).
+
+    Returns
+    -------
+    DataFrame
+        One row per claim, values as text: ``claim`` (claim id), ``place`` (Chinese name),
+        ``parameter``, ``conditions`` (e.g. ``scheme=employee``), ``value``, ``period`` (year or
+        dates the claim applies to), ``usable`` (False: kept on record, never shown as a value),
+        ``source`` (id), ``kind`` (source kind), ``published`` (date or bounds, ``≥ …``),
+        ``locator`` (where on the page) and ``url``.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.claims_table(h.load(), city="泰安", parameter="family_account.max_relatives")
+    >>> t[["place", "value", "kind"]].values.tolist()
+    [['泰安市', '8', 'aggregator']]
+    """
     c = ds.claims
     if city:
         c = c[c["jurisdiction"] == places.find(ds, city)]

@@ -155,5 +155,21 @@ def resolve(
 
 
 def resolve_columns() -> dict[str, str]:
-    """The columns `resolve()` returns, with the meaning of each."""
+    """The columns `resolve()` returns, with the meaning of each.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    dict of str to str
+        Column name → meaning, in the order of `resolve()`'s result.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> h.resolve_columns()["status"]
+    'own, inherited-province, inherited-national or unknown'
+    """
     return dict(COLUMNS)

@@ -8,7 +8,7 @@ from ..data import Dataset, inputs, places
 from ..exceptions import YibaoError
 from . import reasons as R
 from .common import Span, lookup, merge_claims, relations, scenario_frame
-from .contributions import categories, category, member_premium
+from .premiums import categories, category, member_premium
 
 
 def _province(ds: Dataset, code: str) -> str | None:
@@ -189,7 +189,38 @@ COLUMNS = [
 def family_bindings(
     ds: Dataset, relatives: pd.DataFrame, tier: int = 1, year: int | None = None
 ) -> pd.DataFrame:
-    """Vectorised: one row per relative (`household`, `city`); distinct cases once, limits by cumsum."""
+    """Which relatives can be bound, for many households at once (one row per relative).
+
+    Distinct relatives are checked once; the binding limit is counted per household in row order.
+    The results equal `family_binding`'s.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    relatives : DataFrame
+        Columns ``household`` (any id), ``city``, ``relation`` (code or a word such as 父亲, father);
+        optional ``place``, ``already_bound``, ``age``, ``student``, ``group``, ``scheme`` as in
+        `family_binding`.
+    tier : {1, 2}
+        Resident premium tier paid for the relatives.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    DataFrame
+        The input columns (``city`` as a code, plus ``city_zh``; ``relation`` as a code), then
+        ``can_bind``, ``reason``, ``premium_lo``, ``premium_hi``, ``conflict``, ``claims`` as in
+        `family_binding`.
+
+    Examples
+    --------
+    >>> import helpers as h, pandas as pd
+    >>> rel = pd.DataFrame({"household": [1, 1], "city": "泰安", "relation": ["配偶", "father"]})
+    >>> h.family_bindings(h.load(), rel)[["relation", "can_bind"]].values.tolist()
+    [['spouse', 'yes'], ['parent', 'yes']]
+    """
     defaults = {
         "place": None,
         "already_bound": False,
