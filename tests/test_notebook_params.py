@@ -118,3 +118,29 @@ def test_plain_papermill_converts_and_renders(tmp_path, name, params):
     nb = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+
+
+@pytest.mark.render
+def test_yibao_render_names_the_parameter_and_the_fix(tmp_path):
+    from test_render import make_project
+
+    from helpers.build.render import render
+
+    catalog = """reports:
+  - name: typo
+    title: typo in a topic
+    notebook: 01-compare-cities.ipynb
+    parameters: {cities: "济南", year: 2025, topics: "bindings"}
+"""
+    kw = make_project(tmp_path, catalog)
+    [result] = render(**kw)
+    assert result["status"] == "failed"
+    assert "topics: unknown topic 'bindings' — did you mean 'binding'?" in result["detail"]
+    assert "Traceback" not in result["detail"]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_papermill_reads_the_same_parameters(name):
+    from papermill import inspect_notebook
+
+    assert list(inspect_notebook(str(NOTEBOOKS_DIR / f"{name}.ipynb"))) == declared_parameters(name)
