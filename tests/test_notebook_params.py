@@ -93,7 +93,8 @@ def papermill(tmp_path: Path, name: str, params: list[str]) -> subprocess.Comple
     for k, v in zip(params[::2], params[1::2], strict=True):
         args += ["-p", k, v]
     src = str(Path(h.__file__).parents[1])  # the kernel imports this checkout's helpers
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YIBAO_")}  # the project's own data
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))
     return subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
 
 
