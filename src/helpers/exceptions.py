@@ -35,6 +35,17 @@ class UnknownNameError(YibaoError):
     """Raised when a city, parameter, topic or other name is not in the dataset."""
 
 
+class InputError(YibaoError):
+    """Raised when a value a user gives (CLI option, notebook parameter, API argument) is wrong.
+
+    The message is one line, ``what — fix``. In a notebook (JupyterLab, papermill, ``yibao render``)
+    IPython shows just that line instead of a traceback, through `_render_traceback_`.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
 class CatalogError(DataError):
     """Raised when reports/catalog.yaml or a notebook's parameters are wrong."""
 

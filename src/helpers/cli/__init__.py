@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 
 from ..exceptions import DataError, YibaoError
-from . import commands_build, commands_changes, commands_data, commands_rules
+from . import commands_build, commands_changes, commands_data, commands_explore, commands_rules
 
-GROUPS = (commands_data, commands_rules, commands_build, commands_changes)
+GROUPS = (commands_data, commands_explore, commands_rules, commands_build, commands_changes)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -210,7 +210,34 @@ def data_version(data_dir: Path) -> str:
 
 
 def load(data_dir: Path | str | None = None) -> Dataset:
-    """Load and validate the whole dataset; raise DataError listing every problem found."""
+    """Load and validate the whole dataset; raise DataError listing every problem found.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Folder holding parameters.yaml, jurisdictions.csv, sources.yaml and policies/ (default: the
+        project's data/, or $YIBAO_DATA_DIR).
+
+    Returns
+    -------
+    Dataset
+        DataFrames ``claims``, ``sources``, ``jurisdictions``, ``parameters`` (columns in `Dataset`),
+        the vocabularies ``conditions``, ``topics``, ``labels`` and ``version`` (hash of the files).
+
+    Raises
+    ------
+    DataError
+        Every problem found, each as ``file:line: what — fix``.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> sorted(ds.topics)
+    ['benefit', 'binding', 'contribution', 'lapse']
+    >>> "family_account.max_relatives" in set(ds.parameters["id"])
+    True
+    """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     problems: list[Problem] = []
     if not data_dir.is_dir():

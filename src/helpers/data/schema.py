@@ -36,6 +36,10 @@ class Condition(_Strict):
 class Label(_Strict):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
+    #: What the word means, for the glossary (statuses and source kinds carry one).
+    description: str | None = None
+    #: Other words a user may type for this value (Chinese and English), e.g. 父亲 / father → parent.
+    aliases: list[str] = Field(default_factory=list)
 
 
 class Parameter(_Strict):

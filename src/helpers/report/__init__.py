@@ -16,28 +16,12 @@ from .evidence import (
     unverified_values,
     value_history,
 )
+from .household import contribution_table, family_section, household, wage_grid
 from .markup import Footnotes, legend
+from .profile import inherited, over_time, own_claims, unknowns
 from .quality import conflicts_section, coverage_section, kinds_section
-from .scenarios import (
-    contribution_table,
-    family_section,
-    household,
-    lapse_gaps,
-    lapse_grid,
-    resident_years,
-    wage_grid,
-)
-from .sections import (
-    comparison,
-    general_statements,
-    inherited,
-    narrative,
-    over_time,
-    own_claims,
-    sources,
-    title,
-    unknowns,
-)
+from .scenarios import lapse_gaps, lapse_grid, resident_years
+from .sections import comparison, general_statements, narrative, sources, title
 from .tables import claims_table, compare
 
 __all__ = [

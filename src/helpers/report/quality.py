@@ -220,7 +220,27 @@ def coverage_markdown(ds: Dataset) -> str:
 
 
 def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
-    """Coverage heatmap (places × parameters); CSV `coverage`."""
+    """Coverage heatmap (places × parameters); CSV ``coverage``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    as_of : str, optional
+        Date (YYYY-MM-DD) the staleness check counts back from (default today).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> list(h.report.coverage_section(h.load()).tables)
+    ['coverage']
+    """
     m = coverage_matrix(ds, as_of=as_of or None)
     counts = m.stack().map(dict(enumerate(STATES))).value_counts()
     alt = f"覆盖矩阵 coverage of {m.shape[0]} places × {m.shape[1]} parameters: " + ", ".join(
@@ -232,13 +252,52 @@ def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
 
 
 def kinds_section(ds: Dataset) -> Section:
-    """Sources and claims by source kind (chart)."""
+    """Sources and claims by source kind (chart).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+
+    Returns
+    -------
+    Section
+        ``heading``, ``parts`` (escaped HTML) and ``tables`` (none here).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> h.report.kinds_section(h.load()).heading
+    '来源类型 Sources by kind'
+    """
     fig = sources_by_kind(ds)
     return Section("来源类型 Sources by kind", [figure_html(fig, fig._yb_alt)])
 
 
 def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -> Section:
-    """Every disputed value with its sources; CSV `conflicts`."""
+    """Every disputed value with its sources; CSV ``conflicts``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    as_of : str, optional
+        Date (YYYY-MM-DD) the staleness check counts back from (default today).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> list(h.report.conflicts_section(h.load(), h.report.Footnotes(h.load())).tables)
+    ['conflicts']
+    """
     c = conflicts(ds, as_of=as_of or None)
     rows = [
         [

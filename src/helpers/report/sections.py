@@ -13,17 +13,61 @@ from . import plots
 from .content import Section, figure_html
 from .fmt import conditions_text, value_text
 from .markup import Footnotes, esc, legend, table
-from .tables import claims_table, marks
+from .tables import marks
 
 
 def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
-    """A heading naming the cities (markdown cells are not parameterised)."""
+    """A heading naming the cities (markdown cells are not parameterised).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    prefix : str
+        The report's name, e.g. ``"医保规则对比 Comparison"``.
+    cities : str, int or list
+        Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
+    year : int, optional
+        Policy year shown after the names (none when 0 or None).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> h.report.title(h.load(), "对比", "济南,taian", 2025).heading
+    '对比:济南市 · 泰安市(2025)'
+    """
     names = " · ".join(places.label(ds, c) for c in places.find_many(ds, cities))
     return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), level=2)
 
 
 def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
-    """The page's numbered source list and the legend of marks (show once, at the end)."""
+    """The page's numbered source list and the legend of marks (show once, at the end).
+
+    Parameters
+    ----------
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    stale_after_years : float
+        The staleness threshold the legend prints (the one `resolve` used).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> len(h.report.sources(h.report.Footnotes(h.load())).parts)
+    2
+    """
     return Section("", [legend(notes.ds.labels, stale_after_years), notes.html()])
 
 
@@ -66,7 +110,33 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
 
 
 def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
-    """One topic: the comparison table and its chart; its long table is the CSV `<topic>`."""
+    """One topic: the comparison table and its chart; its long table is the CSV ``<topic>``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
+    topic : str
+        binding, contribution, lapse or benefit.
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> r = h.resolve(ds, "济南,泰安")
+    >>> list(h.report.comparison(ds, r, "binding", h.report.Footnotes(ds)).tables)
+    ['binding']
+    """
     if topic not in ds.topics:
         from ..exceptions import UnknownNameError
 
@@ -109,7 +179,29 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
 
 
 def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
-    """Where the cities differ, what is unknown and disputed (generated from the resolution)."""
+    """Where the cities differ, what is unknown and disputed, in sentences generated from the resolution.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.narrative(ds, h.resolve(ds, "济南,泰安", topic="binding"))
+    >>> len(s.parts) > 0
+    True
+    """
     r = r[r["topic"] != "benefit"]
     names = list(dict.fromkeys(r["city_zh"]))
     lines = []
@@ -144,63 +236,6 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
         "<h4>覆盖情况 Coverage</h4><ul>" + "".join(summary) + "</ul>",
     ]
     return Section("", parts)
-
-
-def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
-    """The claims that name this place, with their sources; CSV `claims`."""
-    own = claims_table(ds, city=places.find(ds, city))
-    rows = [
-        [
-            esc(p),
-            esc(conditions_text(c, ds.labels)),
-            esc(v),
-            esc(per),
-            ("" if u else "不可用 unusable ") + notes.ref_claim(cid),
-            esc(loc),
-        ]
-        for cid, p, c, v, per, u, loc in own[
-            ["claim", "parameter", "conditions", "value", "period", "usable", "locator"]
-        ].itertuples(index=False)
-    ]
-    body = (
-        table(["parameter", "conditions", "value", "period", "source", "locator"], rows, raw=True)
-        if rows
-        else "<p>没有本地来源 no claim names this place.</p>"
-    )
-    return Section(f"本地来源的数据 Own claims ({len(own)})", [body])
-
-
-def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
-    """Values this place takes from its province or national level; CSV `resolved` (all values)."""
-    inh = r[r["status"].str.startswith("inherited")]
-    rows = [
-        [
-            esc(x.label_zh),
-            esc(conditions_text(x.conditions, ds.labels)),
-            esc(value_text(x.value, x.type, ds.labels)),
-            esc(places.label(ds, x["from"])) + notes.ref_claim(x.claim),
-        ]
-        for _, x in inh.iterrows()
-    ]
-    html = table(["parameter", "conditions", "value", "from"], rows, raw=True)
-    return Section(f"继承的数值 Inherited values ({len(inh)})", [html], {"resolved": long_table(ds, r)})
-
-
-def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
-    """Parameters no claim at any level states for this place."""
-    unk = r[r["status"] == "unknown"]
-    text = "、".join(
-        esc(f"{x.label_zh}{' (' + conditions_text(x.conditions, ds.labels) + ')' if x.conditions else ''}")
-        for x in unk.itertuples()
-    )
-    return Section(f"未知 Unknown ({len(unk)})", [f"<p>{text}</p>"])
-
-
-def over_time(ds: Dataset, city) -> Section:
-    """Numeric claims of a place and its parents that carry a year, drawn over time."""
-    fig = plots.over_time_chart(ds, places.find(ds, city))
-    body = figure_html(fig, plots.alt_text(fig)) if fig is not None else plots.NOTHING
-    return Section("随时间变化 Values over time", [body])
 
 
 def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) -> Section:

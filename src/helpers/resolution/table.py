@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, did_you_mean, places
 from ..data.vocab import STATUS_BY_LEVEL
 from ..exceptions import UnknownNameError
 from .rank import Decision, decide_for, index
@@ -109,8 +109,9 @@ def resolve(
         Date the staleness check counts back from (default today).
     stale_after_years : float
         A value with no stated period is stale when its newest supporting source is older than this.
-    topic : str, optional
-        Only parameters of this topic (binding, contribution, lapse, benefit).
+    topic : str or list of str, optional
+        Only parameters of these topics (binding, contribution, lapse, benefit); ``"binding,lapse"``
+        or a list for several.
     include_leads : bool
         Let machine-written (ai-generated) claims compete with the others. Without it they decide
         only where nothing else states a value, and the value's status is ``unverified``.
@@ -133,9 +134,13 @@ def resolve(
     params = ds.parameters
     national_only = set(params.loc[params["scope"] == "national", "id"])
     if topic is not None:
-        if topic not in set(ds.topics):
-            raise UnknownNameError(f"unknown topic '{topic}' — use one of: " + ", ".join(ds.topics))
-        params = params[params["topic"] == topic]
+        wanted = topic.replace("，", ",").split(",") if isinstance(topic, str) else list(topic)
+        wanted = [str(t).strip() for t in wanted if str(t).strip()]
+        for t in wanted:
+            if t not in set(ds.topics):
+                hint = did_you_mean(t, list(ds.topics))
+                raise UnknownNameError(f"unknown topic '{t}' — {hint} (use one of: {', '.join(ds.topics)})")
+        params = params[params["topic"].isin(wanted)]
     meta = params.set_index("id")[["topic", "label_zh", "label_en", "unit", "type"]].to_dict("index")
     rows = []
     for code in codes:
@@ -176,5 +181,21 @@ def resolve(
 
 
 def resolve_columns() -> dict[str, str]:
-    """The columns `resolve()` returns, with the meaning of each."""
+    """The columns `resolve()` returns, with the meaning of each.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    dict of str to str
+        Column name → meaning, in the order of `resolve()`'s result.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> h.resolve_columns()["status"]
+    'own, inherited-province, inherited-national or unknown'
+    """
     return dict(COLUMNS)

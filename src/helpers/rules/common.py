@@ -78,13 +78,18 @@ def schemes(ds: Dataset) -> list[str]:
 
 
 def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None = None) -> pd.DataFrame:
-    """A copy of a scenario table with place names turned into codes and missing columns defaulted.
+    """A copy of a scenario table: place names as codes, `city_zh` added, missing columns defaulted.
 
     A true/false column (one whose default is False) reads a missing value (None, NaN, NA) as
     False; any value other than true/false/0/1 is refused with a message naming the column.
     """
     df = scenarios.reset_index(drop=True).copy()
     df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
+    names = df["city"].map({c: places.label(ds, c) for c in df["city"].unique()})
+    if "city_zh" in df:
+        df["city_zh"] = names
+    else:
+        df.insert(df.columns.get_loc("city") + 1, "city_zh", names)
     for col, default in (defaults or {}).items():
         if col not in df:
             df[col] = default

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, inputs, places
 from ..exceptions import YibaoError
 from .common import lookup, merge_claims, scenario_frame, schemes, unverified
 
@@ -136,12 +136,46 @@ def lapse(
     back_paid: bool = False,
     year: int | None = None,
 ) -> dict:
-    """Reference: for one scenario, months until benefits resume (a range when sources conflict).
+    """Months until benefits resume after a gap, for one scenario (a range when sources conflict).
 
-    For the resident scheme a gap in months is converted to lapsed policy years (24 → 2) and
-    answered by the resident rules, so both ways of asking give one answer; a gap that is not whole
-    years is refused. `unverified` is True when a value used rests on machine-written pages only.
+    The reference (one-scenario) version of `lapses`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    city : str or int
+        Code, Chinese name or pinyin (``370900``, ``泰安``, ``taian``).
+    scheme : str
+        ``employee``, ``flexible`` or ``resident`` (also 职工, 灵活就业, 居民).
+    gap_months : int, optional
+        Months without contributions. Give this or `lapsed_years`. For the resident scheme a gap in
+        months is converted to lapsed policy years (24 → 2), so both ways of asking give one
+        answer; a gap that is not whole years is refused.
+    lapsed_years : int, optional
+        Resident scheme: whole years not insured.
+    back_paid : bool
+        True when the gap was back-paid (restored); otherwise its costs are not covered.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    dict
+        ``city`` (code), ``city_zh`` (Chinese name), ``scheme``, ``gap_months``, ``lapsed_years``,
+        ``back_paid`` (the scenario); ``waiting_min`` / ``waiting_max`` (months until benefits
+        resume; equal unless sources conflict, None when not sourced); ``gap_covered`` and
+        ``backpay_allowed`` (``yes``, ``no``, ``unknown``, ``disputed`` or ``n/a``); ``conflict``
+        (bool); ``rule`` (how the result was reached, in words); ``claims`` (list of claim ids).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.lapse(h.load(), "泰安", "employee", gap_months=5)
+    >>> r["city_zh"], r["waiting_min"], r["waiting_max"], r["conflict"]
+    ('泰安市', 0, 6, True)
     """
+    scheme = inputs.scheme(ds, scheme)
     _check(ds, scheme, gap_months, lapsed_years)
     code = places.find(ds, city)
     if scheme == "resident" and gap_months is not None:
@@ -152,6 +186,7 @@ def lapse(
         out = _gap(ds, code, scheme, int(gap_months), back_paid, year)
     return {
         "city": code,
+        "city_zh": places.label(ds, code),
         "scheme": scheme,
         "gap_months": gap_months,
         "lapsed_years": lapsed_years,
@@ -168,7 +203,35 @@ def _breakpoints(ds: Dataset) -> np.ndarray:
 
 
 def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
-    """Vectorised: one row per scenario (city, scheme, gap_months | lapsed_years, back_paid)."""
+    """Months until benefits resume for many scenarios at once (one row each).
+
+    Scenarios in the same gap band are computed once and broadcast; the results equal `lapse`'s.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    scenarios : DataFrame
+        Columns ``city`` (code, name or pinyin), ``scheme`` (employee, flexible, resident), and
+        ``gap_months`` or ``lapsed_years`` (one per row; the other empty); optional ``back_paid``
+        (bool, default False). `helpers.report.lapse_grid` builds one.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    DataFrame
+        The scenario columns (``city`` as a code, plus ``city_zh``), then ``waiting_min``,
+        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``rule``, ``claims`` as
+        in `lapse`.
+
+    Examples
+    --------
+    >>> import helpers as h, pandas as pd
+    >>> s = pd.DataFrame({"city": ["泰安", "深圳"], "scheme": "employee", "gap_months": 2})
+    >>> h.lapses(h.load(), s)[["city_zh", "waiting_min", "waiting_max"]].values.tolist()
+    [['泰安市', 0, 0], ['深圳市', 0, 0]]
+    """
     df = scenario_frame(ds, scenarios, {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA})
     gap = pd.to_numeric(df["gap_months"]).astype("Int64")
     yrs = pd.to_numeric(df["lapsed_years"]).astype("Int64")
