@@ -269,7 +269,7 @@ def test_what_changed_report_renders(tmp_path):
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "catalog.yaml").write_text(
         "reports:\n  - name: changed\n    title: changed\n    notebook: 07-what-changed.ipynb\n"
-        "    parameters: {since: '2000-01-01', cities: '泰安'}\n",
+        "    parameters: {since: '2000-01-01', places: '泰安'}\n",
         encoding="utf-8",
     )
     kw = {"reports_dir": tmp_path / "reports", "catalog": tmp_path / "reports" / "catalog.yaml"}

@@ -27,8 +27,8 @@ def test_compare_json_is_the_notebook_table(capsys, real):
     table = h.compare(real, "济南,泰安", topic="binding")
     assert [r["parameter"] for r in rows] == table["parameter"].tolist()
     by_param = {r["parameter"]: r for r in rows}
-    assert by_param["family_account.max_relatives"]["济南市"] == "7"
-    assert by_param["family_account.max_relatives"]["泰安市"] == "8"
+    assert by_param["family_account.max_relatives"]["济南市"] == "7 未核实"  # the seed page is a lead
+    assert by_param["family_account.max_relatives"]["泰安市"] == "8 无日期"  # an undated page
 
 
 def test_compare_several_topics_and_a_group(capsys):
@@ -104,7 +104,7 @@ def test_contribution_several_wages(capsys):
 def test_lapse_json_booleans(capsys):
     rows = as_json(capsys, "lapse", "--city", "泰安", "--scheme", "居民", "--lapsed-years", "0")
     assert rows[0]["scheme"] == "resident" and rows[0]["gap_covered"] is None
-    rows = as_json(capsys, "lapse", "--city", "泰安", "--scheme", "employee", "--gap-months", "5")
+    rows = as_json(capsys, "lapse", "--city", "武汉", "--scheme", "flexible", "--gap-months", "5")
     assert rows[0]["gap_covered"] is False and rows[0]["waiting_max"] == 6
 
 

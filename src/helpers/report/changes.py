@@ -64,7 +64,33 @@ class ChangeResult:
 def compare_editions(
     since: str, until: str | None = None, cities: str | list[str] | None = None, data_dir=None
 ) -> ChangeResult:
-    """The changes between the data at `since` and at `until` (default: the working tree)."""
+    """The changes between the data at `since` and at `until` (default: the working tree).
+
+    Parameters
+    ----------
+    since : str
+        A git revision (``HEAD~5``, a commit) or a date ``YYYY-MM-DD`` (the data as that day began).
+    until : str, optional
+        A revision or date to compare with; empty or None means the working tree.
+    cities : str or list of str, optional
+        Keep these places (and the province and national levels they inherit from); empty keeps all.
+    data_dir : path, optional
+        The data folder inside a git checkout (default: the project's data/).
+
+    Returns
+    -------
+    ChangeResult
+        ``.changes``: one row per change (columns in `helpers.resolution.changes.COLUMNS`: change,
+        place, parameter, conditions, period, old and new value and source …); ``.by_id`` tells
+        whether claims were paired by id; the two editions' names and commits.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.report.compare_editions("HEAD", "HEAD")
+    >>> len(r.changes)
+    0
+    """
     old = edition(since, data_dir)
     new = edition(until, data_dir, end_of_day=True) if until else edition(None, data_dir)
     by_id = old.has_ids and new.has_ids
@@ -82,7 +108,26 @@ def _labels(ds: Dataset | None) -> dict:
 
 
 def changes_section(result: ChangeResult) -> Section:
-    """Per place: each change with old → new and both sources; CSV `changes`."""
+    """Per place: each change with old → new and both sources; CSV `changes`.
+
+    Parameters
+    ----------
+    result : ChangeResult
+        From `compare_editions` (``.changes`` is the table of changes).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.report.compare_editions("HEAD", "HEAD")
+    >>> type(h.report.changes_section(r)).__name__
+    'Section'
+    """
     t = result.changes
     ds = result.new.ds or result.old.ds
     labels = _labels(ds)
@@ -134,7 +179,30 @@ def _src(source, kind) -> str:
 
 
 def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section, ChangeResult | None]:
-    """The section for a report notebook; outside git or for a bad revision, a one-line message."""
+    """The section for a report notebook; outside git or for a bad revision, a one-line message.
+
+    Parameters
+    ----------
+    since : str
+        A git revision (``HEAD~5``, a commit) or a date ``YYYY-MM-DD`` (the data as that day began).
+    until : str, optional
+        A revision or date to compare with; empty or None means the working tree.
+    cities : str or list of str, optional
+        Keep these places (and the province and national levels they inherit from); empty keeps all.
+
+    Returns
+    -------
+    tuple of (Section, ChangeResult or None)
+        The section to show, and the comparison (None when it could not be made; the section then
+        holds the one-line reason).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> section, result = h.report.what_changed("HEAD", "HEAD")
+    >>> type(section).__name__
+    'Section'
+    """
     try:
         result = compare_editions(since, until or None, cities or None)
     except EditionError as exc:
@@ -143,7 +211,25 @@ def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section
 
 
 def change_counts(result: ChangeResult | None) -> Section:
-    """Counts of each kind of change per place (a small overview table)."""
+    """Counts of each kind of change per place (a small overview table).
+
+    Parameters
+    ----------
+    result : ChangeResult
+        From `compare_editions` (``.changes`` is the table of changes).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> type(h.report.change_counts(None)).__name__
+    'Section'
+    """
     if result is None:
         return Section("")
     t = result.changes
@@ -193,7 +279,31 @@ def _period(r) -> str:
 
 
 def history(ds: Dataset, city, notes: Footnotes) -> Section:
-    """Each value stated for several periods, over the years with its sources; CSV `history`."""
+    """Each value stated for several periods, over the years with its sources; CSV `history`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    city : str or int
+        Code, Chinese name or pinyin (``370900``, ``泰安``, ``taian``).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.history(ds, "北京", h.report.Footnotes(ds))
+    >>> "history" in s.tables
+    True
+    """
     h = value_history(ds, city)
     if h.empty:
         body = "<p>没有跨多个时期的数值 no parameter is stated for more than one period.</p>"

@@ -13,7 +13,26 @@ from .tables import published_text
 
 
 def source_list(ds: Dataset) -> pd.DataFrame:
-    """Every source: id, kind, what the kind rests on, published, checked, claims citing it."""
+    """Every source: id, kind, what the kind rests on, published, checked, claims citing it.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+
+    Returns
+    -------
+    DataFrame
+        One row per source: ``id``, ``title``, ``kind``, ``kind_basis`` (what the kind rests on),
+        ``published``, ``checked``, ``url`` and ``claims`` (how many claims cite it).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.report.source_list(h.load())
+    >>> {"kind", "kind_basis", "checked"} <= set(t.columns)
+    True
+    """
     s = ds.sources.copy()
     cited = pd.concat(
         [ds.claims["source"], pd.Series([a["source"] for al in ds.claims["also"] for a in (al or [])])]
@@ -36,7 +55,32 @@ def source_list(ds: Dataset) -> pd.DataFrame:
 def status_counts(
     ds: Dataset, codes: list[str] | None = None, year: int | None = None, as_of=None
 ) -> pd.DataFrame:
-    """Resolved values (place × parameter × conditions) by status, and how many carry each flag."""
+    """Resolved values (place × parameter × conditions) by status, and how many carry each flag.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    codes : list of str, optional
+        Place codes (default: national, Shandong, its cities and every place with a claim).
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts from (default today).
+
+    Returns
+    -------
+    DataFrame
+        One row per status (own, inherited-province, inherited-national, unverified, unknown) and
+        flag (conflict, superseded, stale, undated) with the number of resolved values.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.report.status_counts(h.load(), ["370900"])
+    >>> len(t) > 0
+    True
+    """
     from .quality import focus_codes
 
     r = resolve(ds, codes or focus_codes(ds), year=year, as_of=as_of)
@@ -50,7 +94,25 @@ def status_counts(
 
 
 def sources_section(ds: Dataset) -> Section:
-    """Every source with kind, kind basis and checked date; CSV `sources`."""
+    """Every source with kind, kind basis and checked date; CSV `sources`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> "sources" in h.report.sources_section(h.load()).tables
+    True
+    """
     src = source_list(ds)
     lab = ds.labels
     rows = [
@@ -76,7 +138,27 @@ def sources_section(ds: Dataset) -> Section:
 
 
 def status_section(ds: Dataset, as_of: str | None = None) -> Section:
-    """Counts of resolved values by status and flag (focus places × parameters); CSV `statuses`."""
+    """Counts of resolved values by status and flag (focus places × parameters); CSV `statuses`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts from (default today).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> "statuses" in h.report.status_section(h.load()).tables
+    True
+    """
     c = status_counts(ds, as_of=as_of or None)
     lab = ds.labels
     rows = [
@@ -91,7 +173,31 @@ def status_section(ds: Dataset, as_of: str | None = None) -> Section:
 
 
 def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
-    """Values only machine-written pages state (shown, marked 未核实), with their lead sources."""
+    """Values only machine-written pages state (shown, marked 未核实), with their lead sources.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        The resolution table from `helpers.resolve` (columns in `helpers.resolve_columns()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.unverified_values(ds, h.resolve(ds, "济南"), h.report.Footnotes(ds))
+    >>> type(s).__name__
+    'Section'
+    """
     from ..data import places
     from .fmt import conditions_text, value_text
 
@@ -115,7 +221,31 @@ def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
 
 
 def value_history(ds: Dataset, r: pd.DataFrame, notes) -> Section:
-    """Values that replaced an earlier claim: the shown value and every earlier one, with dates."""
+    """Values that replaced an earlier claim: the shown value and every earlier one, with dates.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        The resolution table from `helpers.resolve` (columns in `helpers.resolve_columns()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.value_history(ds, h.resolve(ds, "泰安"), h.report.Footnotes(ds))
+    >>> type(s).__name__
+    'Section'
+    """
     from .fmt import conditions_text, value_text
 
     rows = []

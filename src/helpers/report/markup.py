@@ -19,7 +19,26 @@ def esc(value) -> str:
 
 def legend(labels, stale_after_years: float = 2) -> str:
     """The legend of every mark (vocab.MARKS) with its label from data/parameters.yaml; the stale
-    entry prints the threshold in years."""
+        entry prints the threshold in years.
+
+    Parameters
+    ----------
+    labels : mapping
+        Labels of marks and statuses (`Dataset.labels`, from data/parameters.yaml).
+    stale_after_years : float
+        The staleness threshold the legend prints.
+
+    Returns
+    -------
+    str
+        The legend as escaped HTML: every mark with its zh/en meaning, the stale threshold in years.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> "2" in h.report.legend(h.load().labels, 2)
+    True
+    """
     items = []
     for key in [*STATUSES, *FLAGS]:
         if not MARKS[key]:

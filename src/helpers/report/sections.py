@@ -239,7 +239,31 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
 
 
 def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) -> Section:
-    """Statements that name no place ("各地", "一般"): listed for the reader, never any place's value."""
+    """Statements that name no place ("各地", "一般"): listed for the reader, never any place's value.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    topic : str, optional
+        binding, contribution, lapse or benefit; None lists every topic.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.general_statements(ds, h.report.Footnotes(ds))
+    >>> s.heading.startswith("一般说法")
+    True
+    """
     from ..resolution import general_statements as gs
 
     g = gs(ds, topic)

@@ -196,6 +196,6 @@ def resolve_columns() -> dict[str, str]:
     --------
     >>> import helpers as h
     >>> h.resolve_columns()["status"]
-    'own, inherited-province, inherited-national or unknown'
+    'own, inherited-province, inherited-national, unverified (only leads state it) or unknown'
     """
     return dict(COLUMNS)

@@ -171,9 +171,9 @@ def lapse(
     Examples
     --------
     >>> import helpers as h
-    >>> r = h.lapse(h.load(), "泰安", "employee", gap_months=5)
+    >>> r = h.lapse(h.load(), "武汉", "flexible", gap_months=5)
     >>> r["city_zh"], r["waiting_min"], r["waiting_max"], r["conflict"]
-    ('泰安市', 0, 6, True)
+    ('武汉市', 6, 6, False)
     """
     scheme = inputs.scheme(ds, scheme)
     _check(ds, scheme, gap_months, lapsed_years)
@@ -228,9 +228,9 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     Examples
     --------
     >>> import helpers as h, pandas as pd
-    >>> s = pd.DataFrame({"city": ["泰安", "深圳"], "scheme": "employee", "gap_months": 2})
+    >>> s = pd.DataFrame({"city": ["武汉", "深圳"], "scheme": ["flexible", "employee"], "gap_months": [3, 2]})
     >>> h.lapses(h.load(), s)[["city_zh", "waiting_min", "waiting_max"]].values.tolist()
-    [['泰安市', 0, 0], ['深圳市', 0, 0]]
+    [['武汉市', 0, 0], ['深圳市', 0, 0]]
     """
     df = scenario_frame(ds, scenarios, {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA})
     gap = pd.to_numeric(df["gap_months"]).astype("Int64")
