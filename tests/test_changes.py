@@ -15,7 +15,9 @@ from conftest import GOOD
 from helpers.cli import main
 from helpers.data import load
 from helpers.data.editions import EditionError, checkout, edition, last_change
-from helpers.report.changes import changes_section, compare_editions, history, value_history
+from helpers.report.changes import changes_section, compare_editions
+from helpers.report.history import history
+from helpers.report.history import period_values as value_history
 from helpers.report.markup import Footnotes
 from helpers.resolution.changes import COLUMNS, counts
 

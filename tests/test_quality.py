@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from helpers.cli import main
-from helpers.report.quality import conflicts, coverage_markdown, coverage_summary
+from helpers.report.coverage import coverage_markdown, coverage_summary
+from helpers.report.quality import conflicts
 from helpers.resolution import resolve
 
 

@@ -46,7 +46,7 @@ def resolve(args: argparse.Namespace) -> int:
 
 def coverage(args: argparse.Namespace) -> int:
     from ..config import DATA_DIR
-    from ..report.quality import coverage_markdown, coverage_summary
+    from ..report.coverage import coverage_markdown, coverage_summary
 
     ds = dataset(args)
     if args.write or args.check:

@@ -6,7 +6,7 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 """
 
 from . import plots
-from .changes import change_counts, changes_section, compare_editions, history, what_changed
+from .changes import change_counts, changes_section, compare_editions, what_changed
 from .content import Section, csv_text, figure_html
 from .evidence import (
     source_list,
@@ -16,6 +16,7 @@ from .evidence import (
     unverified_values,
     value_history,
 )
+from .history import history
 from .household import contribution_table, family_section, household, wage_grid
 from .markup import Footnotes, legend
 from .profile import inherited, over_time, own_claims, unknowns
