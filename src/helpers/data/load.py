@@ -19,9 +19,10 @@ from ..config import DATA_DIR, display_path
 from ..exceptions import DataError, Problem
 from . import schema
 from .catalogue import load_catalogue
-from .policies import load_policies
+from .policies import load_policies, policy_files
 from .validate import validate_record
-from .yamlio import load_yaml, read_text
+from .text import bad_char
+from .yamlio import LineDict, load_yaml, read_text
 
 CLAIM_DTYPES: dict[str, str] = {
     "claim_id": "string",
@@ -108,29 +109,54 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
     text, probs = read_text(path)
     problems += probs
     rows: list[dict] = []
+    empty = pd.DataFrame(columns=["code", "name_zh", "name_en", "level", "parent"])
     if text is None:
-        return pd.DataFrame(columns=["code", "name_zh", "name_en", "level", "parent"])
-    reader = csv.DictReader(io.StringIO(text))
+        return empty
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    if not reader.fieldnames:
+        problems.append(Problem(shown, 1, "file is empty", "start with the header code,name_zh,name_en,level,parent"))
+        return empty
     seen: dict[str, int] = {}
-    for i, row in enumerate(reader, start=2):
-        row = {k: (v or None) for k, v in row.items() if k is not None}
-        j = validate_record(schema.Jurisdiction, row, shown, problems)
+    names: dict[str, int] = {}
+    for rec in reader:
+        i = reader.line_num
+        row = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in rec.items() if k is not None}
+        bad = next(((k, b) for k, v in row.items() if isinstance(v, str) and (b := bad_char(v))), None)
+        if bad:
+            problems.append(Problem(shown, i, f"'{bad[0]}': invisible or control character {bad[1][1]}", "delete it"))
+            continue
+        rec = LineDict(row)
+        rec.line, rec.key_lines = i, {}
+        j = validate_record(schema.Jurisdiction, rec, shown, problems)
         if j is None:
             continue
         if j.code in seen:
             problems.append(
-                Problem(
-                    shown,
-                    i,
-                    f"duplicate code {j.code} (first on line {seen[j.code]})",
-                    "keep one row per code",
-                )
+                Problem(shown, i, f"duplicate code {j.code} (first on line {seen[j.code]})", "keep one row per code")
             )
+        for name in {j.name_zh, j.name_en.lower()}:
+            if name in names:
+                problems.append(
+                    Problem(
+                        shown,
+                        i,
+                        f"name '{name}' is already used on line {names[name]}",
+                        "give each place its own name (a lookup by name must find one place)",
+                    )
+                )
+            names[name] = i
         seen[j.code] = i
         rows.append({**j.model_dump(), "line": i})
-    codes = set(seen)
+    _check_parents(rows, shown, problems)
+    df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "level", "parent"])
+    return df.astype("string")
+
+
+def _check_parents(rows: list[dict], shown: str, problems: list[Problem]) -> None:
+    """Every place but national has a listed parent, and following parents never loops."""
+    parent = {r["code"]: r["parent"] for r in rows}
     for r in rows:
-        if r["level"] != "national" and r["parent"] not in codes:
+        if r["level"] != "national" and r["parent"] not in parent:
             problems.append(
                 Problem(
                     shown,
@@ -139,11 +165,23 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
                     "use the 6-digit code of a listed province, or 000000",
                 )
             )
-    df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "level", "parent"])
-    return df.astype("string")
+            continue
+        walk, code = [r["code"]], r["parent"]
+        while code is not None and code in parent and code not in walk:
+            walk.append(code)
+            code = parent[code]
+        if code == r["code"]:
+            problems.append(
+                Problem(
+                    shown,
+                    r["line"],
+                    f"parents loop: {' → '.join([*walk, code])}",
+                    "a place's parent must be a larger place (city → province → 000000)",
+                )
+            )
 
 
-def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
+def _load_sources(data_dir: Path, problems: list[Problem], known: set[str]) -> pd.DataFrame:
     path = data_dir / "sources.yaml"
     shown = display_path(path)
     doc, probs = load_yaml(path)
@@ -152,6 +190,8 @@ def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
     if isinstance(doc, list):
         seen: dict[str, int] = {}
         for rec in doc:
+            if isinstance(rec, dict) and isinstance(rec.get("id"), str):
+                known.add(rec["id"])  # an invalid source is reported once, not again by each claim
             s = validate_record(schema.Source, rec, shown, problems)
             if s is None:
                 continue
@@ -199,13 +239,21 @@ def _slug(name_en: str) -> str:
     return "".join(ch for ch in name_en.lower() if ch.isalnum())
 
 
+def data_files(data_dir: Path) -> list[Path]:
+    """The files the loader reads: the three top-level files and the policy files."""
+    top = [data_dir / n for n in ("parameters.yaml", "jurisdictions.csv", "sources.yaml")]
+    return [p for p in top if p.is_file()] + policy_files(data_dir / "policies")[0]
+
+
 def data_version(data_dir: Path) -> str:
-    """Hash of every data file (path and bytes); the renderer's cache key uses it."""
+    """Hash of every data file the loader reads (path and bytes); the renderer's cache key uses it."""
     h = hashlib.sha256()
-    for p in sorted(data_dir.rglob("*")):
-        if p.is_file() and p.suffix in (".yaml", ".yml", ".csv"):
-            h.update(p.relative_to(data_dir).as_posix().encode())
+    for p in data_files(data_dir):
+        h.update(p.relative_to(data_dir).as_posix().encode())
+        try:
             h.update(p.read_bytes())
+        except OSError as exc:
+            h.update(str(exc.errno).encode())
     return h.hexdigest()[:12]
 
 
@@ -226,13 +274,17 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         )
     cat = load_catalogue(data_dir, problems)
     params, conds = cat.params, cat.conds
+    n_before = len(problems)
     jur = _load_jurisdictions(data_dir, problems)
-    sources = _load_sources(data_dir, problems)
+    places_ok = len(problems) == n_before
+    known_sources: set[str] = set()
+    sources = _load_sources(data_dir, problems, known_sources)
     ctx = {
         "params": params,
         "conds": conds,
-        "source_ids": list(sources["id"]),
+        "source_ids": sorted(known_sources | set(sources["id"])),
         "slugs": {r.code: _slug(r.name_en) for r in jur.itertuples()},
+        "places_ok": places_ok,  # when jurisdictions.csv is broken, claims are not checked against it
     }
     rows = load_policies(data_dir, ctx, problems)
     if problems:
