@@ -8,9 +8,12 @@ from pathlib import Path
 
 def render(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
+    from .. import config
     from ..build.render import render as render_
+    from ..data.text import plain
 
     results = render_(
         only=args.only,
@@ -26,14 +29,16 @@ def render(args: argparse.Namespace) -> int:
         t.add_column(col)
     for r in results:
         style = {"failed": "red", "cached": "dim"}.get(r["status"], "")
-        t.add_row(r["name"], r["status"], f"{r['seconds']:.1f}", r["detail"] or "", style=style)
+        cells = (r["name"], r["status"], f"{r['seconds']:.1f}", r["detail"] or "")
+        t.add_row(*(escape(plain(c)) for c in cells), style=style)
     console = Console(width=160)
     console.print(t)
+    index = Path(args.reports_dir or config.REPORTS_DIR).resolve() / "index.html"
     counts = {s: sum(r["status"] == s for r in results) for s in ("rendered", "cached", "failed")}
     wall = results[0]["wall"] if results else 0
     console.print(
         f"{counts['rendered']} rendered, {counts['cached']} cached, {counts['failed']} failed "
-        f"in {wall:.1f} s; open reports/index.html"
+        f"in {wall:.1f} s; open {escape(plain(config.display_path(index)))}"
     )
     return 1 if counts["failed"] else 0
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 import pandas as pd
 
-from ..exceptions import YibaoError
+from ..data.values import ValueProblem, check_household, check_money, check_year, split_list
 from .output import FORMATS, dataset, emit, list_cell
 
 
@@ -15,6 +14,7 @@ def lapse(args: argparse.Namespace) -> int:
     from ..rules import lapse as lapse_
 
     ds = dataset(args)
+    _year(args)
     r = lapse_(
         ds,
         args.city,
@@ -32,6 +32,7 @@ def contribution(args: argparse.Namespace) -> int:
     from ..rules import employee_contribution
 
     ds = dataset(args)
+    _year(args)
     r = employee_contribution(ds, args.city, args.wage, year=args.year)
     emit(pd.DataFrame([{k: list_cell(v) for k, v in r.items()}]), args.format)
     return 0
@@ -41,22 +42,20 @@ def family(args: argparse.Namespace) -> int:
     from ..rules import family_binding
 
     ds = dataset(args)
+    _year(args)
     if args.household:
-        try:
-            relatives = json.loads(args.household)
-        except json.JSONDecodeError as exc:
-            raise YibaoError(
-                f"--household is not valid JSON ({exc.msg} at column {exc.colno}) — "
-                'write e.g. [{"relation": "child", "age": 8}]'
-            ) from None
-        if not isinstance(relatives, list) or not all(isinstance(r, dict) for r in relatives):
-            raise YibaoError("--household must be a JSON list of objects")
+        relatives = check_household(args.household, "--household")
     else:
-        relatives = [{"relation": r.strip()} for r in args.relatives.split(",") if r.strip()]
+        relatives = [{"relation": r} for r in split_list(args.relatives, "--relatives")]
     r = family_binding(ds, args.city, relatives, tier=args.tier, year=args.year)
     r["claims"] = r["claims"].map(list_cell)
     emit(r, args.format)
     return 0
+
+
+def _year(args: argparse.Namespace) -> None:
+    if args.year is not None:
+        check_year(args.year, "--year", allow_any=False)
 
 
 def _nonneg_int(text: str) -> int:
@@ -71,12 +70,9 @@ def _nonneg_int(text: str) -> int:
 
 def _money(text: str) -> float:
     try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an amount in yuan") from None
-    if v < 0 or v != v:
-        raise argparse.ArgumentTypeError(f"{text} is negative; give yuan per month ≥ 0")
-    return v
+        return check_money(text, "--wage")
+    except ValueProblem as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_parsers(add) -> None:

@@ -9,11 +9,19 @@ FORMATS = ("table", "csv", "json")
 
 
 def emit(df, fmt: str) -> None:
-    """Print a DataFrame as a table, CSV or JSON records."""
+    """Print a DataFrame as a table, CSV or JSON records.
+
+    Text is made harmless first: control and escape characters become '?' (terminal injection),
+    and CSV cells that start like a formula (= + - @) are prefixed with ' (spreadsheet injection).
+    """
     import pandas as pd
 
+    from ..data.text import plain
+    from ..report.content import csv_cell
+
+    df = df.map(lambda v: plain(v) if isinstance(v, str) else v)
     if fmt == "csv":
-        sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(df.map(csv_cell).to_csv(index=False))
     elif fmt == "json":
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1) + "\n")
     else:

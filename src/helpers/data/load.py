@@ -20,8 +20,8 @@ from ..exceptions import DataError, Problem
 from . import schema
 from .catalogue import load_catalogue
 from .policies import load_policies, policy_files
-from .validate import validate_record
 from .text import bad_char
+from .validate import validate_record
 from .yamlio import LineDict, load_yaml, read_text
 
 CLAIM_DTYPES: dict[str, str] = {
@@ -114,7 +114,9 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
         return empty
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     if not reader.fieldnames:
-        problems.append(Problem(shown, 1, "file is empty", "start with the header code,name_zh,name_en,level,parent"))
+        problems.append(
+            Problem(shown, 1, "file is empty", "start with the header code,name_zh,name_en,level,parent")
+        )
         return empty
     seen: dict[str, int] = {}
     names: dict[str, int] = {}
@@ -123,7 +125,9 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
         row = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in rec.items() if k is not None}
         bad = next(((k, b) for k, v in row.items() if isinstance(v, str) and (b := bad_char(v))), None)
         if bad:
-            problems.append(Problem(shown, i, f"'{bad[0]}': invisible or control character {bad[1][1]}", "delete it"))
+            problems.append(
+                Problem(shown, i, f"'{bad[0]}': invisible or control character {bad[1][1]}", "delete it")
+            )
             continue
         rec = LineDict(row)
         rec.line, rec.key_lines = i, {}
@@ -132,7 +136,12 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
             continue
         if j.code in seen:
             problems.append(
-                Problem(shown, i, f"duplicate code {j.code} (first on line {seen[j.code]})", "keep one row per code")
+                Problem(
+                    shown,
+                    i,
+                    f"duplicate code {j.code} (first on line {seen[j.code]})",
+                    "keep one row per code",
+                )
             )
         for name in {j.name_zh, j.name_en.lower()}:
             if name in names:

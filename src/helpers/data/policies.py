@@ -97,7 +97,12 @@ def policy_files(policy_dir: Path) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     if not policy_dir.is_dir():
         return [], [
-            Problem(display_path(policy_dir), None, "policy folder not found", "create data/policies/ with one file per place")
+            Problem(
+                display_path(policy_dir),
+                None,
+                "policy folder not found",
+                "create data/policies/ with one file per place",
+            )
         ]
     files: list[Path] = []
     stems: dict[str, Path] = {}
@@ -128,7 +133,9 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
     problems += probs
     if not paths and not probs:
         problems.append(
-            Problem(display_path(data_dir / "policies"), None, "no policy files", "add <code>-<pinyin>.yaml files")
+            Problem(
+                display_path(data_dir / "policies"), None, "no policy files", "add <code>-<pinyin>.yaml files"
+            )
         )
     for path in paths:
         shown = display_path(path)

@@ -83,14 +83,17 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     """Whole numbers by YAML 1.2 rules; ambiguous YAML 1.1 forms and huge numbers are refused."""
     text, line = str(node.value), node.start_mark.line + 1
     if not _INT_12.match(text):
+        old = yaml.SafeLoader.construct_yaml_int(loader, node)
         raise _YamlProblem(
             line,
-            f"ambiguous number {text!r} (YAML 1.1 reads it as {yaml.SafeLoader.construct_yaml_int(loader, node)})",
+            f"ambiguous number {text!r} (YAML 1.1 reads it as {old})",
             "write a plain decimal number without leading zeros, or quote it as text",
         )
     value = int(text)
     if abs(value) > MAX_INT:
-        raise _YamlProblem(line, f"number {text[:30]} is too large", "check the value; data numbers are small")
+        raise _YamlProblem(
+            line, f"number {text[:30]} is too large", "check the value; data numbers are small"
+        )
     return value
 
 
@@ -102,7 +105,9 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
         raise _YamlProblem(line, f"{what} {text!r}", "write a plain decimal number such as 390 or 0.08")
     value = float(text)
     if not math.isfinite(value) or abs(value) > MAX_INT:
-        raise _YamlProblem(line, f"number {text[:30]} is too large", "check the value; data numbers are small")
+        raise _YamlProblem(
+            line, f"number {text[:30]} is too large", "check the value; data numbers are small"
+        )
     return value
 
 
@@ -112,7 +117,8 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     bad = bad_char(text)
     if bad:
         raise _YamlProblem(
-            node.start_mark.line + 1, f"invisible or control character {bad[1]} in {text[:40]!r}", "delete it")
+            node.start_mark.line + 1, f"invisible or control character {bad[1]} in {text[:40]!r}", "delete it"
+        )
     return text
 
 

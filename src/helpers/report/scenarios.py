@@ -6,17 +6,16 @@ notebook can show each step: build the grid, run the calculator, then format the
 
 from __future__ import annotations
 
-import json
-
-import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
 from ..data import Dataset, places
+from ..data.values import check_household
 from ..exceptions import YibaoError
 from ..rules import family_binding, lapses
 from .content import Section, figure_html
 from .markup import Footnotes, esc, table
+from .plots import figure
 
 
 def _cite(notes: Footnotes, claims: list[str]) -> str:
@@ -65,7 +64,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     parts = [table(["城市 city \\ 断缴月数 gap", *map(str, gaps)], rows, raw=True)]
     known = res[res["waiting_min"].notna()]
     if not known.empty:
-        fig, ax = plt.subplots(figsize=(8, 3.6))
+        fig, ax = figure((8, 3.6))
         for name, sub in known.groupby("city_zh", sort=False):
             line = ax.plot(
                 sub["gap_months"], sub["waiting_max"].astype(float), marker="o", label=f"{name} (最长 max)"
@@ -136,13 +135,7 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
 
 def household(text: str) -> list[dict]:
     """The household parameter (a JSON list of relatives) as a list of dicts; a clear error if malformed."""
-    try:
-        relatives = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise YibaoError(f"household is not valid JSON: {exc.msg}") from None
-    if not isinstance(relatives, list) or not all(isinstance(r, dict) for r in relatives):
-        raise YibaoError('household must be a JSON list of objects, e.g. [{"relation": "spouse"}]')
-    return relatives
+    return check_household(text)
 
 
 def family_section(
@@ -194,7 +187,7 @@ def family_section(
         )
     )
     if t["lo"].notna().any():
-        fig, ax = plt.subplots(figsize=(7, 3.2))
+        fig, ax = figure((7, 3.2))
         sns.barplot(data=t.dropna(subset=["lo"]), x="city_zh", y="lo", ax=ax, color="#1f5f8b")
         ax.set_xlabel("")
         ax.set_ylabel("元/年 yuan per year")
@@ -259,7 +252,7 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
                 known.assign(who="个人 employee", yuan=known["employee_month_hi"]),
             ]
         )
-        fig, ax = plt.subplots(figsize=(8, 3.6))
+        fig, ax = figure((8, 3.6))
         sns.lineplot(data=long, x="wage", y="yuan", hue="city_zh", style="who", marker="o", ax=ax)
         ax.set_xlabel("月工资 monthly wage (yuan)")
         ax.set_ylabel("月缴费 per month (yuan)")
