@@ -23,6 +23,7 @@ def render(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         reports_dir=args.reports_dir,
         catalog=args.catalog,
+        notebooks_dir=args.notebooks_dir,
     )
     t = Table(title="yibao render")
     for col in ("report", "status", "seconds", "detail"):
@@ -52,3 +53,4 @@ def add_parsers(add) -> None:
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument("--reports-dir", type=Path, help="output folder (default reports/)")
     sp.add_argument("--catalog", type=Path, help="catalogue file (default reports/catalog.yaml)")
+    sp.add_argument("--notebooks-dir", type=Path, help="notebook folder (default notebooks/)")

@@ -82,10 +82,14 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
         problems.append(Problem(shown, 1, "missing 'parameters:' section", "see data/README.md"))
         return cat
     cat.topics = _labelled(_section(doc, "topics", shown, problems), shown, problems)
+    n_before = len(problems)
     cat.labels = _labelled(_section(doc, "labels", shown, problems), shown, problems)
+    labels_ok = len(problems) == n_before
+    n_before = len(problems)
     for name, rec in _section(doc, "conditions", shown, problems).items():
         if (c := validate_record(schema.Condition, rec, shown, problems)) is not None:
             cat.conds[name] = c
+    conds_ok = len(problems) == n_before
     for pid, rec in _section(doc, "parameters", shown, problems).items():
         p = validate_record(schema.Parameter, rec, shown, problems)
         if p is None:
@@ -98,7 +102,7 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
                 )
             )
         for c in p.conditions:
-            if c not in cat.conds:
+            if c not in cat.conds and conds_ok:
                 problems.append(
                     Problem(
                         shown,
@@ -108,7 +112,8 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
                     )
                 )
         cat.params[pid] = p
-    _check_labels(cat, doc, shown, problems)
+    if labels_ok:  # a broken labels section is one problem, not one per missing label
+        _check_labels(cat, doc, shown, problems)
     return cat
 
 

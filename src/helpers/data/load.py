@@ -118,6 +118,17 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
             Problem(shown, 1, "file is empty", "start with the header code,name_zh,name_en,level,parent")
         )
         return empty
+    columns = ["code", "name_zh", "name_en", "level", "parent"]
+    if [f.strip() for f in reader.fieldnames] != columns:
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"header is {','.join(reader.fieldnames)!r}",
+                "write the header " + ",".join(columns),
+            )
+        )
+        return empty
     seen: dict[str, int] = {}
     names: dict[str, int] = {}
     for rec in reader:
@@ -164,6 +175,7 @@ def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame
 def _check_parents(rows: list[dict], shown: str, problems: list[Problem]) -> None:
     """Every place but national has a listed parent, and following parents never loops."""
     parent = {r["code"]: r["parent"] for r in rows}
+    in_loop: set[str] = set()
     for r in rows:
         if r["level"] != "national" and r["parent"] not in parent:
             problems.append(
@@ -179,7 +191,8 @@ def _check_parents(rows: list[dict], shown: str, problems: list[Problem]) -> Non
         while code is not None and code in parent and code not in walk:
             walk.append(code)
             code = parent[code]
-        if code == r["code"]:
+        if code == r["code"] and code not in in_loop:
+            in_loop.update(walk)
             problems.append(
                 Problem(
                     shown,
@@ -283,17 +296,22 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         )
     cat = load_catalogue(data_dir, problems)
     params, conds = cat.params, cat.conds
+    params_ok = not problems
     n_before = len(problems)
     jur = _load_jurisdictions(data_dir, problems)
     places_ok = len(problems) == n_before
     known_sources: set[str] = set()
+    n_before = len(problems)
     sources = _load_sources(data_dir, problems, known_sources)
+    sources_ok = len(problems) == n_before or bool(known_sources)
     ctx = {
         "params": params,
         "conds": conds,
         "source_ids": sorted(known_sources | set(sources["id"])),
         "slugs": {r.code: _slug(r.name_en) for r in jur.itertuples()},
-        "places_ok": places_ok,  # when jurisdictions.csv is broken, claims are not checked against it
+        "places_ok": places_ok,
+        "params_ok": params_ok,  # a broken parameters.yaml is reported there, not by each claim
+        "sources_ok": sources_ok,  # when jurisdictions.csv is broken, claims are not checked against it
     }
     rows = load_policies(data_dir, ctx, problems)
     if problems:

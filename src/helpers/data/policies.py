@@ -17,6 +17,8 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
     out: list[Problem] = []
     kl = rec.key_lines
     param = ctx["params"].get(claim.parameter)
+    if param is None and not ctx.get("params_ok", True):
+        return out  # parameters.yaml has problems of its own
     if param is None:
         out.append(
             Problem(
@@ -27,7 +29,7 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
             )
         )
     for sid, key in [(claim.source, "source")] + [(c.source, "also") for c in claim.also]:
-        if sid not in ctx["source_ids"]:
+        if sid not in ctx["source_ids"] and ctx.get("sources_ok", True):
             out.append(
                 Problem(
                     shown,

@@ -110,7 +110,8 @@ class Period(_Strict):
         if y is not None and (
             (self.from_ and self.from_.year > y) or (self.to and self.to.year < y)
         ):
-            raise ValueError(f"year {y} lies outside the period's dates ({self.from_} to {self.to})")
+            span = f"{self.from_ or '…'} to {self.to or '…'}"
+            raise ValueError(f"year {y} lies outside the period's dates ({span})")
         return self
 
 
@@ -171,11 +172,15 @@ FIX_BY_ERROR = {
 def pydantic_problems(exc: ValidationError) -> list[tuple[str | None, str, str]]:
     """Turn a ValidationError into (top-level field, message, fix) triples."""
     out = []
+    fields_seen: set = set()
     for err in exc.errors():
         loc = [str(x) for x in err["loc"] if not str(x).startswith(("function-", "union"))]
         loc = [x for x in loc if x not in ("date", "Bound", "bool", "int")]
         field = loc[0] if loc else None
         name = ".".join(loc) if loc else "record"
+        if name in fields_seen:  # a union (date or bounds) fails once per branch: report the first
+            continue
+        fields_seen.add(name)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
