@@ -15,6 +15,7 @@ from pathlib import Path
 from ..config import TEMPLATES_DIR
 from ..report.content import TABLES_MIME
 from .atomic import write_atomic
+from .guard import children, kill_groups
 
 #: Largest HTML page a report may produce; a notebook printing megabytes of text fails instead.
 MAX_HTML_BYTES = 25 * 1024 * 1024
@@ -37,12 +38,35 @@ class Job:
     timeout: float = 120.0
 
 
+#: Kernels this worker has started and not yet shut down (killed if the worker is stopped).
+_LIVE: set = set()
+
+
+def _stop_kernels(signum: int, frame) -> None:  # noqa: ANN001 - signal handler signature
+    """SIGTERM in a worker: kill its kernels' process groups, remove their connection files, exit."""
+    deadline = time.monotonic() + 3
+    while True:  # again until none is left: a kernel may be starting in another thread meanwhile
+        pids = set(children(os.getpid()))
+        for km in list(_LIVE):
+            with contextlib.suppress(Exception):
+                pids.add(km.provisioner.pid)
+        kill_groups(pids)
+        if not children(os.getpid()) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    for km in list(_LIVE):
+        with contextlib.suppress(Exception):
+            km.cleanup_connection_file()  # it holds the kernel's key
+    os._exit(128 + signum)
+
+
 def start_kernel(cwd: str):
     """A fresh python3 kernel with the heavy imports done, ready for one notebook."""
     from jupyter_client import KernelManager
 
     km = KernelManager(kernel_name="python3")
     km.start_kernel(cwd=cwd)
+    _LIVE.add(km)
     kc = km.client()
     kc.start_channels()
     try:
@@ -213,7 +237,12 @@ def run_jobs(jobs: list[Job], cwd: str, put) -> None:
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
                 put(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
             finally:
-                bg.submit(km.shutdown_kernel, now=True)
+                bg.submit(_shutdown, km)
+
+
+def _shutdown(km) -> None:
+    km.shutdown_kernel(now=True)
+    _LIVE.discard(km)
 
 
 def worker(jobs: list[Job], cwd: str, put) -> None:
@@ -227,7 +256,7 @@ def worker(jobs: list[Job], cwd: str, put) -> None:
     # Die with the renderer: Ctrl-C is handled by the renderer alone (one message), and the
     # kernel asks Linux to kill this worker when the renderer dies (its kernels then exit too).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _stop_kernels)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() == 1:

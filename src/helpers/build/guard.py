@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -90,3 +91,24 @@ def stop_on_sigterm():
         yield
     finally:
         signal.signal(signal.SIGTERM, old)
+
+
+def children(pid: int) -> list[int]:
+    """Live child processes of `pid` (Linux /proc; empty elsewhere). Zombies are left out."""
+    me, out = str(pid), []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if fields[1] == me and fields[0] != "Z":
+                    out.append(int(entry))
+    return out
+
+
+def kill_groups(pids) -> None:
+    """SIGKILL each process and the process group it leads (a kernel leads its own session)."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)

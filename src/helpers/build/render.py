@@ -19,7 +19,7 @@ from ..exceptions import YibaoError
 from .atomic import write_atomic
 from .catalog import Entry, load_catalog
 from .execute import Job, result, worker
-from .guard import data_snapshot, render_lock, stop_on_sigterm
+from .guard import children, data_snapshot, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
 
 PACKAGES = (
@@ -113,16 +113,19 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
                 continue
             pending.discard(res["name"])
             on_result(res)
-    finally:  # stopped (Ctrl-C, SIGTERM) or done: no worker outlives the renderer
+    finally:  # stopped (Ctrl-C, SIGTERM) or done: no worker or kernel outlives the renderer
+        kernels: set[int] = set()
         for p in procs:
             if p.pid is not None and p.is_alive():
-                p.terminate()
+                kernels.update(children(p.pid))
+                p.terminate()  # the worker kills its kernels and exits
         for p in procs:
             if p.pid is not None:
                 p.join(10)
                 if p.is_alive():
                     p.kill()
                     p.join()
+        kill_groups(kernels)  # any the worker could not reach in time
 
 
 def render(
