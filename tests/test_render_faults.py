@@ -102,8 +102,8 @@ def test_stopped_render_leaves_no_worker_or_kernel_and_one_line(tmp_path, sig, c
     assert lines[0].startswith("interrupted")
     gone, alive = psutil.wait_procs(kids, timeout=15)
     assert not alive, [(_cmdline(p), p.pid) for p in alive]
-    res = {r["name"]: r["status"] for r in render(**kw)}  # the lock is free and the next run works
-    assert set(res.values()) <= {"rendered", "cached"} and len(res) == 2
+    res = {r["name"]: r for r in render(**kw)}  # the lock is free and the next run works
+    assert {r["status"] for r in res.values()} <= {"rendered", "cached"} and len(res) == 2, res
 
 
 def test_relative_paths_resolve_against_the_working_folder(tmp_path, monkeypatch, capsys):
@@ -112,7 +112,8 @@ def test_relative_paths_resolve_against_the_working_folder(tmp_path, monkeypatch
     out.mkdir()
     shutil.copy(kw["catalog"], out / "catalog.yaml")
     monkeypatch.chdir(tmp_path)
-    argv = ["render", "--quiet", "--data-dir", "data", "--reports-dir", "out", "--catalog", "out/catalog.yaml"]
+    argv = ["render", "--quiet", "--data-dir", "data", "--reports-dir", "out"]
+    argv += ["--catalog", "out/catalog.yaml"]
     argv += ["--notebooks-dir", "notebooks", "--only", "pair"]
     assert main(argv) == 0
     summary = capsys.readouterr().out

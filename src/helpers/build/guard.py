@@ -112,3 +112,16 @@ def kill_groups(pids) -> None:
             os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+
+
+def kernels_of(parents: set[int]) -> list[int]:
+    """Live processes started as kernels by one of `parents` (their JPY_PARENT_PID), even orphaned."""
+    keys = {f"JPY_PARENT_PID={p}".encode() for p in parents}
+    out = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                env = set(Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"))
+                if env & keys:
+                    out.append(int(entry))
+    return out

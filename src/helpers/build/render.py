@@ -19,7 +19,7 @@ from ..exceptions import YibaoError
 from .atomic import write_atomic
 from .catalog import Entry, load_catalog
 from .execute import Job, result, worker
-from .guard import children, data_snapshot, kill_groups, render_lock, stop_on_sigterm
+from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
 
 PACKAGES = (
@@ -126,6 +126,13 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
                     p.kill()
                     p.join()
         kill_groups(kernels)  # any the worker could not reach in time
+        stopped = {p.pid for p in procs if p.pid is not None and p.exitcode != 0}
+        for _ in range(20 if stopped else 0):  # a kernel that was starting may appear a moment later
+            left = kernels_of(stopped)
+            if not left:
+                break
+            kill_groups(left)
+            time.sleep(0.05)
 
 
 def render(
