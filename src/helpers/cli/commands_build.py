@@ -32,7 +32,11 @@ def render(args: argparse.Namespace) -> int:
         style = {"failed": "red", "cached": "dim"}.get(r["status"], "")
         cells = (r["name"], r["status"], f"{r['seconds']:.1f}", r["detail"] or "")
         t.add_row(*(escape(plain(c)) for c in cells), style=style)
-    console = Console(width=160)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1; `yibao render | head -1` is fine
+            raise BrokenPipeError
+
+    console = _Console(width=160)
     console.print(t)
     index = Path(args.reports_dir or config.REPORTS_DIR).resolve() / "index.html"
     counts = {s: sum(r["status"] == s for r in results) for s in ("rendered", "cached", "failed")}
