@@ -91,7 +91,7 @@ def test_family_json_types_and_several_cities(capsys):
 def test_family_bare_list_household_says_the_shape(capsys):
     code, _, err = run(capsys, "family", "--city", "泰安", "--household", '["spouse", "child"]')
     assert code == 2
-    assert "expected a list of objects — write e.g. [{\"relation\": \"spouse\"}" in err
+    assert 'expected a list of objects — write e.g. [{"relation": "spouse"}' in err
 
 
 def test_contribution_several_wages(capsys):

@@ -50,7 +50,7 @@ def test_unknown_relation_gets_a_close_match(real):
     [
         ("spouse,child", "'spouse,child' is not a JSON list — write a list of objects"),
         (["spouse", "child"], r'got a list of words, expected a list of objects — write e.g. \[\{"relation"'),
-        ([{"relation": "spouse"}, "child"], r'household\[2\]: .child. is a bare word, expected an object'),
+        ([{"relation": "spouse"}, "child"], r"household\[2\]: .child. is a bare word, expected an object"),
         ([{"relatoin": "spouse"}], r"household\[1\]: unknown field 'relatoin' — did you mean 'relation'"),
         ([{"age": 3}], r"household\[1\]: no 'relation' field"),
         ([{"relation": "child", "age": "eight"}], r"household\[1\].age: 'eight' is not a whole number"),

@@ -126,6 +126,7 @@ def test_yibao_render_names_the_parameter_and_the_fix(tmp_path):
     from test_render import make_project
 
     from helpers.build.render import render
+    from helpers.exceptions import CatalogError
 
     catalog = """reports:
   - name: typo
@@ -134,10 +135,12 @@ def test_yibao_render_names_the_parameter_and_the_fix(tmp_path):
     parameters: {cities: "济南", year: 2025, topics: "bindings"}
 """
     kw = make_project(tmp_path, catalog)
-    [result] = render(**kw)
-    assert result["status"] == "failed"
-    assert "topics: unknown topic 'bindings' — did you mean 'binding'?" in result["detail"]
-    assert "Traceback" not in result["detail"]
+    with pytest.raises(CatalogError) as err:  # refused from the catalogue, before a kernel starts
+        render(**kw)
+    assert "catalog.yaml:5: parameter 'topics': unknown topic 'bindings' — did you mean 'binding'?" in str(
+        err.value
+    )
+    assert not (tmp_path / "reports" / "html" / "typo.html").exists()
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -23,6 +23,10 @@ def display_path(path: Path | str) -> str:
     """Path as shown in messages: relative to the working directory when inside it."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        full = p.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: show the path as written
+        full = Path(os.path.abspath(p))
+    try:
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(p)

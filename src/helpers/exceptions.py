@@ -60,3 +60,11 @@ class ReportExecutionError(Exception):
         self.error = error
         where = f"cell {cell_index}" if cell_index is not None else "unknown cell"
         super().__init__(f"{report}: {where}: {error}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the renderer on SIGTERM (Ctrl-C raises KeyboardInterrupt); the CLI exits 128 + signal."""
+
+    def __init__(self, signum: int = 2):
+        super().__init__(signum)
+        self.signum = signum

@@ -29,9 +29,13 @@ def claims(args: argparse.Namespace) -> int:
 
 
 def resolve(args: argparse.Namespace) -> int:
+    from ..data import inputs
     from ..resolution import resolve as resolve_
 
-    r = resolve_(dataset(args), args.cities, year=args.year, topic=args.topic, as_of=args.as_of)
+    ds = dataset(args)
+    year = inputs.year(args.year, "--year")
+    as_of = inputs.date(args.as_of, "--as-of")
+    r = resolve_(ds, inputs.places(ds, args.cities, "--cities"), year=year, topic=args.topic, as_of=as_of)
     r = r.drop(columns=["decision"])
     if args.format == "json":
         emit(r, "json")

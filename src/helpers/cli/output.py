@@ -67,10 +67,17 @@ def width() -> int:
 
 
 def emit(df, fmt: str) -> None:
-    """Print a DataFrame as a table, CSV or JSON records."""
-    if fmt == "csv":
-        from ..report.content import csv_cell
+    """Print a DataFrame as a table, CSV or JSON records.
 
+    Text is made harmless first: control and escape characters become '?' (terminal injection),
+    and CSV cells that start like a formula (= + - @) are prefixed with ' (spreadsheet injection).
+    """
+
+    from ..data.text import plain
+    from ..report.content import csv_cell
+
+    df = df.map(lambda v: plain(v) if isinstance(v, str) else v)
+    if fmt == "csv":
         sys.stdout.write(df.map(csv_cell).to_csv(index=False))
     elif fmt == "json":
         sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
 import tarfile
@@ -62,8 +63,15 @@ def git(repo: Path, *args: str) -> str:
 
 
 def checkout(data_dir: Path | str | None = None) -> tuple[Path, str]:
-    """The git checkout holding `data_dir` and the data folder's path inside it."""
+    """The git checkout holding `data_dir` and the data folder's path inside it.
+
+    While a render runs, the kernels read a private snapshot of the data ($YIBAO_DATA_DIR); its
+    history is that of the folder it was copied from ($YIBAO_DATA_ORIGIN).
+    """
     data_dir = Path(data_dir or DATA_DIR).resolve()
+    origin, snapshot = os.environ.get("YIBAO_DATA_ORIGIN"), os.environ.get("YIBAO_DATA_DIR")
+    if origin and snapshot and data_dir == Path(snapshot).resolve():
+        data_dir = Path(origin).resolve()
     probe = data_dir if data_dir.is_dir() else data_dir.parent
     try:
         root = Path(git(probe, "rev-parse", "--show-toplevel")).resolve()

@@ -21,11 +21,13 @@ import datetime as dt
 import difflib
 import json
 import math
+import re
 from typing import Any
 
 from ..exceptions import InputError, YibaoError
 from . import places as _places
 from .load import Dataset
+from .text import bad_char
 from .validate import did_you_mean
 
 #: Years a policy parameter may name.
@@ -42,14 +44,24 @@ RELATIVE_FIELDS = {
     "name": "a free label for the relative (not used in rules)",
 }
 _HOUSEHOLD_EXAMPLE = '[{"relation": "spouse"}, {"relation": "父亲", "age": 66}]'
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _fail(name: str, what: str, fix: str) -> InputError:
     return InputError(f"{name}: {what} — {fix}")
 
 
-def _items(value: Any) -> list:
+def _clean(value: Any, name: str) -> None:
+    """Refuse text holding a control or invisible character (zero-width, bidi), which no name has."""
+    for text in value if isinstance(value, list | tuple) else [value]:
+        bad = bad_char(text) if isinstance(text, str) else None
+        if bad:
+            raise _fail(name, f"holds an invisible or control character {bad[1]}", "delete it")
+
+
+def _items(value: Any, name: str = "value") -> list:
     """A list from a comma-separated string, one scalar or a list."""
+    _clean(value, name)
     if isinstance(value, str):
         return [t.strip() for t in value.replace("，", ",").replace("、", ",").split(",") if t.strip()]
     if isinstance(value, list | tuple):
@@ -59,7 +71,7 @@ def _items(value: Any) -> list:
 
 def places(ds: Dataset, value: Any, name: str = "cities") -> list[str]:
     """Place codes from codes, Chinese names, pinyin or groups (`山东全省`, `shandong:*`); at least one."""
-    if isinstance(value, bool) or not _items(value):
+    if isinstance(value, bool) or not _items(value, name):
         raise _fail(name, f"no city given ({value!r})", "give codes or names, e.g. 济南,泰安 or 山东全省")
     try:
         return _places.find_many(ds, value if isinstance(value, str | list | tuple) else [value])
@@ -79,6 +91,7 @@ def year(value: Any, name: str = "year") -> int | None:
     """A policy year as an int; None for 0, '' or None (any year)."""
     if value is None or value == "" or value == 0:
         return None
+    _clean(value, name)
     text = str(value).strip()
     if isinstance(value, bool) or not text.isdigit() or int(text) not in YEARS:
         raise _fail(
@@ -93,7 +106,10 @@ def date(value: Any, name: str = "as_of") -> dt.date | None:
         return None
     if isinstance(value, dt.date):
         return value if not isinstance(value, dt.datetime) else value.date()
+    _clean(value, name)
     try:
+        if not _DATE.match(str(value).strip()):
+            raise ValueError
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise _fail(name, f"{value!r} is not a date", "write YYYY-MM-DD, e.g. 2025-06-30") from None
@@ -112,7 +128,7 @@ def wage(value: Any, name: str = "wage") -> float:
 
 def wages(value: Any, name: str = "wages") -> list[float]:
     """Monthly wages in yuan from '3000,5000', one number or a list; at least one."""
-    items = _items(value)
+    items = _items(value, name)
     if not items:
         raise _fail(name, "no wage given", "give yuan per month, e.g. 3000,5000,8000")
     return [wage(w, name) for w in items]
@@ -128,6 +144,7 @@ def months(value: Any, name: str = "months", most: int = 600) -> int:
 
 def _word(ds: Dataset, value: Any, allowed: list[str], name: str, what: str) -> str:
     """A vocabulary code from a code or one of its aliases (data/parameters.yaml labels)."""
+    _clean(value, name)
     text = str(value).strip()
     if text in allowed:
         return text
@@ -159,7 +176,7 @@ def tier(ds: Dataset, value: Any, name: str = "tier") -> int:
 
 def topics(ds: Dataset, value: Any, name: str = "topics") -> list[str]:
     """Topic ids (binding, contribution, lapse, benefit) from '…,…' or a list; at least one."""
-    items = _items(value)
+    items = _items(value, name)
     if not items:
         raise _fail(name, "no topic given", f"give one or more of {', '.join(ds.topics)}")
     return [_word(ds, t, list(ds.topics), name, "topic") for t in items]
@@ -216,6 +233,8 @@ def relative(ds: Dataset, value: Any, i: int = 1, name: str = "household") -> di
         out["group"] = _word(ds, value["group"], groups, f"{where}.group", "group")
     if value.get("scheme") is not None:
         out["scheme"] = scheme(ds, value["scheme"], f"{where}.scheme")
+    if isinstance(value.get("name"), str):
+        _clean(value["name"], f"{where}.name")
     if value.get("place") not in (None, ""):
         out["place"] = place(ds, value["place"], f"{where}.place")
     return out
@@ -228,6 +247,7 @@ def household(ds: Dataset, value: Any, name: str = "household") -> list[dict]:
     such as ``[{"relation": "spouse"}, {"relation": "父亲", "age": 66}]``.
     """
     if isinstance(value, str):
+        _clean(value, name)
         text = value.strip()
         if not text.startswith("["):
             raise _fail(

@@ -81,7 +81,8 @@ def figure_html(fig, alt: str) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
+    with plt.rc_context({"text.parse_math": False}):  # labels from data are never maths
+        fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f"<img class='yb-chart' src='data:image/png;base64,{data}' alt='{esc(alt)}'>"

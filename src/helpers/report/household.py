@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
@@ -11,6 +10,7 @@ from ..data.vocab import MARKS
 from ..rules import family_binding
 from .content import Section, figure_html
 from .markup import Footnotes, esc, table
+from .plots import figure
 from .scenarios import cite
 
 
@@ -123,7 +123,7 @@ def family_section(
         )
     )
     if t["lo"].notna().any():
-        fig, ax = plt.subplots(figsize=(7, 3.2))
+        fig, ax = figure((7, 3.2))
         sns.barplot(data=t.dropna(subset=["lo"]), x="city_zh", y="lo", ax=ax, color="#1f5f8b")
         ax.set_xlabel("")
         ax.set_ylabel("元/年 yuan per year")
@@ -231,7 +231,7 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
                 known.assign(who="个人 employee", yuan=known["employee_month_hi"]),
             ]
         )
-        fig, ax = plt.subplots(figsize=(8, 3.6))
+        fig, ax = figure((8, 3.6))
         sns.lineplot(data=long, x="wage", y="yuan", hue="city_zh", style="who", marker="o", ax=ax)
         ax.set_xlabel("月工资 monthly wage (yuan)")
         ax.set_ylabel("月缴费 per month (yuan)")

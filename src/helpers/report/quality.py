@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -12,6 +11,7 @@ from ..data.vocab import KINDS
 from ..resolution import resolve
 from .content import Section, figure_html
 from .markup import Footnotes, esc, table
+from .plots import figure
 
 STATES = ["unknown", "unverified", "inherited-national", "inherited-province", "own", "conflict", "stale"]
 STATE_ZH = [
@@ -52,7 +52,7 @@ def heatmap(matrix: pd.DataFrame):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    fig, ax = plt.subplots(figsize=(13, 0.32 * len(matrix) + 2.8))
+    fig, ax = figure((13, 0.32 * len(matrix) + 2.8))
     sns.heatmap(
         matrix,
         cmap=ListedColormap(COLORS),
@@ -90,7 +90,7 @@ def sources_by_kind(ds: Dataset):
             "what": ["来源 sources"] * len(kinds) + ["数据 claims"] * len(kinds),
         }
     )
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = figure((8, 3.2))
     sns.barplot(data=df, x="kind", y="count", hue="what", ax=ax)
     ax.set_xlabel("来源类型 source kind (most reliable first)")
     ax.set_ylabel("")

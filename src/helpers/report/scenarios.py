@@ -6,7 +6,6 @@ notebook can show each step: build the grid, run the calculator, then format the
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..data import Dataset, places
@@ -14,6 +13,7 @@ from ..data.vocab import MARKS
 from ..rules import lapses
 from .content import Section, figure_html
 from .markup import Footnotes, esc, table
+from .plots import figure
 
 
 def cite(notes: Footnotes, claims: list[str]) -> str:
@@ -115,7 +115,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     parts = [table(["城市 city \\ 断缴月数 gap", *map(str, gaps)], rows, raw=True)]
     known = res[res["waiting_min"].notna()]
     if not known.empty:
-        fig, ax = plt.subplots(figsize=(8, 3.6))
+        fig, ax = figure((8, 3.6))
         for name, sub in known.groupby("city_zh", sort=False):
             line = ax.plot(
                 sub["gap_months"], sub["waiting_max"].astype(float), marker="o", label=f"{name} (最长 max)"
