@@ -34,11 +34,16 @@ class Job:
     timeout: float = 120.0
 
 
-def start_kernel(cwd: str):
-    """A fresh python3 kernel with the heavy imports done, ready for one notebook."""
+def start_kernel(cwd: str, ipc_base: str | None = None):
+    """A fresh python3 kernel with the heavy imports done, ready for one notebook.
+
+    With `ipc_base` (a path in a private folder) the kernel talks over IPC sockets, not TCP.
+    """
     from jupyter_client import KernelManager
 
     km = KernelManager(kernel_name="python3")
+    if ipc_base:
+        km.transport, km.ip, km.connection_file = "ipc", ipc_base, f"{ipc_base}.json"
     km.start_kernel(cwd=cwd)
     kc = km.client()
     kc.start_channels()
@@ -179,25 +184,43 @@ def result(name: str, status: str, t0: float | None, detail: str, cell: int | No
 
 
 def run_jobs(jobs: list[Job], cwd: str, put) -> None:
-    """Run jobs one after another, each in a fresh kernel; the next kernel boots while one runs."""
+    """Run jobs one after another, each in its own new kernel; the next kernel starts while one runs.
+
+    Kernels come from `kernels.kernel_source`: forked from a pre-imported parent, or fresh.
+    """
     if not jobs:
         return
+    from .kernels import describe, kernel_source
+
+    source = kernel_source(cwd, os.environ.get("YIBAO_DATA_DIR"))
+    try:
+        _run_jobs(jobs, source, describe(source), put)
+    finally:
+        source.close()
+
+
+def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
     exporter = make_exporter()
+    start_kernel = source.start
+
+    def put_(res: dict) -> None:
+        put({**res, "kernel": kind})
+
     with ThreadPoolExecutor(2) as bg:
-        nxt = bg.submit(start_kernel, cwd)
+        nxt = bg.submit(start_kernel)
         for i, job in enumerate(jobs):
             t0 = time.perf_counter()
             try:
                 km = nxt.result()
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails this report only
-                put(result(job.name, "failed", None, f"kernel did not start: {exc}"))
-                nxt = bg.submit(start_kernel, cwd)
+                put_(result(job.name, "failed", None, f"kernel did not start: {exc!r}"))
+                nxt = bg.submit(start_kernel)
                 continue
-            nxt = bg.submit(start_kernel, cwd) if i + 1 < len(jobs) else None
+            nxt = bg.submit(start_kernel) if i + 1 < len(jobs) else None
             try:
-                put(run_one(job, km, exporter))
+                put_(run_one(job, km, exporter))
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
-                put(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
+                put_(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
             finally:
                 bg.submit(km.shutdown_kernel, now=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,9 +210,32 @@ def data_version(data_dir: Path) -> str:
     return h.hexdigest()[:12]
 
 
+#: Datasets loaded once by a kernel parent (`preload`), by resolved folder; forked kernels reuse them.
+_PRELOADED: dict[str, Dataset] = {}
+
+
+def default_data_dir() -> Path:
+    """The data folder: $YIBAO_DATA_DIR when set (read now, not at import), else the project's."""
+    env = os.environ.get("YIBAO_DATA_DIR")
+    return Path(env).resolve() if env else DATA_DIR
+
+
+def preload(data_dir: Path | str | None = None) -> Dataset:
+    """Load and keep the dataset, so `load()` in this process (and processes forked from it) reuses it.
+
+    `load()` still checks the data version (a hash of the files), so changed data is reloaded.
+    """
+    ds = load(data_dir)
+    _PRELOADED[str(Path(ds.data_dir).resolve())] = ds
+    return ds
+
+
 def load(data_dir: Path | str | None = None) -> Dataset:
     """Load and validate the whole dataset; raise DataError listing every problem found."""
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    kept = _PRELOADED.get(str(data_dir.resolve())) if _PRELOADED else None
+    if kept is not None and data_dir.is_dir() and kept.version == data_version(data_dir):
+        return kept
     problems: list[Problem] = []
     if not data_dir.is_dir():
         raise DataError(
