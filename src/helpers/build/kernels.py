@@ -18,6 +18,7 @@ and says why.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -123,6 +124,7 @@ def kernel_main(connection_file: str, cwd: str) -> None:
 
         app = IPKernelApp.instance(connection_file=connection_file)
         app.initialize(["-f", connection_file, "--quiet"])
+        app.shell.enable_matplotlib("inline")  # pyplot was imported before this shell existed
         app.start()
     except BaseException:  # noqa: BLE001 - the child must never return into the zygote's loop
         import traceback
@@ -211,8 +213,10 @@ def _forked_km_class():
             self.cleanup_resources()
 
         def cleanup_resources(self, restart: bool = False) -> None:
-            self.cleanup_connection_file()
-            self.cleanup_ipc_files()
+            ports = (self.shell_port, self.iopub_port, self.stdin_port, self.hb_port, self.control_port)
+            for path in (self.connection_file, *(f"{self.ip}-{p}" for p in ports)):
+                with contextlib.suppress(OSError):
+                    os.remove(path)
 
     return ForkedKernelManager
 
