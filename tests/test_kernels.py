@@ -47,7 +47,6 @@ PROBE = """
 import json, os, signal, threading
 import matplotlib.pyplot as plt
 import helpers as h
-from helpers.data import load as load_mod
 plt.plot([1, 2], [3, 4]); plt.title("济南"); plt.show()
 ds = h.load()
 print(json.dumps({

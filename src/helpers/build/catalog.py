@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import display_path
-from ..data import did_you_mean
 from ..data.yamlio import load_yaml
 from ..exceptions import CatalogError, Problem
+from ..hints import did_you_mean
 
 #: Seconds a report may run before it fails, unless the catalogue says otherwise.
 DEFAULT_TIMEOUT = 120.0

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import TEMPLATES_DIR
-from ..report.content import TABLES_MIME
 from .atomic import write_atomic
 
 #: Imports run in each fresh kernel before its notebook, so the notebook's own imports are instant.
@@ -86,6 +85,8 @@ def _source_cell_index(notebook: str, executed_index: int) -> int:
 
 def collect_tables(nb) -> dict[str, str]:
     """CSV text of every table the displayed sections handed over (name → CSV), in display order."""
+    from ..report.content import TABLES_MIME
+
     out: dict[str, str] = {}
     for cell in nb.cells:
         for o in cell.get("outputs", []):

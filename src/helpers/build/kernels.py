@@ -87,7 +87,7 @@ def preimport(data_dir: str | None) -> None:
     import helpers.report
     import helpers.report.plots
     import helpers.rules  # noqa: F401
-    from helpers.data.load import preload
+    from helpers.data.loading import preload
 
     helpers.report.plots.setup()
     preload(data_dir)

@@ -16,8 +16,10 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import config
-from ..data import data_version, did_you_mean, load
+from ..datacheck import check as check_data
 from ..exceptions import YibaoError
+from ..fingerprint import data_version
+from ..hints import did_you_mean
 from .atomic import write_atomic
 from .catalog import Entry, load_catalog
 from .execute import Job, result, worker
@@ -155,7 +157,7 @@ def render(
     data_dir = Path(data_dir or config.DATA_DIR)
     cache_dir = reports_dir / ".cache"
     with render_lock(reports_dir):
-        load(data_dir)  # bad data stops here, before anything is written
+        check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
         inspected: dict[str, dict] = {}
         entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected)
         names = [e.name for e in entries]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-import pandas as pd
-
 from ..exceptions import YibaoError
 from .output import FORMATS, dataset, emit, list_cell
 
@@ -24,6 +22,8 @@ def lapse(args: argparse.Namespace) -> int:
         back_paid=args.back_paid,
         year=args.year,
     )
+    import pandas as pd
+
     emit(pd.DataFrame([{k: list_cell(v) for k, v in r.items()}]), args.format)
     return 0
 
@@ -33,6 +33,8 @@ def contribution(args: argparse.Namespace) -> int:
 
     ds = dataset(args)
     r = employee_contribution(ds, args.city, args.wage, year=args.year)
+    import pandas as pd
+
     emit(pd.DataFrame([{k: list_cell(v) for k, v in r.items()}]), args.format)
     return 0
 

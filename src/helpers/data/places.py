@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..exceptions import UnknownNameError
-from .load import Dataset
+from .loading import Dataset
 from .validate import did_you_mean
 
 _SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区")

@@ -7,17 +7,16 @@ version hash and the caches that later layers (places, resolution) build once pe
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..config import DATA_DIR, display_path
+from ..config import default_data_dir, display_path
 from ..exceptions import DataError, Problem
+from ..fingerprint import data_version
 from . import schema
 from .catalogue import load_catalogue
 from .policies import load_policies
@@ -200,24 +199,8 @@ def _slug(name_en: str) -> str:
     return "".join(ch for ch in name_en.lower() if ch.isalnum())
 
 
-def data_version(data_dir: Path) -> str:
-    """Hash of every data file (path and bytes); the renderer's cache key uses it."""
-    h = hashlib.sha256()
-    for p in sorted(data_dir.rglob("*")):
-        if p.is_file() and p.suffix in (".yaml", ".yml", ".csv"):
-            h.update(p.relative_to(data_dir).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:12]
-
-
 #: Datasets loaded once by a kernel parent (`preload`), by resolved folder; forked kernels reuse them.
 _PRELOADED: dict[str, Dataset] = {}
-
-
-def default_data_dir() -> Path:
-    """The data folder: $YIBAO_DATA_DIR when set (read now, not at import), else the project's."""
-    env = os.environ.get("YIBAO_DATA_DIR")
-    return Path(env).resolve() if env else DATA_DIR
 
 
 def preload(data_dir: Path | str | None = None) -> Dataset:
