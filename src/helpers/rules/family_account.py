@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..data import Dataset, places
@@ -152,7 +153,7 @@ def family_bindings(
     # the premium depends on age only through the member category (minor or not)
     df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]
-    gid = df.groupby(cols, dropna=False, sort=False).ngroup()
+    gid = _case_ids(df, cols)
     first = {}
     for g, i in gid.drop_duplicates().items():
         rel = {c: df.at[g, c] for c in ("relation", "place", "already_bound", "student", "group", "scheme")}
@@ -167,16 +168,34 @@ def family_bindings(
     hi = out["city"].map({c: s.hi for c, s in limits.items()}).astype(float)
     over, between = eligible & (nth > hi), eligible & (nth > lo) & (nth <= hi)
     base = out["reason"].where(out["reason"] != "qualifies", "")
-    hi_text, lo_text = hi.map(lambda v: f"{v:.0f}"), lo.map(lambda v: f"{v:.0f}")
-    why_over = "limit of " + hi_text + " reached"
-    why_between = "sources give a limit of " + lo_text + " or " + hi_text
-    join = lambda a, b: (a + "; " + b).str.lstrip("; ")  # noqa: E731
-    out.loc[over, "reason"] = join(base, why_over)[over]
-    out.loc[between, "reason"] = join(base, why_between)[between]
+
+    def text(v: pd.Series) -> pd.Series:
+        return pd.Series([f"{x:.0f}" for x in v], index=v.index, dtype=object)
+
+    def join(mask: pd.Series, why: pd.Series) -> pd.Series:  # only the rows that change
+        return (base[mask] + "; " + why).str.lstrip("; ")
+
+    out.loc[over, "reason"] = join(over, "limit of " + text(hi[over]) + " reached")
+    out.loc[between, "reason"] = join(
+        between, "sources give a limit of " + text(lo[between]) + " or " + text(hi[between])
+    )
     out.loc[over, "can_bind"] = "no"
     out.loc[between, "can_bind"] = "disputed"
     out.loc[over, ["premium_lo", "premium_hi"]] = None
     return out.drop(columns=["category"])
+
+
+def _case_ids(df: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """One id per distinct combination of `cols` (missing values count as a value), first seen first.
+
+    Equivalent to `groupby(cols, dropna=False, sort=False).ngroup()`, by factorising each column
+    as plain objects and combining the codes (much faster on object columns holding None).
+    """
+    key = np.zeros(len(df), dtype=np.int64)
+    for c in cols:
+        codes, uniques = pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+    return pd.Series(pd.factorize(key)[0], index=df.index)
 
 
 RESULT = ["can_bind", "reason", "premium_lo", "premium_hi", "conflict", "claims"]
