@@ -132,10 +132,12 @@ def rerender_share(data: Path, catalog: Path, reports: Path) -> tuple[int, int]:
 
     entries = load_catalog(catalog, config.NOTEBOOKS_DIR)
     code = code_fingerprint()
-    before = {e.name: report_hash(e, data_version(data), code) for e in entries}
+    version = data_version(data)
+    before = {e.name: report_hash(e, version, code) for e in entries}
     pol = data / "policies" / "990001-synth001.yaml"
     pol.write_text(pol.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    after = {e.name: report_hash(e, data_version(data), code) for e in entries}
+    version = data_version(data)
+    after = {e.name: report_hash(e, version, code) for e in entries}
     return sum(before[n] != after[n] for n in before), len(before)
 
 
