@@ -160,9 +160,9 @@ def test_fallback_to_fresh_kernels_says_why(monkeypatch):
 
 
 def test_a_parent_with_threads_is_not_forked(monkeypatch):
-    import helpers.build.kernels as k
+    import helpers.build.zygote as z
 
-    monkeypatch.setattr(k, "native_threads", lambda: 3)  # inherited by the forked parent
+    monkeypatch.setattr(z, "native_threads", lambda: 3)  # inherited by the forked parent
     src = kernel_source(NB_DIR)
     try:
         assert src.kind == "fresh"
