@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 DATA_SUFFIXES = (".yaml", ".yml", ".csv")
@@ -30,10 +31,36 @@ def checker_hash() -> str:
     shared = [here / n for n in ("exceptions.py", "config.py", "hints.py", "fingerprint.py")]
     for p in [*sorted((here / "data").glob("*.py")), *shared]:
         h.update(p.name.encode() + p.read_bytes())
-    try:
-        from importlib.metadata import version
-
-        h.update(f"pydantic={version('pydantic')},pandas={version('pandas')}".encode())
-    except Exception:  # noqa: BLE001 - a missing distribution only weakens the key
-        h.update(b"?")
+    h.update(repr(package_versions(("pydantic", "pandas"))).encode())
     return h.hexdigest()
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Installed versions by distribution name (None when absent), read from the *.dist-info
+    folder names on sys.path — the same answer as importlib.metadata, without its import cost."""
+    import sys
+
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for d in listing:
+            if d.endswith(".dist-info") and "-" in d:
+                dist, _, ver = d[: -len(".dist-info")].rpartition("-")
+                found.setdefault(_norm(dist), ver)
+    out: dict[str, str | None] = {}
+    for n in names:
+        out[n] = found.get(_norm(n))
+        if out[n] is None:
+            import contextlib
+            from importlib import metadata
+
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                out[n] = metadata.version(n)
+    return out

@@ -12,13 +12,12 @@ import platform
 import queue as queue_mod
 import time
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 
 from .. import config
 from ..datacheck import check as check_data
 from ..exceptions import YibaoError
-from ..fingerprint import data_version
+from ..fingerprint import data_version, package_versions
 from ..hints import did_you_mean
 from .atomic import write_atomic
 from .catalog import Entry, load_catalog
@@ -69,11 +68,8 @@ def code_fingerprint() -> str:
     for p in sorted(config.PACKAGE_DIR.rglob("*")):
         if p.is_file() and p.suffix in (".py", ".j2", ".json"):
             h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode() + p.read_bytes())
-    for name in PACKAGES:
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(name.encode())
+    for name, version in package_versions(PACKAGES).items():  # reads dist-info names: fast
+        h.update(f"{name}={version}".encode() if version else name.encode())
     h.update(platform.python_version().encode())
     return h.hexdigest()
 
