@@ -51,12 +51,20 @@ def cli_render(kw: dict, *extra: str) -> subprocess.Popen:
     )
 
 
+def _is_kernel(p: psutil.Process) -> bool:
+    """A kernel: a fresh one runs ipykernel_launcher; a forked one leads its own session."""
+    try:
+        return "ipykernel" in " ".join(_cmdline(p)) or os.getsid(p.pid) == p.pid
+    except OSError:
+        return False
+
+
 def wait_for_kernel(proc: subprocess.Popen, timeout: float = 90) -> list[psutil.Process]:
     """Every descendant of the renderer once a kernel is running among them."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         kids = psutil.Process(proc.pid).children(recursive=True)
-        if any("ipykernel" in " ".join(_cmdline(k)) for k in kids):
+        if any(_is_kernel(k) for k in kids):
             return kids
         time.sleep(0.05)
     raise AssertionError("no kernel started")

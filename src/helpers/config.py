@@ -19,6 +19,12 @@ TEMPLATES_DIR = PACKAGE_DIR / "build" / "templates"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
+def default_data_dir() -> Path:
+    """The data folder: $YIBAO_DATA_DIR when set (read at call time, not import), else the project's."""
+    env = os.environ.get("YIBAO_DATA_DIR")
+    return Path(env).resolve() if env else DATA_DIR
+
+
 def display_path(path: Path | str) -> str:
     """Path as shown in messages: relative to the working directory when inside it."""
     p = Path(path)

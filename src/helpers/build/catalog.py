@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import display_path
-from ..data import did_you_mean
-from ..data.inputs import PARAMETER_CHECKS
 from ..data.yamlio import load_yaml
 from ..exceptions import CatalogError, InputError, Problem
+from ..hints import did_you_mean
 
 #: Seconds a report may run before it fails, unless the catalogue says otherwise.
 DEFAULT_TIMEOUT = 120.0
@@ -205,9 +204,9 @@ def load_catalog(
                         f"write a {declared[k]} value",
                     )
                 )
-            elif ds is not None and k in PARAMETER_CHECKS:
+            elif ds is not None and k in _checks():
                 try:
-                    PARAMETER_CHECKS[k](ds, v)
+                    _checks()[k](ds, v)
                 except InputError as exc:
                     what, _, fix = str(exc).partition(" — ")
                     what = what.removeprefix(f"{k}: ")
@@ -216,3 +215,10 @@ def load_catalog(
     if problems:
         raise CatalogError(problems)
     return entries
+
+
+def _checks() -> dict:
+    """The notebook-parameter checks (imported on first use: the warm path never needs them)."""
+    from ..data.inputs import PARAMETER_CHECKS
+
+    return PARAMETER_CHECKS

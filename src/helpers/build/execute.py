@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import TEMPLATES_DIR
-from ..report.content import TABLES_MIME
 from .atomic import write_atomic
-from .guard import children, kill_groups
+from .guard import children, descendants, kill_groups
 
 #: Largest HTML page a report may produce; a notebook printing megabytes of text fails instead.
 MAX_HTML_BYTES = 25 * 1024 * 1024
+
 #: Imports run in each fresh kernel before its notebook, so the notebook's own imports are instant.
 PREIMPORT = "import helpers, helpers.report, helpers.rules, matplotlib.pyplot\nhelpers.plots.setup()"
 
@@ -46,11 +46,11 @@ def _stop_kernels(signum: int, frame) -> None:  # noqa: ANN001 - signal handler 
     """SIGTERM in a worker: kill its kernels' process groups, remove their connection files, exit."""
     deadline = time.monotonic() + 3
     while True:  # again until none is left: a kernel may be starting in another thread meanwhile
-        pids = set(children(os.getpid()))
+        pids = descendants(os.getpid())
         for km in list(_LIVE):
             with contextlib.suppress(Exception):
-                pids.add(km.provisioner.pid)
-        kill_groups(pids)
+                pids.add(getattr(km, "pid", 0) or km.provisioner.pid)
+        kill_groups(pids - {0})
         if not children(os.getpid()) or time.monotonic() > deadline:
             break
         time.sleep(0.05)
@@ -60,13 +60,17 @@ def _stop_kernels(signum: int, frame) -> None:  # noqa: ANN001 - signal handler 
     os._exit(128 + signum)
 
 
-def start_kernel(cwd: str):
-    """A fresh python3 kernel with the heavy imports done, ready for one notebook."""
+def start_kernel(cwd: str, ipc_base: str | None = None):
+    """A fresh python3 kernel with the heavy imports done, ready for one notebook.
+
+    With `ipc_base` (a path in a private folder) the kernel talks over IPC sockets, not TCP.
+    """
     from jupyter_client import KernelManager
 
     km = KernelManager(kernel_name="python3")
+    if ipc_base:
+        km.transport, km.ip, km.connection_file = "ipc", ipc_base, f"{ipc_base}.json"
     km.start_kernel(cwd=cwd)
-    _LIVE.add(km)
     kc = km.client()
     kc.start_channels()
     try:
@@ -110,6 +114,8 @@ def _source_cell_index(notebook: str, executed_index: int) -> int:
 
 def collect_tables(nb) -> dict[str, str]:
     """CSV text of every table the displayed sections handed over (name → CSV), in display order."""
+    from ..report.content import TABLES_MIME
+
     out: dict[str, str] = {}
     for cell in nb.cells:
         for o in cell.get("outputs", []):
@@ -217,25 +223,44 @@ def result(name: str, status: str, t0: float | None, detail: str, cell: int | No
 
 
 def run_jobs(jobs: list[Job], cwd: str, put) -> None:
-    """Run jobs one after another, each in a fresh kernel; the next kernel boots while one runs."""
+    """Run jobs one after another, each in its own new kernel; the next kernel starts while one runs.
+
+    Kernels come from `kernels.kernel_source`: forked from a pre-imported parent, or fresh.
+    """
     if not jobs:
         return
+    from .kernels import describe, kernel_source
+
+    source = kernel_source(cwd, os.environ.get("YIBAO_DATA_DIR"))
+    try:
+        _run_jobs(jobs, source, describe(source), put)
+    finally:
+        source.close()
+
+
+def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
     exporter = make_exporter()
+    start_kernel = source.start
+
+    def put_(res: dict) -> None:
+        put({**res, "kernel": kind})
+
     with ThreadPoolExecutor(2) as bg:
-        nxt = bg.submit(start_kernel, cwd)
+        nxt = bg.submit(start_kernel)
         for i, job in enumerate(jobs):
             t0 = time.perf_counter()
             try:
                 km = nxt.result()
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails this report only
-                put(result(job.name, "failed", None, f"kernel did not start: {exc}"))
-                nxt = bg.submit(start_kernel, cwd)
+                put_(result(job.name, "failed", None, f"kernel did not start: {exc!r}"))
+                nxt = bg.submit(start_kernel)
                 continue
-            nxt = bg.submit(start_kernel, cwd) if i + 1 < len(jobs) else None
+            _LIVE.add(km)
+            nxt = bg.submit(start_kernel) if i + 1 < len(jobs) else None
             try:
-                put(run_one(job, km, exporter))
+                put_(run_one(job, km, exporter))
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
-                put(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
+                put_(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
             finally:
                 bg.submit(_shutdown, km)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .. import config
 from ..data import load
-from ..data.load import data_files
 from ..exceptions import DataError, Interrupted, Problem, YibaoError
+from ..fingerprint import data_files
 
 
 @contextmanager
@@ -103,6 +103,17 @@ def children(pid: int) -> list[int]:
                 fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
                 if fields[1] == me and fields[0] != "Z":
                     out.append(int(entry))
+    return out
+
+
+def descendants(pid: int) -> set[int]:
+    """Children, grandchildren … of `pid` (a forked kernel is a child of the worker's zygote)."""
+    out, todo = set(), [pid]
+    while todo:
+        for child in children(todo.pop()):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
     return out
 
 

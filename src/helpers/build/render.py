@@ -3,62 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import multiprocessing as mp
-import platform
 import queue as queue_mod
 import shutil
 import time
-from importlib import metadata
 from pathlib import Path
 
 from .. import config
-from ..data import did_you_mean, load
-from ..data.editions import last_change
+from ..datacheck import check as check_data
 from ..exceptions import YibaoError
+from ..fingerprint import data_version
+from ..hints import did_you_mean
 from .atomic import write_atomic
-from .catalog import Entry, load_catalog
+from .cachekey import code_fingerprint, report_hash
+from .catalog import load_catalog
 from .execute import Job, result, worker
 from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
-
-PACKAGES = (
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "seaborn",
-    "papermill",
-    "nbconvert",
-    "nbclient",
-    "ipykernel",
-    "jupyter_client",
-    "pydantic",
-    "pyyaml",
-)
-
-
-def code_fingerprint() -> str:
-    """Hash of the helpers source, templates and the versions of the packages that shape output."""
-    h = hashlib.sha256()
-    for p in sorted(config.PACKAGE_DIR.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".j2", ".json"):
-            h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode() + p.read_bytes())
-    for name in PACKAGES:
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(name.encode())
-    h.update(platform.python_version().encode())
-    return h.hexdigest()
-
-
-def report_hash(entry: Entry, data_version: str, code: str) -> str:
-    """Content hash of everything a report depends on."""
-    h = hashlib.sha256(entry.notebook.read_bytes())
-    h.update(json.dumps(entry.parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
-    h.update(f"{entry.title}|{entry.timeout}|{data_version}|{code}".encode())
-    return h.hexdigest()
 
 
 def _state(cache_dir: Path, name: str) -> dict:
@@ -153,9 +115,8 @@ def render(
     catalog = Path(catalog or config.CATALOG_PATH).resolve()
     data_dir = Path(data_dir or config.DATA_DIR).resolve()
     with stop_on_sigterm(), render_lock(reports_dir):
-        load(data_dir)  # bad data stops here, before anything is copied or written
-        with data_snapshot(data_dir) as ds:
-            return _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, ds, data_dir)
+        check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
+        return _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir)
 
 
 def _render(
@@ -166,42 +127,71 @@ def _render(
     reports_dir: Path,
     catalog: Path,
     notebooks_dir: Path,
-    ds,
     data_dir: Path,
 ) -> list[dict]:
-    """The render proper, under the lock; the kernels read the data snapshot `ds` was loaded from."""
+    """The render proper, under the lock.
+
+    The warm path (nothing changed) reads only file hashes and the cache: no data is loaded. When
+    a report must run, the data is copied to a private snapshot, loaded, the catalogue's values are
+    checked against it, and the kernels read the snapshot.
+    """
     cache_dir = reports_dir / ".cache"
     inspected: dict[str, dict] = {}
-    entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected, ds=ds)
+    entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected)
     names = [e.name for e in entries]
     for n in only or []:
         if n not in names:
             raise YibaoError(
                 f"no report named '{n}' in {config.display_path(catalog)} — " + did_you_mean(n, names)
             )
-    for fname, params in inspected.items():  # all checks passed: keep the inspections
-        write_atomic(cache_dir / fname, json.dumps(params))
-    version, code = ds.version, code_fingerprint()
-    _clean_temp_files(reports_dir)
-    today = dt.date.today().isoformat()
-    results: dict[str, dict] = {}
-    todo, hashes, cost = [], {}, {}
+    code = code_fingerprint()
+    plan = _plan(entries, only, force, data_version(data_dir), code, reports_dir)
+    if not plan.todo:
+        for fname, params in inspected.items():  # all checks passed: keep the inspections
+            write_atomic(cache_dir / fname, json.dumps(params))
+        return _finish(plan, entries, reports_dir, data_dir, 0.0)
+    with data_snapshot(data_dir) as ds:
+        load_catalog(catalog, notebooks_dir, cache_dir, {}, ds=ds)  # values against the data
+        for fname, params in inspected.items():  # all checks passed: keep the inspections
+            write_atomic(cache_dir / fname, json.dumps(params))
+        if ds.version != plan.version:  # data edited since it was hashed: key on the snapshot
+            plan = _plan(entries, only, force, ds.version, code, reports_dir)
+        _clean_temp_files(reports_dir)
+        elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir)
+    return _finish(plan, entries, reports_dir, data_dir, elapsed)
+
+
+class _Plan:
+    """What a render will do: the reports to run (`todo`), their hashes, costs and cached results."""
+
+    def __init__(self, version: str):
+        self.version, self.today = version, dt.date.today().isoformat()
+        self.todo: list[Job] = []
+        self.hashes: dict[str, str] = {}
+        self.cost: dict[str, float] = {}
+        self.results: dict[str, dict] = {}
+
+
+def _plan(entries, only, force: bool, version: str, code: str, reports_dir: Path) -> _Plan:
+    """Which reports are unchanged (cached) and which must run, for data `version` and `code`."""
+    cache_dir = reports_dir / ".cache"
+    plan = _Plan(version)
     for e in entries:
         if only and e.name not in only:
             continue
-        hashes[e.name] = report_hash(e, version, code)
+        plan.hashes[e.name] = report_hash(e, version, code)
         st = _state(cache_dir, e.name)
-        cost[e.name] = st.get("seconds", 2.0)
+        plan.cost[e.name] = st.get("seconds", 2.0)
         html = reports_dir / "html" / f"{e.name}.html"
         if (
             not force
-            and st.get("hash") == hashes[e.name]
+            and st.get("hash") == plan.hashes[e.name]
             and st.get("status") == "rendered"
             and html.exists()
         ):
-            results[e.name] = result(e.name, "cached", None, f"unchanged since {st.get('date')}")
+            plan.results[e.name] = result(e.name, "cached", None, f"unchanged since {st.get('date')}")
             continue
-        todo.append(
+        plan.todo.append(
             Job(
                 e.name,
                 e.title,
@@ -210,10 +200,17 @@ def _render(
                 str(reports_dir / "html"),
                 str(reports_dir / "executed"),
                 version,
-                today,
+                plan.today,
                 e.timeout,
             )
         )
+    return plan
+
+
+def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_dir: Path) -> float:
+    """Execute the planned reports, recording each result in the cache; return the seconds taken."""
+    cache_dir = reports_dir / ".cache"
+    todo, hashes, results, today, version = plan.todo, plan.hashes, plan.results, plan.today, plan.version
     bar = _progress(len(todo)) if progress and todo else None
 
     def on_result(res: dict) -> None:
@@ -240,15 +237,22 @@ def _render(
 
     t0 = time.perf_counter()
     try:
-        _execute(todo, jobs, cost, str(notebooks_dir), on_result)
+        _execute(todo, jobs, plan.cost, str(notebooks_dir), on_result)
     finally:
         if bar:
             bar.close()
-    elapsed = time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def _finish(plan: _Plan, entries, reports_dir: Path, data_dir: Path, elapsed: float) -> list[dict]:
+    """Write the index page and return one result per report (with the run's wall time)."""
+    from ..data.editions import last_change
+
+    cache_dir = reports_dir / ".cache"
     states = {e.name: _state(cache_dir, e.name) for e in entries}
-    data = {"version": version, "last_change": last_change(data_dir)}
-    write_index(reports_dir, entries, states, results, data)
-    out = [results[e.name] for e in entries if e.name in results]
+    data = {"version": plan.version, "last_change": last_change(data_dir)}
+    write_index(reports_dir, entries, states, plan.results, data)
+    out = [plan.results[e.name] for e in entries if e.name in plan.results]
     for r in out:
         r["wall"] = round(elapsed, 2)
     return out

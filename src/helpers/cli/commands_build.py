@@ -46,6 +46,9 @@ def render(args: argparse.Namespace) -> int:
         f"{counts['rendered']} rendered, {counts['cached']} cached, {counts['failed']} failed "
         f"in {wall:.1f} s; open {escape(plain(config.display_path(index)))}"
     )
+    kinds = sorted({r["kernel"] for r in results if r.get("kernel")})
+    if kinds:
+        console.print("; ".join(kinds), markup=False, highlight=False)
     return 1 if counts["failed"] else 0
 
 

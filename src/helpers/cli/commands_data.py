@@ -9,15 +9,16 @@ from .output import FORMATS, dataset, emit, list_cell
 
 
 def check_data(args: argparse.Namespace) -> int:
-    ds = dataset(args)
-    c = ds.claims
+    from ..datacheck import check
+
+    n = check(args.data_dir)  # a passed check is remembered by the data's hash
     print(
-        f"ok: {len(c)} claims ({int((~c['usable']).sum())} kept as unusable), "
-        f"{len(ds.sources)} sources, {len(ds.parameters)} parameters, "
-        f"{c['jurisdiction'].nunique()} jurisdictions with claims (data version {ds.version})"
+        f"ok: {n['claims']} claims ({n['unusable']} kept as unusable), "
+        f"{n['sources']} sources, {n['parameters']} parameters, "
+        f"{n['jurisdictions']} jurisdictions with claims (data version {n['version']})"
     )
-    for kind, n in ds.sources["kind"].value_counts().sort_index().items():
-        print(f"  sources of kind {kind}: {n}")
+    for kind, k in n["kinds"].items():
+        print(f"  sources of kind {kind}: {k}")
     return 0
 
 

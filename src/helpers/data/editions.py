@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import DATA_DIR
+from ..config import default_data_dir
 from ..exceptions import DataError, YibaoError
-from .load import CLAIM_DTYPES, SOURCE_DTYPES, Dataset, load
+from .loading import CLAIM_DTYPES, SOURCE_DTYPES, Dataset, load
 from .policies import cond_key
 from .yamlio import load_yaml
 
@@ -68,7 +68,7 @@ def checkout(data_dir: Path | str | None = None) -> tuple[Path, str]:
     While a render runs, the kernels read a private snapshot of the data ($YIBAO_DATA_DIR); its
     history is that of the folder it was copied from ($YIBAO_DATA_ORIGIN).
     """
-    data_dir = Path(data_dir or DATA_DIR).resolve()
+    data_dir = Path(data_dir or default_data_dir()).resolve()
     origin, snapshot = os.environ.get("YIBAO_DATA_ORIGIN"), os.environ.get("YIBAO_DATA_DIR")
     if origin and snapshot and data_dir == Path(snapshot).resolve():
         data_dir = Path(origin).resolve()

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..exceptions import InputError, YibaoError
 from . import places as _places
-from .load import Dataset
+from .loading import Dataset
 from .text import bad_char
 from .validate import did_you_mean
 

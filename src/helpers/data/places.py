@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..exceptions import UnknownNameError
-from .load import Dataset
+from .loading import Dataset
 from .validate import did_you_mean
 
 _SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区")
@@ -22,10 +22,16 @@ def _strip(name_zh: str) -> str:
 
 def find(ds: Dataset, name: str) -> str:
     """Code of the jurisdiction named by code, Chinese name or pinyin; UnknownNameError if none."""
-    key = _norm(name)
-    for row in ds.jurisdictions.itertuples():
-        if key in (row.code, _norm(row.name_zh), _norm(row.name_en)):
-            return row.code
+    index = ds.cache.get("place_names")
+    if index is None:  # every accepted spelling → code, first row wins (as a scan in row order would)
+        index = {}
+        for row in ds.jurisdictions.itertuples():
+            for k in (row.code, _norm(row.name_zh), _norm(row.name_en)):
+                index.setdefault(k, row.code)
+        ds.cache["place_names"] = index
+    code = index.get(_norm(name))
+    if code is not None:
+        return code
     options = [*map(_strip, ds.jurisdictions["name_zh"]), *ds.jurisdictions["name_en"]]
     raise UnknownNameError(f"unknown city or region '{name}' — {did_you_mean(name, options)}")
 

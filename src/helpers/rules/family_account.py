@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..data import Dataset, inputs, places
@@ -240,7 +241,7 @@ def family_bindings(
     # the premium depends on age only through the member category (minor or not)
     df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]
-    gid = df.groupby(cols, dropna=False, sort=False).ngroup()
+    gid = _case_ids(df, cols)
     first = {}
     for g, i in gid.drop_duplicates().items():
         rel = {c: df.at[g, c] for c in ("relation", "place", "already_bound", "student", "group", "scheme")}
@@ -267,6 +268,19 @@ def family_bindings(
     out.loc[between, "can_bind"] = "disputed"
     out.loc[over, ["premium_lo", "premium_hi"]] = None
     return out.drop(columns=["category"])
+
+
+def _case_ids(df: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """One id per distinct combination of `cols` (missing values count as a value), first seen first.
+
+    Equivalent to `groupby(cols, dropna=False, sort=False).ngroup()`, by factorising each column
+    as plain objects and combining the codes (much faster on object columns holding None).
+    """
+    key = np.zeros(len(df), dtype=np.int64)
+    for c in cols:
+        codes, uniques = pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+    return pd.Series(pd.factorize(key)[0], index=df.index)
 
 
 RESULT = ["can_bind", "reason", "premium_lo", "premium_hi", "conflict", "unverified", "claims"]

@@ -6,19 +6,19 @@ version hash and the caches that later layers (places, resolution) build once pe
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..config import DATA_DIR, display_path
+from ..config import default_data_dir, display_path
 from ..exceptions import DataError, Problem
+from ..fingerprint import data_version
 from . import schema
 from .catalogue import load_catalogue
 from .jurisdictions import load_jurisdictions
-from .policies import load_policies, policy_files
+from .policies import load_policies
 from .validate import validate_record
 from .yamlio import load_yaml
 
@@ -159,22 +159,18 @@ def _slug(name_en: str) -> str:
     return "".join(ch for ch in name_en.lower() if ch.isalnum())
 
 
-def data_files(data_dir: Path) -> list[Path]:
-    """The files the loader reads: the three top-level files and the policy files."""
-    top = [data_dir / n for n in ("parameters.yaml", "jurisdictions.csv", "sources.yaml")]
-    return [p for p in top if p.is_file()] + policy_files(data_dir / "policies")[0]
+#: Datasets loaded once by a kernel parent (`preload`), by resolved folder; forked kernels reuse them.
+_PRELOADED: dict[str, Dataset] = {}
 
 
-def data_version(data_dir: Path) -> str:
-    """Hash of every data file the loader reads (path and bytes); the renderer's cache key uses it."""
-    h = hashlib.sha256()
-    for p in data_files(data_dir):
-        h.update(p.relative_to(data_dir).as_posix().encode())
-        try:
-            h.update(p.read_bytes())
-        except OSError as exc:
-            h.update(str(exc.errno).encode())
-    return h.hexdigest()[:12]
+def preload(data_dir: Path | str | None = None) -> Dataset:
+    """Load and keep the dataset, so `load()` in this process (and processes forked from it) reuses it.
+
+    `load()` still checks the data version (a hash of the files), so changed data is reloaded.
+    """
+    ds = load(data_dir)
+    _PRELOADED[str(Path(ds.data_dir).resolve())] = ds
+    return ds
 
 
 def load(data_dir: Path | str | None = None) -> Dataset:
@@ -206,7 +202,10 @@ def load(data_dir: Path | str | None = None) -> Dataset:
     >>> "family_account.max_relatives" in set(ds.parameters["id"])
     True
     """
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    kept = _PRELOADED.get(str(data_dir.resolve())) if _PRELOADED else None
+    if kept is not None and data_dir.is_dir() and kept.version == data_version(data_dir):
+        return kept
     problems: list[Problem] = []
     if not data_dir.is_dir():
         raise DataError(
