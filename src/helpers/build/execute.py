@@ -156,20 +156,60 @@ def run_one(job: Job, km, exporter) -> dict:
         timer.cancel()
     _strip_run_metadata(nb)
     nb.metadata["title"] = job.title
+    tables = collect_tables(nb)
     resources = {
         "yibao": {
             "title": job.title,
-            "parameters": job.parameters,
+            "shown_parameters": shown_parameters(job.parameters),
             "data_version": job.data_version,
             "rendered": job.rendered,
+            "downloads": [f"{job.name}-{part}.csv" for part in tables],
         }
     }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
-    csvs = publish(Path(job.html_dir), job.name, html, collect_tables(nb))
+    csvs = publish(Path(job.html_dir), job.name, html, tables)
     write_atomic(Path(job.executed_dir) / f"{job.name}.ipynb", nbformat.writes(nb))
     res = result(job.name, "rendered", t0, f"{len(html.encode()) / 1024:.0f} KB")
     res["csv"] = csvs
     return res
+
+
+#: How a report parameter is named in the page header (parameters not listed are not shown there).
+PARAMETER_NAMES = {
+    "cities": "城市 cities",
+    "city": "城市 city",
+    "year": "政策年度 policy year",
+    "topics": "主题 topics",
+    "scheme": "参保类型 scheme",
+    "max_gap": "最长断缴 longest gap (months)",
+    "tier": "代缴档次 tier paid",
+    "wages": "月工资 monthly wages (yuan)",
+    "as_of": "时效基准日 as of",
+}
+
+
+def shown_parameters(params: dict) -> list[tuple[str, str]]:
+    """Report parameters as a reader sees them: named in words, codes by their zh labels."""
+    from ..data import load
+    from ..report.fmt import parameter_text
+
+    ds = _dataset(load)
+    out = []
+    for key, value in params.items():
+        if key not in PARAMETER_NAMES or value in ("", None):
+            continue
+        text = "任何年度 any" if key == "year" and not value else parameter_text(value, ds.labels, ds.topics)
+        out.append((PARAMETER_NAMES[key], text))
+    return out
+
+
+_DS: list = []
+
+
+def _dataset(load):
+    if not _DS:  # once per worker process (the renderer sets YIBAO_DATA_DIR before forking)
+        _DS.append(load(os.environ.get("YIBAO_DATA_DIR")))
+    return _DS[0]
 
 
 def result(name: str, status: str, t0: float | None, detail: str, cell: int | None = None) -> dict:

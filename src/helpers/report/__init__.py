@@ -10,6 +10,7 @@ from .content import Section, csv_text, figure_html
 from .markup import Footnotes
 from .quality import conflicts_section, coverage_section, kinds_section
 from .scenarios import (
+    assumptions,
     contribution_table,
     family_section,
     household,
@@ -24,6 +25,7 @@ from .sections import (
     narrative,
     over_time,
     own_claims,
+    profile_topic,
     sources,
     title,
     unknowns,
@@ -40,10 +42,12 @@ __all__ = [
     "narrative",
     "comparison",
     "own_claims",
+    "profile_topic",
     "inherited",
     "unknowns",
     "over_time",
     "sources",
+    "assumptions",
     "lapse_grid",
     "lapse_gaps",
     "resident_years",

@@ -10,7 +10,8 @@ import seaborn as sns
 from ..data import Dataset, places
 from ..data.vocab import KINDS
 from ..resolution import resolve
-from .content import Section, figure_html
+from .content import Section
+from .fmt import label_both
 from .markup import Footnotes, esc, table
 
 STATES = ["unknown", "inherited-national", "inherited-province", "own", "conflict", "stale"]
@@ -208,30 +209,49 @@ def coverage_markdown(ds: Dataset) -> str:
 
 
 def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
-    """Coverage heatmap (places × parameters); CSV `coverage`."""
+    """How much is known per place and topic (counts by state, in words); CSV `coverage` (full matrix)."""
     m = coverage_matrix(ds, as_of=as_of or None)
-    counts = m.stack().map(dict(enumerate(STATES))).value_counts()
-    alt = f"覆盖矩阵 coverage of {m.shape[0]} places × {m.shape[1]} parameters: " + ", ".join(
-        f"{s} {counts.get(s, 0)}" for s in STATES
+    topic_of = dict(zip(ds.parameters["id"], ds.parameters["topic"], strict=True))
+    rows = []
+    for place, ranks in m.iterrows():
+        cells = [esc(place)]
+        for topic in ds.topics:
+            states = ranks[[c for c in m.columns if topic_of.get(c) == topic]].map(dict(enumerate(STATES)))
+            counts = states.value_counts()
+            cells.append(
+                " · ".join(
+                    f"{esc(z)} {counts[s]}" for s, z in zip(STATES, STATE_ZH, strict=True) if s in counts
+                )
+            )
+        rows.append(cells)
+    header = ["地区 place", *(f"{t['zh']} {t['en']}" for t in ds.topics.values())]
+    heading = f"覆盖情况 Coverage ({m.shape[0]} places × {m.shape[1]} parameters)"
+    note = "<p>每格:各状态的参数个数(冲突、较旧优先计)。Each cell counts parameters by state.</p>"
+    return Section(
+        heading,
+        [note, table(header, rows, raw=True)],
+        {"coverage": m.replace(dict(enumerate(STATES))).reset_index()},
+        level=2,
     )
-    parts = [figure_html(heatmap(m), alt)]
-    heading = f"覆盖矩阵 Coverage matrix ({m.shape[0]} places × {m.shape[1]} parameters)"
-    return Section(heading, parts, {"coverage": m.replace(dict(enumerate(STATES))).reset_index()})
 
 
 def kinds_section(ds: Dataset) -> Section:
-    """Sources and claims by source kind (chart)."""
-    fig = sources_by_kind(ds)
-    return Section("来源类型 Sources by kind", [figure_html(fig, fig._yb_alt)])
+    """Sources and claims by source kind (a table: six numbers read better than a chart)."""
+    n_src = ds.sources["kind"].value_counts()
+    n_claims = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
+    rows = [[label_both(k, ds.labels), str(n_src.get(k, 0)), str(n_claims.get(k, 0))] for k in KINDS]
+    body = table(["来源类型 kind (最可靠在前 most reliable first)", "来源 sources", "数据 claims"], rows)
+    return Section("来源类型 Sources by kind", [body], level=2)
 
 
 def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -> Section:
-    """Every disputed value with its sources; CSV `conflicts`."""
+    """Every disputed value with its sources; CSV `conflicts` (this appendix shows parameter ids)."""
     c = conflicts(ds, as_of=as_of or None)
+    labels = dict(zip(ds.parameters["id"], ds.parameters["label_zh"], strict=True))
     rows = [
         [
             esc(x.place),
-            esc(x.parameter),
+            esc(labels.get(x.parameter, "断缴情景 lapse scenario")) + f"<br><code>{esc(x.parameter)}</code>",
             esc(x.conditions),
             esc(x.values),
             "".join(notes.ref(s) for s in x.sources.split(", ")),
@@ -239,4 +259,6 @@ def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -
         for x in c.itertuples()
     ]
     header = ["地区 place", "参数 parameter", "条件 conditions", "各来源数值 values", "来源 sources"]
-    return Section(f"来源冲突 Conflicts ({len(c)})", [table(header, rows, raw=True)], {"conflicts": c})
+    return Section(
+        f"来源冲突 Conflicts ({len(c)})", [table(header, rows, raw=True)], {"conflicts": c}, level=2
+    )

@@ -10,17 +10,27 @@ import json
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 from ..data import Dataset, places
 from ..exceptions import YibaoError
 from ..rules import family_binding, lapses
 from .content import Section, figure_html
+from .fmt import label_zh, reason_text
 from .markup import Footnotes, esc, table
 
 
 def _cite(notes: Footnotes, claims: list[str]) -> str:
     return "".join(dict.fromkeys(notes.ref_claim(c) for c in claims))
+
+
+def assumptions(items: list[tuple[str, str]]) -> str:
+    """The scenario a report assumes, printed before its answers (terms and values escaped)."""
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
+    return f"<div class='yb-assume'><h3>本报告假设的情景 Scenario assumed</h3><dl>{rows}</dl></div>"
+
+
+def _names(ds: Dataset, codes) -> str:
+    return "、".join(places.label(ds, c) for c in codes)
 
 
 def _months(lo, hi, conflict: bool = False) -> str:
@@ -45,12 +55,16 @@ def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
 
 
 def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
-    """Months until benefits resume vs gap length per city (from `lapses`); CSV `gaps`."""
+    """Months until benefits resume vs gap length per place (from `lapses`); CSV `gaps`.
+
+    A table, not a chart: several places often share one national rule, and lines drawn over
+    each other hide that.
+    """
     res = res.copy()
     res["city_zh"] = res["city"].map(lambda c: places.label(ds, c))
     codes = list(dict.fromkeys(res["city"]))
     gaps = sorted(set(res["gap_months"]))
-    scheme = ", ".join(dict.fromkeys(res["scheme"]))
+    scheme = "、".join(label_zh(x, ds.labels) for x in dict.fromkeys(res["scheme"]))
     rows = []
     for code in codes:
         sub = res[res["city"] == code].set_index("gap_months")
@@ -62,43 +76,28 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
                 for g in gaps
             ]
         )
-    parts = [table(["城市 city \\ 断缴月数 gap", *map(str, gaps)], rows, raw=True)]
-    known = res[res["waiting_min"].notna()]
-    if not known.empty:
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-        for name, sub in known.groupby("city_zh", sort=False):
-            line = ax.plot(
-                sub["gap_months"], sub["waiting_max"].astype(float), marker="o", label=f"{name} (最长 max)"
-            )
-            ax.fill_between(
-                sub["gap_months"],
-                sub["waiting_min"].astype(float),
-                sub["waiting_max"].astype(float),
-                alpha=0.25,
-                color=line[0].get_color(),
-            )
-        ax.set_xlabel("断缴月数 gap (months)")
-        ax.set_ylabel("等待期 waiting (months)")
-        ax.set_title("补缴后待遇恢复前的等待期;阴影 = 来源冲突范围 shaded = disputed range")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        alt = "等待期 waiting months by gap: " + "; ".join(
-            f"{n}: "
-            + ", ".join(
-                f"{g}→{_months(a, b)}"
-                for g, a, b in zip(s["gap_months"], s["waiting_min"], s["waiting_max"], strict=True)
-            )
-            for n, s in known.groupby("city_zh", sort=False)
-        )
-        parts.append(figure_html(fig, alt))
+    parts = [
+        assumptions(
+            [
+                ("参保类型 scheme", scheme),
+                ("地区 places", _names(ds, codes)),
+                ("断缴月数 gap", f"0–{max(gaps)} 个月 months"),
+                ("补缴 back-payment", "断缴期间已补缴 the gap is back-paid"),
+            ]
+        ),
+        table(["城市 city \\ 断缴月数 gap (months)", *map(str, gaps)], rows, raw=True),
+        "<p>表中数字为恢复待遇前的等待月数;0 = 续缴次月起享受待遇;3–6 ⚠ = 来源说法不一,两端都列出。"
+        " Cells are waiting months before benefits resume; 0 = from the month after payment; "
+        "a range with ⚠ means sources disagree.</p>",
+    ]
     disputed = res[res["conflict"]]
     if not disputed.empty:
         parts.append(
-            f"<p><b>来源冲突 Disputed:</b> {len(disputed)} of {len(res)} city × gap cells have sources "
-            "that disagree; both ends of the range are shown with their sources.</p>"
+            f"<p><b>来源冲突 Disputed:</b> {len(disputed)} / {len(res)} 个情景的来源说法不一 "
+            "scenarios have sources that disagree; both ends of the range are shown with their sources.</p>"
         )
-    heading = f"断缴 N 个月并补缴后的等待期 Waiting months after an N-month gap (scheme: {scheme})"
-    return Section(heading, parts, {"gaps": res})
+    heading = f"断缴 N 个月并补缴后的等待期({scheme})Waiting months after an N-month gap"
+    return Section(heading, parts, {"gaps": res}, level=2)
 
 
 def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> Section:
@@ -113,25 +112,23 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
         ]
     )
     ry = lapses(ds, yrs, year=year)
-    rows = [
-        [
-            esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else ""),
-            *[
-                esc(_months(x.waiting_min, x.waiting_max, x.conflict))
-                for x in ry[(ry["city"] == c) & (ry["back_paid"] == b)].itertuples()
-            ],
-        ]
-        for c in codes
-        for b in (False, True)
-    ]
+    rows = []
+    for c in codes:
+        for b in (False, True):
+            sub = ry[(ry["city"] == c) & (ry["back_paid"] == b)]
+            cites = _cite(notes, sorted({k for cl in sub["claims"] for k in cl}))
+            rows.append(
+                [esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else "") + cites]
+                + [esc(_months(x.waiting_min, x.waiting_max, x.conflict)) for x in sub.itertuples()]
+            )
     parts = [
-        table(["城市 city \\ 断缴年数 years", *map(str, range(0, 7))], rows, raw=True),
+        table(["城市 city \\ 连续断缴年数 lapsed years", *map(str, range(0, 7))], rows, raw=True),
         "<p>无 ⚠ 的区间(如 3–4):规则允许缴费修复缩短变动等待期,但我们掌握的官方来源未给出缩短多少。"
         " A range without ⚠ (e.g. 3–4): restoration payments may shorten the variable part, but no "
         "official source we hold says by how much, so both ends are shown.</p>",
     ]
     heading = "居民医保:连续断缴 N 年后的等待期 Resident scheme: waiting after N lapsed years"
-    return Section(heading, parts, {"resident-years": ry})
+    return Section(heading, parts, {"resident-years": ry}, level=2)
 
 
 def household(text: str) -> list[dict]:
@@ -145,67 +142,102 @@ def household(text: str) -> list[dict]:
     return relatives
 
 
+def describe_relative(rel: dict, labels) -> str:
+    """One relative of the household in words: '子女, 8 岁' / '兄弟姐妹, 在北京参保'."""
+    out = [label_zh(rel.get("relation"), labels)]
+    if rel.get("age") is not None:
+        out.append(f"{rel['age']} 岁")
+    if rel.get("place"):
+        out.append(f"在{rel['place']}参保 insured there")
+    if rel.get("student"):
+        out.append("学生 student")
+    if rel.get("group"):
+        out.append(label_zh(rel["group"], labels))
+    if rel.get("already_bound"):
+        out.append("已被他人绑定 already bound by someone else")
+    if rel.get("scheme") and rel["scheme"] != "resident":
+        out.append(label_zh(rel["scheme"], labels))
+    return ", ".join(map(str, out))
+
+
 def family_section(
     ds: Dataset, cities, relatives: list[dict], tier: int, year: int | None, notes: Footnotes
 ) -> Section:
-    """Per city: who in the household can be bound, why not, and the yearly premium; CSV `relatives`."""
-    frames, totals, parts = [], [], []
-    for code in places.find_many(ds, cities):
+    """Per place: who in the household can be bound, why not, and the yearly premium; CSV `relatives`."""
+    frames, totals = [], []
+    codes = places.find_many(ds, cities)
+    household_text = ";".join(f"{i}. {describe_relative(r, ds.labels)}" for i, r in enumerate(relatives, 1))
+    parts = [
+        assumptions(
+            [
+                ("职工 employee", "在本地参加职工医保、个人账户有足够余额 insured here as an employee"),
+                ("家庭成员 household", household_text),
+                ("代缴档次 tier paid", f"居民医保第 {tier} 档 resident tier {tier}"),
+                ("政策年度 year", str(year) if year else "任何年度 any"),
+                ("地区 places", _names(ds, codes)),
+            ]
+        )
+    ]
+    for code in codes:
         r = family_binding(ds, code, relatives, tier=tier, year=year)
         r.insert(0, "city_zh", places.label(ds, code))
+        r.insert(3, "can_bind_zh", [label_zh(v, ds.labels) for v in r["can_bind"]])
+        r.insert(5, "reason_zh", [reason_text(v, ds.labels) for v in r["reason"]])
         frames.append(r)
         ok = r[r["can_bind"] == "yes"]
         totals.append(
             {
                 "city_zh": places.label(ds, code),
                 "lo": ok["premium_lo"].sum(min_count=1),
-                "hi": ok["premium_hi"].sum(min_count=1),
                 "bound": len(ok),
                 "unknown_cost": int(ok["premium_lo"].isna().sum()),
+                "claims": sorted({c for cl in ok["claims"] for c in cl}),
             }
         )
         rows = [
             [
-                esc(x.relation),
-                esc(x.can_bind),
-                esc(x.reason),
+                esc(describe_relative(relatives[i], ds.labels)),
+                esc(x.can_bind_zh) + (" ⚠" if x.conflict else ""),
+                esc(x.reason_zh),
                 esc("—" if pd.isna(x.premium_lo) else f"{x.premium_lo:,.0f} 元"),
                 _cite(notes, x.claims),
             ]
-            for x in r.itertuples()
+            for i, x in enumerate(r.itertuples())
         ]
-        parts.append(f"<h4>{esc(places.label(ds, code))}</h4>")
+        parts.append(f"<h3>{esc(places.label(ds, code))}</h3>")
         parts.append(
             table(
-                ["亲属 relative", "可绑定 can bind", "原因 why", "居民医保费/年 premium", "来源 sources"],
+                ["亲属 relative", "可否绑定 can bind", "原因 why", "居民医保费/年 premium", "来源 sources"],
                 rows,
                 raw=True,
             )
         )
     t = pd.DataFrame(totals)
-    parts.append("<h4>用职工个人账户代缴的年度费用 Yearly cost paid from the employee's account</h4>")
+    parts.append("<h3>用职工个人账户代缴的年度费用 Yearly cost paid from the employee's account</h3>")
     parts.append(
         table(
-            ["城市 city", "可绑定人数 bound", "年度费用 yearly cost", "费用未知 cost unknown"],
             [
-                [x.city_zh, x.bound, "—" if pd.isna(x.lo) else f"{x.lo:,.0f} 元", x.unknown_cost]
+                "城市 city",
+                "可绑定人数 bound",
+                "年度费用 yearly cost",
+                "费用未知人数 cost unknown",
+                "来源 sources",
+            ],
+            [
+                [
+                    esc(x.city_zh),
+                    str(x.bound),
+                    "— 未知 unknown" if pd.isna(x.lo) else f"{x.lo:,.0f} 元",
+                    str(x.unknown_cost),
+                    _cite(notes, x.claims),
+                ]
                 for x in t.itertuples()
             ],
+            raw=True,
         )
     )
-    if t["lo"].notna().any():
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-        sns.barplot(data=t.dropna(subset=["lo"]), x="city_zh", y="lo", ax=ax, color="#1f5f8b")
-        ax.set_xlabel("")
-        ax.set_ylabel("元/年 yuan per year")
-        ax.set_title("家庭成员居民医保费合计 Relatives' resident premiums per year")
-        fig.tight_layout()
-        alt = "家庭成员居民医保费合计 relatives' premiums per year: " + ", ".join(
-            f"{x.city_zh} {x.lo:,.0f} 元" for x in t.dropna(subset=["lo"]).itertuples()
-        )
-        parts.append(figure_html(fig, alt))
     allr = pd.concat(frames, ignore_index=True)
-    return Section("谁能绑定 Who can be bound", parts, {"relatives": allr})
+    return Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
 
 
 def _money(lo, hi) -> str:
@@ -229,6 +261,7 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
     """Employer and employee contributions per month (from `employee_contributions`); CSV `employee`."""
     res = res.copy()
     res["city_zh"] = res["city"].map(lambda c: places.label(ds, c))
+    res["band_zh"] = [label_zh(b, ds.labels) for b in res["band"]]
     rows = [
         [
             esc(x.city_zh) + _cite(notes, x.claims),
@@ -237,38 +270,53 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
             esc(_money(x.employer_month_lo, x.employer_month_hi)),
             esc(_money(x.maternity_month_lo, x.maternity_month_hi)),
             esc(_money(x.employee_month_lo, x.employee_month_hi)),
-            esc(x.band),
+            esc(x.band_zh),
         ]
         for x in res.itertuples()
     ]
     header = [
         "城市 city",
-        "工资 wage",
+        "月工资 wage",
         "缴费基数 base",
         "单位 employer",
         "其中生育 maternity",
         "个人 employee",
-        "基数上下限 band",
+        "基数上下限依据 band from",
     ]
-    parts = [table(header, rows, raw=True)]
+    wages = "、".join(f"{w:,.0f}" for w in dict.fromkeys(res["wage"]))
+    parts = [
+        assumptions(
+            [
+                ("参保类型 scheme", label_zh("employee", ds.labels)),
+                ("月工资 monthly wage", f"{wages} 元 yuan"),
+                ("缴费基数 base", "工资按基数下限/上限保底封顶 wage clamped to the base floor and ceiling"),
+                ("地区 places", _names(ds, dict.fromkeys(res["city"]))),
+            ]
+        ),
+        table(header, rows, raw=True),
+    ]
     known = res[res["employee_month_lo"].notna()]
     if not known.empty:
-        long = pd.concat(
-            [
-                known.assign(who="单位 employer", yuan=known["employer_month_hi"]),
-                known.assign(who="个人 employee", yuan=known["employee_month_hi"]),
-            ]
-        )
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-        sns.lineplot(data=long, x="wage", y="yuan", hue="city_zh", style="who", marker="o", ax=ax)
-        ax.set_xlabel("月工资 monthly wage (yuan)")
-        ax.set_ylabel("月缴费 per month (yuan)")
-        ax.set_title("缴费随工资变化(基数封顶保底)Contributions vs wage (base clamped to the band)")
+        fig, ax = plt.subplots(figsize=(7.2, 3.8))
+        for name, sub in known.groupby("city_zh", sort=False):
+            line = ax.plot(sub["wage"], sub["employer_month_hi"], marker="o", label=f"{name} 单位 employer")
+            ax.plot(
+                sub["wage"],
+                sub["employee_month_hi"],
+                marker="s",
+                linestyle="--",
+                color=line[0].get_color(),
+                label=f"{name} 个人 employee",
+            )
+        ax.set_xlabel("月工资 monthly wage (元 yuan)")
+        ax.set_ylabel("月缴费 per month (元 yuan)")
+        ax.set_title("缴费随工资变化(基数封顶保底)Contributions vs wage", fontsize=11, loc="left")
+        ax.legend(fontsize=8, loc="upper left", frameon=True)
         fig.tight_layout()
-        alt = "月缴费 monthly contributions, employer / employee: " + "; ".join(
-            f"{x.city_zh} {x.wage:,.0f}: {x.employer_month_hi:,.0f} / {x.employee_month_hi:,.0f}"
+        alt = "月缴费(元)monthly contributions in yuan, employer / employee: " + "; ".join(
+            f"{x.city_zh} 工资 {x.wage:,.0f}: {x.employer_month_hi:,.0f} / {x.employee_month_hi:,.0f}"
             for x in known.itertuples()
         )
         parts.append(figure_html(fig, alt))
-    heading = "职工医保月缴费 Employee scheme: monthly contributions (yuan)"
-    return Section(heading, parts, {"employee": res})
+    heading = "职工医保月缴费(元)Employee scheme: monthly contributions (yuan)"
+    return Section(heading, parts, {"employee": res}, level=2)
