@@ -155,7 +155,7 @@ def render(
     data_dir = Path(data_dir or config.DATA_DIR)
     cache_dir = reports_dir / ".cache"
     with render_lock(reports_dir):
-        load(data_dir)  # bad data stops here, before anything is written
+        ds = load(data_dir)  # bad data stops here, before anything is written
         inspected: dict[str, dict] = {}
         entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected)
         names = [e.name for e in entries]
@@ -231,7 +231,8 @@ def render(
             if bar:
                 bar.close()
         elapsed = time.perf_counter() - t0
-        write_index(reports_dir, entries, {e.name: _state(cache_dir, e.name) for e in entries}, results)
+        states = {e.name: _state(cache_dir, e.name) for e in entries}
+        write_index(reports_dir, entries, states, results, ds)
     out = [results[e.name] for e in entries if e.name in results]
     for r in out:
         r["wall"] = round(elapsed, 2)

@@ -37,7 +37,6 @@ def csv_text(df: pd.DataFrame) -> str:
 def figure_html(fig, alt: str) -> str:
     """A matplotlib figure as an embedded PNG <img> (200 dpi, palette) with a real alt text; closes it."""
     import matplotlib.pyplot as plt
-
     from PIL import Image
 
     buf = io.BytesIO()
@@ -45,7 +44,8 @@ def figure_html(fig, alt: str) -> str:
     plt.close(fig)
     # charts use a few flat colours: a 64-colour palette PNG is about a quarter of the size
     small = io.BytesIO()
-    Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64).save(small, "PNG", optimize=True)
+    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64)
+    img.save(small, "PNG", optimize=True)
     data = base64.b64encode(small.getvalue()).decode("ascii")
     return f"<img class='yb-chart' src='data:image/png;base64,{data}' alt='{esc(alt)}'>"
 
