@@ -112,12 +112,19 @@ class Footnotes:
 
     def ref_claim(self, claim_id: str) -> str:
         """Footnote markers for every source behind a claim id (its source and `also` sources)."""
-        if claim_id not in self.claims.index:
-            return ""
-        row = self.claims.loc[claim_id]
-        cites = [(row["source"], row["locator"])]
-        cites += [(c["source"], c.get("locator", row["locator"])) for c in (row["also"] or [])]
-        return "".join(dict.fromkeys(self.ref(s, loc) for s, loc in cites))
+        return self.cite([claim_id])
+
+    def cite(self, claim_ids) -> str:
+        """Footnote markers for the sources behind several claims, each note once, in order."""
+        keys: dict[tuple[str, str], None] = {}
+        for claim_id in claim_ids:
+            if claim_id not in self.claims.index:
+                continue
+            row = self.claims.loc[claim_id]
+            keys[(row["source"], row["locator"])] = None
+            for c in row["also"] or []:
+                keys[(c["source"], c.get("locator", row["locator"]))] = None
+        return "".join(self.ref(s, loc) for s, loc in keys)
 
     def html(self) -> str:
         """The numbered notes: title, publisher, kind, published, checked, locator, URL or none."""

@@ -20,7 +20,7 @@ from .markup import Footnotes, esc, table
 
 
 def _cite(notes: Footnotes, claims: list[str]) -> str:
-    return "".join(dict.fromkeys(notes.ref_claim(c) for c in claims))
+    return notes.cite(claims)
 
 
 def assumptions(items: list[tuple[str, str]]) -> str:

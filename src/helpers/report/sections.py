@@ -37,20 +37,22 @@ def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
     """One resolved value as (escaped HTML with footnotes and marks, CSS class)."""
     d = row["decision"]
     if row["status"] == "unknown":
-        leads = "".join(notes.ref(c.source, getattr(c, "locator", None)) for c in d.leads)
-        return "— 未知 unknown" + (f" (线索 lead{leads})" if leads else ""), "unknown"
+        leads = notes.cite([c.claim_id for c in d.leads])
+        return "— 未知" + (f" (线索 lead{leads})" if leads else ""), "unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
-    refs = [notes.ref_claim(row["claim"])] + [notes.ref_claim(c.claim_id) for c in d.competing]
+    refs = notes.cite([row["claim"], *(c.claim_id for c in d.competing)])
     text = " / ".join(esc(value_text(v, row["type"], labels, row["unit"])) for v in vals)
     cls = "conflict" if row["conflict"] else ("inherited" if row["status"] != "own" else "")
     if row["stale"]:
         cls += " stale"
-    shown = " ".join([text, *[esc(m) for m in marks(row)]]) + "".join(dict.fromkeys(refs))
+    shown = " ".join([text, *[esc(m) for m in marks(row)]]) + refs
     return shown, cls.strip()
 
 
-def _label(first) -> str:
-    return f"{esc(first['label_zh'])}<br><small lang='en'>{esc(first['label_en'])}</small>"
+def _label(first, conditions: str = "") -> str:
+    """First-column cell: the parameter's zh label, its en label, and the conditions in words."""
+    cond = f"<br><span class='yb-cond'>{esc(conditions)}</span>" if conditions else ""
+    return f"{esc(first['label_zh'])}{cond}<br><small lang='en'>{esc(first['label_en'])}</small>"
 
 
 def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
@@ -64,22 +66,22 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
     rows, classes = [], []
     for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         first = grp.iloc[0]
-        head = [_label(first), esc(conditions_text(ck, ds.labels))]
+        head = _label(first, conditions_text(ck, ds.labels))
         same = len(cities) >= FOLD_FROM and grp[["status", "from"]].astype(str).nunique().max() == 1
         same = same and grp["values"].map(repr).nunique() == 1 and not grp["stale"].any()
         if same:
             text, cls = cell_html(keyed.loc[(pid, ck, cities[0])], notes, ds.labels)
             rows.append(
-                f"<tr><th scope='row'>{head[0]}</th><td>{head[1]}</td>"
+                f"<tr><th scope='row'>{head}</th>"
                 f"<td colspan='{len(cities)}' class='folded {esc(cls)}'>"
                 f"所有{len(cities)}地 all: {text}</td></tr>"
             )
             classes.append([])
             continue
         cells = [cell_html(keyed.loc[(pid, ck, c)], notes, ds.labels) for c in cities]
-        rows.append(head + [c[0] for c in cells])
-        classes.append(["", ""] + [c[1] for c in cells])
-    return table(["参数 parameter", "条件 conditions", *cities], rows, classes, raw=True)
+        rows.append([head] + [c[0] for c in cells])
+        classes.append([""] + [c[1] for c in cells])
+    return table(["参数 · 条件 parameter", *cities], rows, classes, raw=True)
 
 
 def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
@@ -169,10 +171,10 @@ def profile_topic(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) ->
         src = "" if x["status"] == "unknown" else label_zh(x["status"], ds.labels)
         if x["status"].startswith("inherited"):
             src += f"({places.label(ds, x['from'])})"
-        rows.append([_label(x), esc(conditions_text(x["conditions"], ds.labels)), text, esc(src)])
-        classes.append(["", "", cls, ""])
+        rows.append([_label(x, conditions_text(x["conditions"], ds.labels)), text, esc(src)])
+        classes.append(["", cls, ""])
     lab = ds.topics[topic]
-    body = table(["参数 parameter", "条件 conditions", "数值 value", "出处 from"], rows, classes, raw=True)
+    body = table(["参数 · 条件 parameter", "数值 value", "出处 from"], rows, classes, raw=True)
     return Section(f"{lab['zh']} {lab['en']}", [body], level=2)
 
 
