@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-TITLES = {"rules": ("Calculators",), "render": ("Rendering",)}
+TITLES = {"rules": ("Calculators",), "render": ("Rendering",), "sizes": ("Report sizes",)}
 
 
 def _table(rows: list[dict]) -> str:
@@ -25,10 +25,10 @@ def _table(rows: list[dict]) -> str:
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--only", choices=["rules", "render"], action="append")
+    p.add_argument("--only", choices=["rules", "render", "sizes"], action="append")
     p.add_argument("--scenarios", type=int, default=100_000)
     args = p.parse_args()
-    which = args.only or ["rules", "render"]
+    which = args.only or ["rules", "render", "sizes"]
     parts = [
         f"# Benchmark results\n\nWritten by `make bench` on {dt.date.today()}; machine: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}. Ratios compare two paths "
@@ -50,6 +50,10 @@ def main() -> int:
         import render_bench
 
         parts.append(render_bench.run())
+    if "sizes" in which:
+        import size_bench
+
+        parts.append(size_bench.run())
     # keep sections of parts not measured in this run
     old = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
     kept = [

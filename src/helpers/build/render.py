@@ -232,7 +232,7 @@ def render(
                 bar.close()
         elapsed = time.perf_counter() - t0
         states = {e.name: _state(cache_dir, e.name) for e in entries}
-        write_index(reports_dir, entries, states, results, ds)
+        write_index(reports_dir, entries, states, results, ds, f"{version}-{code}")
     out = [results[e.name] for e in entries if e.name in results]
     for r in out:
         r["wall"] = round(elapsed, 2)

@@ -7,13 +7,12 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 
 from . import plots
 from .content import Section, csv_text, figure_html
+from .family import family_section, household
 from .markup import Footnotes
 from .quality import conflicts_section, coverage_section, kinds_section
 from .scenarios import (
     assumptions,
     contribution_table,
-    family_section,
-    household,
     lapse_gaps,
     lapse_grid,
     resident_years,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from ..data import Dataset, places
 from ..data.vocab import KINDS
@@ -23,7 +21,6 @@ STATE_ZH = [
     "冲突 conflict",
     "较旧 stale",
 ]
-COLORS = ["#eeeeee", "#b9d3e8", "#6fa8d6", "#1f5f8b", "#f0a030", "#b07aa1"]
 
 
 def focus_codes(ds: Dataset) -> list[str]:
@@ -45,60 +42,6 @@ def coverage_matrix(
     r["rank"] = r["state"].map(rank)
     m = r.groupby(["city_zh", "parameter"], sort=False)["rank"].max().unstack("parameter")
     return m.loc[[places.label(ds, c) for c in codes]]
-
-
-def heatmap(matrix: pd.DataFrame):
-    """The coverage matrix as a heatmap with a legend of states."""
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
-
-    fig, ax = plt.subplots(figsize=(13, 0.32 * len(matrix) + 2.8))
-    sns.heatmap(
-        matrix,
-        cmap=ListedColormap(COLORS),
-        vmin=-0.5,
-        vmax=len(STATES) - 0.5,
-        cbar=False,
-        linewidths=0.4,
-        linecolor="white",
-        ax=ax,
-    )
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", labelsize=7)
-    ax.legend(
-        handles=[Patch(color=c, label=s) for c, s in zip(COLORS, STATE_ZH, strict=True)],
-        bbox_to_anchor=(1.0, 1.02),
-        loc="lower right",
-        ncol=6,
-        fontsize=8,
-        frameon=False,
-    )
-    fig.tight_layout()
-    return fig
-
-
-def sources_by_kind(ds: Dataset):
-    """Bar chart: number of sources and of claims by source kind."""
-    kinds = list(KINDS)
-    n_src = ds.sources["kind"].value_counts().reindex(kinds, fill_value=0)
-    n_claims = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
-    df = pd.DataFrame(
-        {
-            "kind": kinds * 2,
-            "count": [*n_src, *n_claims.reindex(kinds, fill_value=0)],
-            "what": ["来源 sources"] * len(kinds) + ["数据 claims"] * len(kinds),
-        }
-    )
-    fig, ax = plt.subplots(figsize=(8, 3.2))
-    sns.barplot(data=df, x="kind", y="count", hue="what", ax=ax)
-    ax.set_xlabel("来源类型 source kind (most reliable first)")
-    ax.set_ylabel("")
-    fig.tight_layout()
-    fig._yb_alt = "来源与数据条数 sources and claims by kind: " + ", ".join(  # type: ignore[attr-defined]
-        f"{k} {a}/{b}" for k, a, b in zip(kinds, n_src, n_claims.reindex(kinds, fill_value=0), strict=True)
-    )
-    return fig
 
 
 def conflicts(ds: Dataset, codes: list[str] | None = None, as_of=None) -> pd.DataFrame:

@@ -6,16 +6,14 @@ notebook can show each step: build the grid, run the calculator, then format the
 
 from __future__ import annotations
 
-import json
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..data import Dataset, places
 from ..exceptions import YibaoError
-from ..rules import family_binding, lapses
+from ..rules import lapses
 from .content import Section, figure_html
-from .fmt import label_zh, reason_text
+from .fmt import label_zh
 from .markup import Footnotes, esc, table
 
 
@@ -29,7 +27,8 @@ def assumptions(items: list[tuple[str, str]]) -> str:
     return f"<div class='yb-assume'><h3>本报告假设的情景 Scenario assumed</h3><dl>{rows}</dl></div>"
 
 
-def _names(ds: Dataset, codes) -> str:
+def place_names(ds: Dataset, codes) -> str:
+    """Chinese names of places, joined with 、."""
     return "、".join(places.label(ds, c) for c in codes)
 
 
@@ -80,7 +79,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
         assumptions(
             [
                 ("参保类型 scheme", scheme),
-                ("地区 places", _names(ds, codes)),
+                ("地区 places", place_names(ds, codes)),
                 ("断缴月数 gap", f"0–{max(gaps)} 个月 months"),
                 ("补缴 back-payment", "断缴期间已补缴 the gap is back-paid"),
             ]
@@ -129,115 +128,6 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
     ]
     heading = "居民医保:连续断缴 N 年后的等待期 Resident scheme: waiting after N lapsed years"
     return Section(heading, parts, {"resident-years": ry}, level=2)
-
-
-def household(text: str) -> list[dict]:
-    """The household parameter (a JSON list of relatives) as a list of dicts; a clear error if malformed."""
-    try:
-        relatives = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise YibaoError(f"household is not valid JSON: {exc.msg}") from None
-    if not isinstance(relatives, list) or not all(isinstance(r, dict) for r in relatives):
-        raise YibaoError('household must be a JSON list of objects, e.g. [{"relation": "spouse"}]')
-    return relatives
-
-
-def describe_relative(rel: dict, labels) -> str:
-    """One relative of the household in words: '子女, 8 岁' / '兄弟姐妹, 在北京参保'."""
-    out = [label_zh(rel.get("relation"), labels)]
-    if rel.get("age") is not None:
-        out.append(f"{rel['age']} 岁")
-    if rel.get("place"):
-        out.append(f"在{rel['place']}参保 insured there")
-    if rel.get("student"):
-        out.append("学生 student")
-    if rel.get("group"):
-        out.append(label_zh(rel["group"], labels))
-    if rel.get("already_bound"):
-        out.append("已被他人绑定 already bound by someone else")
-    if rel.get("scheme") and rel["scheme"] != "resident":
-        out.append(label_zh(rel["scheme"], labels))
-    return ", ".join(map(str, out))
-
-
-def family_section(
-    ds: Dataset, cities, relatives: list[dict], tier: int, year: int | None, notes: Footnotes
-) -> Section:
-    """Per place: who in the household can be bound, why not, and the yearly premium; CSV `relatives`."""
-    frames, totals = [], []
-    codes = places.find_many(ds, cities)
-    household_text = ";".join(f"{i}. {describe_relative(r, ds.labels)}" for i, r in enumerate(relatives, 1))
-    parts = [
-        assumptions(
-            [
-                ("职工 employee", "在本地参加职工医保、个人账户有足够余额 insured here as an employee"),
-                ("家庭成员 household", household_text),
-                ("代缴档次 tier paid", f"居民医保第 {tier} 档 resident tier {tier}"),
-                ("政策年度 year", str(year) if year else "任何年度 any"),
-                ("地区 places", _names(ds, codes)),
-            ]
-        )
-    ]
-    for code in codes:
-        r = family_binding(ds, code, relatives, tier=tier, year=year)
-        r.insert(0, "city_zh", places.label(ds, code))
-        r.insert(3, "can_bind_zh", [label_zh(v, ds.labels) for v in r["can_bind"]])
-        r.insert(5, "reason_zh", [reason_text(v, ds.labels) for v in r["reason"]])
-        frames.append(r)
-        ok = r[r["can_bind"] == "yes"]
-        totals.append(
-            {
-                "city_zh": places.label(ds, code),
-                "lo": ok["premium_lo"].sum(min_count=1),
-                "bound": len(ok),
-                "unknown_cost": int(ok["premium_lo"].isna().sum()),
-                "claims": sorted({c for cl in ok["claims"] for c in cl}),
-            }
-        )
-        rows = [
-            [
-                esc(describe_relative(relatives[i], ds.labels)),
-                esc(x.can_bind_zh) + (" ⚠" if x.conflict else ""),
-                esc(x.reason_zh),
-                esc("—" if pd.isna(x.premium_lo) else f"{x.premium_lo:,.0f} 元"),
-                _cite(notes, x.claims),
-            ]
-            for i, x in enumerate(r.itertuples())
-        ]
-        parts.append(f"<h3>{esc(places.label(ds, code))}</h3>")
-        parts.append(
-            table(
-                ["亲属 relative", "可否绑定 can bind", "原因 why", "居民医保费/年 premium", "来源 sources"],
-                rows,
-                raw=True,
-            )
-        )
-    t = pd.DataFrame(totals)
-    parts.append("<h3>用职工个人账户代缴的年度费用 Yearly cost paid from the employee's account</h3>")
-    parts.append(
-        table(
-            [
-                "城市 city",
-                "可绑定人数 bound",
-                "年度费用 yearly cost",
-                "费用未知人数 cost unknown",
-                "来源 sources",
-            ],
-            [
-                [
-                    esc(x.city_zh),
-                    str(x.bound),
-                    "— 未知 unknown" if pd.isna(x.lo) else f"{x.lo:,.0f} 元",
-                    str(x.unknown_cost),
-                    _cite(notes, x.claims),
-                ]
-                for x in t.itertuples()
-            ],
-            raw=True,
-        )
-    )
-    allr = pd.concat(frames, ignore_index=True)
-    return Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
 
 
 def _money(lo, hi) -> str:
@@ -290,7 +180,7 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
                 ("参保类型 scheme", label_zh("employee", ds.labels)),
                 ("月工资 monthly wage", f"{wages} 元 yuan"),
                 ("缴费基数 base", "工资按基数下限/上限保底封顶 wage clamped to the base floor and ceiling"),
-                ("地区 places", _names(ds, dict.fromkeys(res["city"]))),
+                ("地区 places", place_names(ds, dict.fromkeys(res["city"]))),
             ]
         ),
         table(header, rows, raw=True),
