@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -141,11 +142,38 @@ def _data_sections(ds) -> tuple[str, str]:
     return top, frontpage.glossary(ds)
 
 
+def _cached_sections(reports_dir: Path, ds, key: str | None) -> tuple[str, str]:
+    """The data sections, reused while data and code are unchanged (a no-op render stays fast)."""
+    if ds is None:
+        return "", ""
+    path = reports_dir / ".cache" / "frontpage.json"
+    if key:
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+            if old.get("key") == key:
+                return old["top"], old["glossary"]
+        except (OSError, ValueError, KeyError):
+            pass
+    top, gloss = _data_sections(ds)
+    if key:
+        write_atomic(path, json.dumps({"key": key, "top": top, "glossary": gloss}, ensure_ascii=False))
+    return top, gloss
+
+
 def write_index(
-    reports_dir: Path, entries, states: dict[str, dict], results: dict[str, dict], ds=None
+    reports_dir: Path,
+    entries,
+    states: dict[str, dict],
+    results: dict[str, dict],
+    ds=None,
+    key: str | None = None,
 ) -> None:
-    """Write the front page atomically; a report that failed links to its previous HTML if any."""
-    top, gloss = _data_sections(ds) if ds is not None else ("", "")
+    """Write the front page atomically; a report that failed links to its previous HTML if any.
+
+    `ds` gives the findings, tile grid and glossary; `key` (data version and code fingerprint)
+    lets an unchanged render reuse them.
+    """
+    top, gloss = _cached_sections(reports_dir, ds, key)
     page = (
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
