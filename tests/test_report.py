@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 import helpers as h
 from helpers.report import Footnotes
 from helpers.report.fmt import reason_text, value_text
