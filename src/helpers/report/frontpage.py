@@ -156,14 +156,16 @@ def tile_grid(ds: Dataset, year: int | None = 2025) -> str:
                 f"style='width:{100 * counts.get(s, 0) / total:.1f}%'></span>"
                 for s in statuses
             )
-            words = " · ".join(f"{_short(s)} {counts.get(s, 0)}" for s in statuses if counts.get(s, 0))
+            words = " · ".join(
+                f"{_short(s, ds.labels)} {counts.get(s, 0)}" for s in statuses if counts.get(s, 0)
+            )
             lines.append(
                 f"<div class='yb-tline'><span class='yb-topic'>{esc(ds.topics[t]['zh'])}</span>"
                 f"<span class='yb-bar' aria-hidden='true'>{bar}</span>"
                 f"<span class='yb-counts'>{esc(words)}</span></div>"
             )
         tiles.append(f"<li class='yb-tile'><h3>{esc(places.label(ds, code))}</h3>{''.join(lines)}</li>")
-    key = " · ".join(f"{_short(s)} = {label_zh(s, ds.labels)}" for s in statuses)
+    key = " · ".join(f"{_short(s, ds.labels)} = {label_zh(s, ds.labels)}" for s in statuses)
     return (
         "<section aria-labelledby='yb-tiles-h'>"
         "<h2 id='yb-tiles-h'>山东16市:知道多少 Shandong at a glance</h2>"
@@ -172,10 +174,10 @@ def tile_grid(ds: Dataset, year: int | None = 2025) -> str:
     )
 
 
-def _short(status: str) -> str:
-    return {"own": "本地", "inherited-province": "↑省", "inherited-national": "↑国", "unknown": "未知"}.get(
-        status, status
-    )
+def _short(status: str, labels=None) -> str:
+    """The mark or word a tile uses for a status (a status added later shows its zh label)."""
+    short = {"own": "本地", "inherited-province": "↑省", "inherited-national": "↑国", "unknown": "未知"}
+    return short.get(status) or label_zh(status, labels)
 
 
 def reliability(ds: Dataset, year: int | None = 2025) -> str:
