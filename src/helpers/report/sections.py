@@ -67,8 +67,8 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
     for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         first = grp.iloc[0]
         head = _label(first, conditions_text(ck, ds.labels))
-        same = len(cities) >= FOLD_FROM and grp[["status", "from"]].astype(str).nunique().max() == 1
-        same = same and grp["values"].map(repr).nunique() == 1 and not grp["stale"].any()
+        same = len(cities) >= FOLD_FROM and grp[["status", "from", "stale"]].astype(str).nunique().max() == 1
+        same = same and grp["values"].map(repr).nunique() == 1
         if same:
             text, cls = cell_html(keyed.loc[(pid, ck, cities[0])], notes, ds.labels)
             rows.append(
