@@ -169,7 +169,7 @@ def profile_topic(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) ->
     for x in sub.to_dict("records"):
         text, cls = cell_html(x, notes, ds.labels)
         src = "" if x["status"] == "unknown" else label_zh(x["status"], ds.labels)
-        if x["status"].startswith("inherited"):
+        if x["status"] == "inherited-province":
             src += f"({places.label(ds, x['from'])})"
         rows.append([_label(x, conditions_text(x["conditions"], ds.labels)), text, esc(src)])
         classes.append(["", cls, ""])
