@@ -207,6 +207,11 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
             f"{x.city_zh} 工资 {x.wage:,.0f}: {x.employer_month_hi:,.0f} / {x.employee_month_hi:,.0f}"
             for x in known.itertuples()
         )
+        missing = [c for c in dict.fromkeys(res["city_zh"]) if c not in set(known["city_zh"])]
+        if missing:
+            alt += "; 未绘出(缴费未知)not drawn, unknown: " + "、".join(missing)
         parts.append(figure_html(fig, alt))
+        if missing:
+            parts.append(f"<p>图中未绘出(缴费未知)not drawn, unknown: {esc('、'.join(missing))}</p>")
     heading = "职工医保月缴费(元)Employee scheme: monthly contributions (yuan)"
     return Section(heading, parts, {"employee": res}, level=2)
