@@ -13,7 +13,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-TITLES = {"rules": ("Calculators",), "render": ("Rendering",), "national": ("National scale",)}
+TITLES = {
+    "rules": ("Calculators",),
+    "render": ("Rendering",),
+    "national": ("National scale",),
+    "sizes": ("Report sizes",),
+}
 
 
 def _table(rows: list[dict]) -> str:
@@ -56,6 +61,10 @@ def main() -> int:
         import national_bench
 
         parts.append(national_bench.section(national_bench.run(args.cities)))
+    if "sizes" in which:
+        import size_bench
+
+        parts.append(size_bench.run())
     # keep sections of parts not measured in this run
     old = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
     kept = [

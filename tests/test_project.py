@@ -25,6 +25,8 @@ def test_environment_yml_matches_pyproject():
     wanted = dict(map(_name_spec, project["dependencies"] + project["optional-dependencies"]["dev"]))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_name_spec(d) for d in env["dependencies"] if isinstance(d, str))
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    conda.update(_name_spec(d) for d in pip if not d.startswith("-e"))
     conda.pop("python"), conda.pop("pip")
     assert conda == wanted
 

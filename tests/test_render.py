@@ -65,7 +65,8 @@ def test_smoke_render_writes_reports_and_index(rendered):
     html = rendered["html1"].decode()
     assert "济南市" in html and "泰安市" in html and "最多可绑定近亲属人数" in html
     assert "&lt;test&gt;" in html and "<test>" not in html  # title escaped in the header
-    assert "cities = 济南,泰安" in html and "../index.html" in html
+    assert "城市 cities: 济南、泰安" in html and "../index.html" in html
+    assert '<html lang="zh-CN">' in html and "jp-Notebook" not in html  # our own lean page
     index = (kw["reports_dir"] / "index.html").read_text(encoding="utf-8")
     assert "html/pair.html" in index and "html/flaky.html" in index
     assert (kw["reports_dir"] / "executed" / "pair.ipynb").exists()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +14,7 @@ from pathlib import Path
 from ..config import TEMPLATES_DIR
 from .atomic import write_atomic
 from .guard import children, descendants, kill_groups
+from .publish import collect_tables, publish, shown_parameters
 
 #: Largest HTML page a report may produce; a notebook printing megabytes of text fails instead.
 MAX_HTML_BYTES = 25 * 1024 * 1024
@@ -112,37 +112,6 @@ def _source_cell_index(notebook: str, executed_index: int) -> int:
     return executed_index - 1 if tagged and executed_index > tagged[0] else executed_index
 
 
-def collect_tables(nb) -> dict[str, str]:
-    """CSV text of every table the displayed sections handed over (name → CSV), in display order."""
-    from ..report.content import TABLES_MIME
-
-    out: dict[str, str] = {}
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            shown = o.get("output_type") in ("display_data", "execute_result")
-            tables = o.get("data", {}).get(TABLES_MIME) if shown else None
-            if isinstance(tables, dict):
-                out.update({str(k): str(v) for k, v in tables.items()})
-    return out
-
-
-def publish(html_dir: Path, name: str, html: str, tables: dict[str, str]) -> list[str]:
-    """Move a report's HTML and CSVs into place together (staged first; HTML last); return CSV names."""
-    stage = Path(html_dir) / f".{name}.staging-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    try:
-        files = {f"{name}-{part}.csv": text for part, text in tables.items()}
-        files[f"{name}.html"] = html
-        for fname, text in files.items():
-            (stage / fname).write_text(text, encoding="utf-8")
-        for fname in [*sorted(f for f in files if f.endswith(".csv")), f"{name}.html"]:
-            os.replace(stage / fname, Path(html_dir) / fname)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return sorted(f for f in files if f.endswith(".csv"))
-
-
 def _timed_out(exc, timeout: float, deadline_hit: threading.Event) -> bool:
     return deadline_hit.is_set() or exc.ename in ("CellTimeoutError", "TimeoutError")
 
@@ -191,12 +160,14 @@ def run_one(job: Job, km, exporter) -> dict:
         timer.cancel()
     _strip_run_metadata(nb)
     nb.metadata["title"] = job.title
+    tables = collect_tables(nb)
     resources = {
         "yibao": {
             "title": job.title,
-            "parameters": job.parameters,
+            "shown_parameters": shown_parameters(job.parameters),
             "data_version": job.data_version,
             "rendered": job.rendered,
+            "downloads": [f"{job.name}-{part}.csv" for part in tables],
         }
     }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -209,7 +180,7 @@ def run_one(job: Job, km, exporter) -> dict:
             f"page is {size / 1e6:.0f} MB, over the {MAX_HTML_BYTES / 1e6:.0f} MB limit (size guard) — "
             "show a table or chart instead of printing raw data",
         )
-    csvs = publish(Path(job.html_dir), job.name, html, collect_tables(nb))
+    csvs = publish(Path(job.html_dir), job.name, html, tables)
     write_atomic(Path(job.executed_dir) / f"{job.name}.ipynb", nbformat.writes(nb))
     res = result(job.name, "rendered", t0, f"{len(html.encode()) / 1024:.0f} KB")
     res["csv"] = csvs

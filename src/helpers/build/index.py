@@ -1,20 +1,24 @@
-"""reports/index.html: every report with title, status and date (self-contained, escaped)."""
+"""reports/index.html, the front page: purpose, key findings, the Shandong tile grid, reliability,
+glossary, the reports grouped by purpose, and downloads (every CSV and one Excel workbook).
+
+Self-contained (one stylesheet inlined, no script); every data and catalogue text is escaped.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import html
+import io
+import json
 from pathlib import Path
 
+import pandas as pd
+
+from ..config import TEMPLATES_DIR
 from .atomic import write_atomic
 
 #: The notebook of the "what changed" reports, linked from the data line.
 CHANGES_NOTEBOOK = "07-what-changed.ipynb"
-
-CSS = """body{font-family:system-ui,"Noto Sans CJK SC","Noto Sans SC",sans-serif;max-width:1100px;
-margin:24px auto;padding:0 16px;color:#222}h1{font-size:1.6em}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #c8d3dc;padding:6px 8px;
-text-align:left;vertical-align:top}thead th{background:#1f5f8b;color:#fff}
-.failed{background:#fde2e2}.cached{color:#555}code{font-size:.85em}"""
 
 
 def data_line(reports_dir: Path, entries, data: dict | None) -> str:
@@ -42,39 +46,180 @@ def data_line(reports_dir: Path, entries, data: dict | None) -> str:
     )
 
 
-def write_index(
-    reports_dir: Path, entries, states: dict[str, dict], results: dict[str, dict], data: dict | None = None
-) -> None:
-    """Write the index page atomically; a report that failed links to its previous HTML if any.
+WORKBOOK = "yibao-tables.xlsx"
+#: Reports grouped by what a reader wants, by the notebook that makes them.
+GROUPS = (
+    ("01-", "城市对比 Compare places"),
+    ("02-", "城市档案 One place in full"),
+    ("03-", "情景计算 What happens if …"),
+    ("04-", "情景计算 What happens if …"),
+    ("05-", "情景计算 What happens if …"),
+    ("06-", "数据质量 How the data stands"),
+    ("07-", "数据的变化 What changed"),
+)
+PURPOSE = (
+    "本站比较中国各城市城乡居民和职工基本医疗保险的三类规则:家庭共济绑定、缴费标准、断缴补缴与等待期。"
+    "每个数值都注明来源、来源类型和日期;继承省级或全国规定的数值会标出;来源之间说法不一时全部列出;"
+    "没有来源的就显示为未知,从不估算。 These reports compare cities' basic medical insurance rules — "
+    "family-account binding, contributions and lapse rules. Every value names its source, the source's "
+    "kind and date; inherited values are marked, disagreements shown, and what no source states is unknown."
+)
 
-    `data` ({'version', 'last_change': {'date', 'commit'} or None}) adds the line on the data edition.
-    """
+
+def css() -> str:
+    """The one stylesheet shared by the reports and this page."""
+    return (TEMPLATES_DIR / "offline" / "static" / "yibao.css").read_text(encoding="utf-8")
+
+
+def _group(entry) -> str:
+    name = Path(entry.notebook).name
+    return next((g for prefix, g in GROUPS if name.startswith(prefix)), "其他 Other")
+
+
+def _report_list(reports_dir: Path, entries, states: dict, results: dict) -> str:
     e = html.escape
-    rows = []
+    groups: dict[str, list[str]] = {}
     for entry in entries:
-        st = states.get(entry.name, {})
-        res = results.get(entry.name, {})
+        st, res = states.get(entry.name, {}), results.get(entry.name, {})
         status = res.get("status") or st.get("status") or "not rendered"
         exists = (reports_dir / "html" / f"{entry.name}.html").exists()
         title = e(entry.title)
         link = f"<a href='html/{e(entry.name)}.html'>{title}</a>" if exists else title
-        detail = e(res.get("detail") or st.get("detail") or "")
-        if status == "failed" and exists:
-            detail += " — 显示上一次成功的版本 showing the previous rendering"
-        rows.append(
-            f"<tr class='{e(status)}'><td>{link}</td><td><code>{e(entry.name)}</code></td>"
-            f"<td>{e(status)}</td><td>{e(str(st.get('date') or '—'))}</td><td>{detail}</td></tr>"
+        note = ""
+        if status == "failed":
+            note = " — 上次生成失败 failed: " + e(res.get("detail") or st.get("detail") or "")
+            if exists:
+                note += " — 显示上一次成功的版本 showing the previous rendering"
+        elif not exists:
+            note = " — 尚未生成 not rendered"
+        date = e(str(st.get("date") or "—"))
+        groups.setdefault(_group(entry), []).append(
+            f"<li class='{e(status)}'>{link} <small>({date})</small>{note}</li>"
         )
+    return "".join(
+        f"<h3>{e(g)}</h3><ul class='yb-reports'>{''.join(items)}</ul>" for g, items in groups.items()
+    )
+
+
+def write_workbook(reports_dir: Path, csv_names: list[str]) -> str | None:
+    """One Excel workbook with a sheet per CSV (text cells stay text, never formulas); its name."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    if not csv_names:
+        return None
+    digest = hashlib.sha256()
+    for name in csv_names:
+        digest.update(name.encode() + (reports_dir / "html" / name).read_bytes())
+    stamp = reports_dir / ".cache" / "workbook.sha256"
+    if (reports_dir / WORKBOOK).exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return WORKBOOK  # same tables as last time (writing a workbook takes seconds)
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    for name in csv_names:
+        df = pd.read_csv(reports_dir / "html" / name, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        title = name.removesuffix(".csv")[-31:]
+        while title in used:
+            title = title[:-1] + "_"
+        used.add(title)
+        ws = wb.create_sheet(title)
+
+        def text(v, ws=ws):
+            cell = WriteOnlyCell(ws, value=v)
+            if isinstance(v, str) and v.startswith("="):
+                cell.data_type = "s"  # CSV cells are already quoted with '; never a formula
+            return cell
+
+        ws.append([text(str(c)) for c in df.columns])
+        for row in df.itertuples(index=False):
+            ws.append([text(v) if v.startswith("=") else v for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic(reports_dir / WORKBOOK, buf.getvalue())
+    write_atomic(stamp, digest.hexdigest())
+    return WORKBOOK
+
+
+def _downloads(reports_dir: Path, entries, states: dict) -> str:
+    e = html.escape
+    items, names = [], []
+    for entry in entries:
+        csvs = [c for c in states.get(entry.name, {}).get("csv", []) if (reports_dir / "html" / c).exists()]
+        names += csvs
+        if csvs:
+            links = " ".join(
+                f"<a href='html/{e(c)}' download>{e(c.removeprefix(entry.name + '-'))}</a>" for c in csvs
+            )
+            items.append(f"<li>{e(entry.title)}: {links}</li>")
+    book = write_workbook(reports_dir, names)
+    head = (
+        f"<p><a href='{e(book)}' download>全部表格 Excel 工作簿 all tables as one Excel workbook</a> "
+        f"({len(names)} 张表 sheets)。每张表也有 CSV(UTF-8):</p>"
+        if book
+        else "<p>尚无表格 no tables yet.</p>"
+    )
+    return (
+        "<section aria-labelledby='yb-dl-h'><h2 id='yb-dl-h'>下载 Downloads</h2>"
+        f"{head}<ul class='yb-dl'>{''.join(items)}</ul></section>"
+    )
+
+
+def _data_sections(ds) -> tuple[str, str]:
+    """(findings, reliability and tile grid; glossary) computed from the data."""
+    from ..report import frontpage
+
+    top = frontpage.key_findings(ds) + frontpage.reliability(ds) + frontpage.tile_grid(ds)
+    return top, frontpage.glossary(ds)
+
+
+def _cached_sections(reports_dir: Path, ds, key: str | None) -> tuple[str, str]:
+    """The data sections, reused while data and code are unchanged (a no-op render stays fast)."""
+    if ds is None:
+        return "", ""
+    path = reports_dir / ".cache" / "frontpage.json"
+    if key:
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+            if old.get("key") == key:
+                return old["top"], old["glossary"]
+        except (OSError, ValueError, KeyError):
+            pass
+    top, gloss = _data_sections(ds() if callable(ds) else ds)
+    if key:
+        write_atomic(path, json.dumps({"key": key, "top": top, "glossary": gloss}, ensure_ascii=False))
+    return top, gloss
+
+
+def write_index(
+    reports_dir: Path,
+    entries,
+    states: dict[str, dict],
+    results: dict[str, dict],
+    data: dict | None = None,
+    ds=None,
+    key: str | None = None,
+) -> None:
+    """Write the front page atomically; a report that failed links to its previous HTML if any.
+
+    `data` ({'version', 'last_change': {'date', 'commit'} or None}) adds the line on the data
+    edition. `ds` (a Dataset, or a function returning one: called only when needed) gives the
+    findings, tile grid and glossary; `key` (data version and code fingerprint) lets an unchanged
+    render reuse them without loading the data.
+    """
+    top, gloss = _cached_sections(reports_dir, ds, key)
     page = (
-        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>"
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>医保规则对比报告 · yibao-compare reports</title><style>{CSS}</style></head><body>"
-        "<h1>医保规则对比报告 · yibao-compare reports</h1>"
-        "<p>每份报告注明数据来源、来源类型和日期;未知即显示为未知。"
-        "Every value in these reports names its source, the source's kind and date; "
-        "what no source states is shown as unknown.</p>"
+        f"<title>医保规则对比报告 · yibao-compare reports</title><style>{css()}</style></head><body>"
+        "<header class='yb-header'><h1>医保规则城市对比 · yibao-compare</h1></header><main>"
+        f"<p class='yb-purpose'>{html.escape(PURPOSE)}</p>"
         + data_line(reports_dir, entries, data)
-        + "<table><thead><tr><th>报告 report</th><th>name</th><th>状态 status</th><th>日期 date</th>"
-        "<th>说明 detail</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></body></html>\n"
+        + top
+        + "<section aria-labelledby='yb-rep-h'><h2 id='yb-rep-h'>报告 Reports</h2>"
+        + _report_list(reports_dir, entries, states, results)
+        + "</section>"
+        + _downloads(reports_dir, entries, states)
+        + gloss
+        + "</main></body></html>\n"
     )
     write_atomic(reports_dir / "index.html", page)

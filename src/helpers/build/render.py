@@ -164,8 +164,8 @@ def _render(
 class _Plan:
     """What a render will do: the reports to run (`todo`), their hashes, costs and cached results."""
 
-    def __init__(self, version: str):
-        self.version, self.today = version, dt.date.today().isoformat()
+    def __init__(self, version: str, code: str):
+        self.version, self.code, self.today = version, code, dt.date.today().isoformat()
         self.todo: list[Job] = []
         self.hashes: dict[str, str] = {}
         self.cost: dict[str, float] = {}
@@ -175,7 +175,7 @@ class _Plan:
 def _plan(entries, only, force: bool, version: str, code: str, reports_dir: Path) -> _Plan:
     """Which reports are unchanged (cached) and which must run, for data `version` and `code`."""
     cache_dir = reports_dir / ".cache"
-    plan = _Plan(version)
+    plan = _Plan(version, code)
     for e in entries:
         if only and e.name not in only:
             continue
@@ -251,7 +251,14 @@ def _finish(plan: _Plan, entries, reports_dir: Path, data_dir: Path, elapsed: fl
     cache_dir = reports_dir / ".cache"
     states = {e.name: _state(cache_dir, e.name) for e in entries}
     data = {"version": plan.version, "last_change": last_change(data_dir)}
-    write_index(reports_dir, entries, states, plan.results, data)
+    key = f"{plan.version}-{plan.code}"  # the front page's data sections are reused while it holds
+
+    def dataset():
+        from ..data import load
+
+        return load(data_dir)
+
+    write_index(reports_dir, entries, states, plan.results, data, ds=dataset, key=key)
     out = [plan.results[e.name] for e in entries if e.name in plan.results]
     for r in out:
         r["wall"] = round(elapsed, 2)

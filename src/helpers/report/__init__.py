@@ -16,13 +16,14 @@ from .evidence import (
     unverified_values,
     value_history,
 )
+from .general import general_statements
 from .history import history
 from .household import contribution_table, family_section, household, wage_grid
 from .markup import Footnotes, legend
-from .profile import inherited, over_time, own_claims, unknowns
+from .profile import inherited, over_time, own_claims, profile_topic, unknowns
 from .quality import conflicts_section, coverage_section, kinds_section
-from .scenarios import lapse_gaps, lapse_grid, resident_years
-from .sections import comparison, general_statements, narrative, sources, title
+from .scenarios import assumptions, lapse_gaps, lapse_grid, resident_years
+from .sections import comparison, narrative, sources, title
 from .tables import claims_table, compare
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "narrative",
     "comparison",
     "own_claims",
+    "profile_topic",
     "inherited",
     "unknowns",
     "over_time",
@@ -44,6 +46,7 @@ __all__ = [
     "changes_section",
     "compare_editions",
     "sources",
+    "assumptions",
     "lapse_grid",
     "lapse_gaps",
     "resident_years",

@@ -1,14 +1,20 @@
-"""Reader-facing value formatting: percentages, yuan, yes/no and zh labels for codes.
+"""The one reader-facing formatter: values with units, zh labels for codes, statuses and reasons.
 
-Labels come from data/parameters.yaml (`Dataset.labels`); a code without a label is shown as is.
+Labels come from data/parameters.yaml (`Dataset.labels`); a code without a label is shown as is
+(`check-data` refuses enum values, kinds and statuses without one). Nothing here returns a raw
+parameter id, `true`/`false` or a share like 0.08.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 Labels = Mapping[str, Mapping[str, str]]
+
+#: Units of count-like parameters, as a reader sees them after the number.
+UNIT_ZH = {"persons": "人", "provinces": "个省份", "tier": "档"}
 
 
 def label_zh(code, labels: Labels | None) -> str:
@@ -17,8 +23,14 @@ def label_zh(code, labels: Labels | None) -> str:
     return lab["zh"] if lab else str(code)
 
 
-def value_text(value, ptype: str | None = None, labels: Labels | None = None) -> str:
-    """A claim value as a reader sees it: 8 %, 390 元, 是/否, 配偶, 2024-09 – 2024-12."""
+def label_both(code, labels: Labels | None) -> str:
+    """'职工医保 employee scheme': zh and en label of a code (the code itself when unlabelled)."""
+    lab = (labels or {}).get(str(code))
+    return f"{lab['zh']} {lab['en']}" if lab else str(code)
+
+
+def value_text(value, ptype: str | None = None, labels: Labels | None = None, unit: str | None = None) -> str:
+    """A claim value as a reader sees it: 8 %, 390 元, 7 人, 是/否, 配偶、子女, 2024-09-01 – 2024-12-31."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -29,19 +41,45 @@ def value_text(value, ptype: str | None = None, labels: Labels | None = None) ->
         return "、".join(label_zh(v, labels) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if ptype in ("rate", "ratio") and isinstance(value, int | float):
+    if isinstance(value, int | float) and ptype in ("rate", "ratio"):
         return f"{value * 100:.4g} %"
-    if ptype == "yuan" and isinstance(value, int | float):
+    if isinstance(value, int | float) and ptype == "yuan":
         return f"{value:,.0f} 元" if float(value).is_integer() else f"{value:,.2f} 元"
     if ptype == "months":
         return f"{value} 个月"
     if ptype == "years":
         return f"{value} 年"
+    if unit == "tier":
+        return f"第 {value} 档"
+    if unit in UNIT_ZH and isinstance(value, int | float):
+        return f"{value:g} {UNIT_ZH[unit]}"
     return label_zh(value, labels)
 
 
+def reason_text(reason: str, labels: Labels | None) -> str:
+    """A calculator's reason ('relation does not qualify; limit of 8 reached') in zh words."""
+    out = []
+    for part in filter(None, (p.strip() for p in str(reason).split(";"))):
+        out.append(_template(part, labels or {}))
+    return ";".join(out)
+
+
+def _template(part: str, labels: Labels) -> str:
+    if part in labels:
+        return labels[part]["zh"]
+    for key, lab in labels.items():
+        if "{" not in key:
+            continue
+        names = re.findall(r"\{(\w+)\}", key)
+        pattern = "^" + re.sub(r"\\\{\w+\\\}", r"([\\d.]+)", re.escape(key)) + "$"
+        m = re.match(pattern, part)
+        if m:
+            return lab["zh"].format(**dict(zip(names, m.groups(), strict=True)))
+    return part
+
+
 def conditions_text(cond_key: str, labels: Labels | None = None) -> str:
-    """'scheme=employee;tier=1' → '职工医保 · 档次 1' ('' when none)."""
+    """'scheme=employee;tier=1' → '职工医保 · 第1档' ('' when none)."""
     parts = []
     for part in filter(None, cond_key.split(";")):
         k, _, v = part.partition("=")
@@ -54,3 +92,10 @@ def conditions_text(cond_key: str, labels: Labels | None = None) -> str:
         else:
             parts.append(label_zh(v, labels))
     return " · ".join(parts)
+
+
+def parameter_text(value, labels: Labels | None, topics: Labels | None = None) -> str:
+    """A report parameter for the page header: codes in a comma list shown by their zh labels."""
+    items = [v.strip() for v in str(value).split(",")]
+    both = {**(labels or {}), **(topics or {})}
+    return "、".join(label_zh(v, both) for v in items if v)

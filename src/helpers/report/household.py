@@ -9,9 +9,10 @@ from ..data import Dataset, inputs, load, places
 from ..data.vocab import MARKS
 from ..rules import family_binding
 from .content import Section, figure_html
+from .fmt import label_zh, reason_text
 from .markup import Footnotes, esc, table
 from .plots import figure
-from .scenarios import cite
+from .scenarios import assumptions, cite, place_names
 
 
 def household(text, ds: Dataset | None = None) -> list[dict]:
@@ -79,62 +80,95 @@ def family_section(
     >>> s.tables["relatives"]["can_bind"].tolist()
     ['yes', 'yes']
     """
-    frames, totals, parts = [], [], []
-    for code in places.find_many(ds, cities):
+    relatives = inputs.household(ds, relatives)
+    frames, totals = [], []
+    codes = places.find_many(ds, cities)
+    household_text = ";".join(f"{i}. {describe_relative(r, ds.labels)}" for i, r in enumerate(relatives, 1))
+    parts = [
+        assumptions(
+            [
+                ("职工 employee", "在本地参加职工医保、个人账户有足够余额 insured here as an employee"),
+                ("家庭成员 household", household_text),
+                ("代缴档次 tier paid", f"居民医保第 {tier} 档 resident tier {tier}"),
+                ("政策年度 year", str(year) if year else "任何年度 any"),
+                ("地区 places", place_names(ds, codes)),
+            ]
+        )
+    ]
+    for code in codes:
         r = family_binding(ds, code, relatives, tier=tier, year=year)
+        r.insert(
+            r.columns.get_loc("can_bind") + 1, "can_bind_zh", [label_zh(v, ds.labels) for v in r["can_bind"]]
+        )
+        r.insert(
+            r.columns.get_loc("reason") + 1, "reason_zh", [reason_text(v, ds.labels) for v in r["reason"]]
+        )
         frames.append(r)
         ok = r[r["can_bind"] == "yes"]
         totals.append(
             {
                 "city_zh": places.label(ds, code),
                 "lo": ok["premium_lo"].sum(min_count=1),
-                "hi": ok["premium_hi"].sum(min_count=1),
                 "bound": len(ok),
                 "unknown_cost": int(ok["premium_lo"].isna().sum()),
+                "claims": sorted({c for cl in ok["claims"] for c in cl}),
             }
         )
         rows = [
             [
-                esc(x.relation),
-                esc(x.can_bind + (f" {MARKS['unverified']}" if x.unverified else "")),
-                esc(x.reason),
+                esc(describe_relative(relatives[i], ds.labels)),
+                esc(x.can_bind_zh)
+                + (" ⚠" if x.conflict else "")
+                + (f" {MARKS['unverified']}" if x.unverified else ""),
+                esc(x.reason_zh),
                 esc("—" if pd.isna(x.premium_lo) else f"{x.premium_lo:,.0f} 元"),
                 cite(notes, x.claims),
             ]
-            for x in r.itertuples()
+            for i, x in enumerate(r.itertuples())
         ]
-        parts.append(f"<h4>{esc(places.label(ds, code))}</h4>")
+        parts.append(f"<h3>{esc(places.label(ds, code))}</h3>")
         parts.append(
             table(
-                ["亲属 relative", "可绑定 can bind", "原因 why", "居民医保费/年 premium", "来源 sources"],
+                ["亲属 relative", "可否绑定 can bind", "原因 why", "居民医保费/年 premium", "来源 sources"],
                 rows,
                 raw=True,
             )
         )
     t = pd.DataFrame(totals)
-    parts.append("<h4>用职工个人账户代缴的年度费用 Yearly cost paid from the employee's account</h4>")
-    parts.append(
-        table(
-            ["城市 city", "可绑定人数 bound", "年度费用 yearly cost", "费用未知 cost unknown"],
-            [
-                [x.city_zh, x.bound, "—" if pd.isna(x.lo) else f"{x.lo:,.0f} 元", x.unknown_cost]
-                for x in t.itertuples()
-            ],
-        )
-    )
-    if t["lo"].notna().any():
-        fig, ax = figure((7, 3.2))
-        sns.barplot(data=t.dropna(subset=["lo"]), x="city_zh", y="lo", ax=ax, color="#1f5f8b")
-        ax.set_xlabel("")
-        ax.set_ylabel("元/年 yuan per year")
-        ax.set_title("家庭成员居民医保费合计 Relatives' resident premiums per year")
-        fig.tight_layout()
-        alt = "家庭成员居民医保费合计 relatives' premiums per year: " + ", ".join(
-            f"{x.city_zh} {x.lo:,.0f} 元" for x in t.dropna(subset=["lo"]).itertuples()
-        )
-        parts.append(figure_html(fig, alt))
+    parts.append("<h3>用职工个人账户代缴的年度费用 Yearly cost paid from the employee's account</h3>")
+    header = ["城市 city", "可绑定人数 bound", "年度费用 yearly cost", "费用未知人数 cost unknown"]
+    header.append("来源 sources")
+    cost = [
+        [
+            esc(x.city_zh),
+            str(x.bound),
+            "— 未知 unknown" if pd.isna(x.lo) else f"{x.lo:,.0f} 元",
+            str(x.unknown_cost),
+            cite(notes, x.claims),
+        ]
+        for x in t.itertuples()
+    ]
+    parts.append(table(header, cost, raw=True))
     allr = pd.concat(frames, ignore_index=True)
-    return Section("谁能绑定 Who can be bound", parts, {"relatives": allr})
+    return Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
+
+
+def describe_relative(rel: dict, labels) -> str:
+    """One relative of the household in words: '子女, 8 岁' / '兄弟姐妹, 在北京参保'."""
+    out = [label_zh(rel.get("relation"), labels)]
+    if rel.get("age") is not None:
+        out.append(f"{rel['age']} 岁")
+    if rel.get("place"):
+        out.append(f"在{rel['place']}参保 insured there")
+    if rel.get("student"):
+        out.append("学生 student")
+    if rel.get("group"):
+        out.append(label_zh(rel["group"], labels))
+    if rel.get("already_bound"):
+        out.append("已被他人绑定 already bound by someone else")
+    if rel.get("scheme") and rel["scheme"] != "resident":
+        out.append(label_zh(rel["scheme"], labels))
+    return ", ".join(map(str, out))
 
 
 def _money(lo, hi) -> str:
@@ -199,6 +233,7 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
     """
     res = res.copy()
     res["city_zh"] = res["city"].map(lambda c: places.label(ds, c))
+    res["band_zh"] = [label_zh(b, ds.labels) for b in res["band"]]
     rows = [
         [
             esc(x.city_zh) + cite(notes, x.claims),
@@ -209,20 +244,31 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
             + (f" {MARKS['unverified']}" if x.unverified else ""),
             esc(_money(x.maternity_month_lo, x.maternity_month_hi)),
             esc(_money(x.employee_month_lo, x.employee_month_hi)),
-            esc(x.band),
+            esc(x.band_zh),
         ]
         for x in res.itertuples()
     ]
     header = [
         "城市 city",
-        "工资 wage",
+        "月工资 wage",
         "缴费基数 base",
         "单位 employer",
         "其中生育 maternity",
         "个人 employee",
-        "基数上下限 band",
+        "基数上下限依据 band from",
     ]
-    parts = [table(header, rows, raw=True)]
+    wages = "、".join(f"{w:,.0f}" for w in dict.fromkeys(res["wage"]))
+    parts = [
+        assumptions(
+            [
+                ("参保类型 scheme", label_zh("employee", ds.labels)),
+                ("月工资 monthly wage", f"{wages} 元 yuan"),
+                ("缴费基数 base", "工资按基数下限/上限保底封顶 wage clamped to the base floor and ceiling"),
+                ("地区 places", place_names(ds, dict.fromkeys(res["city"]))),
+            ]
+        ),
+        table(header, rows, raw=True),
+    ]
     known = res[res["employee_month_lo"].notna()]
     if not known.empty:
         long = pd.concat(
@@ -241,6 +287,11 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
             f"{x.city_zh} {x.wage:,.0f}: {x.employer_month_hi:,.0f} / {x.employee_month_hi:,.0f}"
             for x in known.itertuples()
         )
+        missing = [c for c in dict.fromkeys(res["city_zh"]) if c not in set(known["city_zh"])]
+        if missing:
+            alt += "; 未绘出(缴费未知)not drawn, unknown: " + "、".join(missing)
         parts.append(figure_html(fig, alt))
-    heading = "职工医保月缴费 Employee scheme: monthly contributions (yuan)"
-    return Section(heading, parts, {"employee": res})
+        if missing:
+            parts.append(f"<p>图中未绘出(缴费未知)not drawn, unknown: {esc('、'.join(missing))}</p>")
+    heading = "职工医保月缴费(元)Employee scheme: monthly contributions (yuan)"
+    return Section(heading, parts, {"employee": res}, level=2)

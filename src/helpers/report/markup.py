@@ -61,6 +61,12 @@ def safe_url(url) -> str | None:
     return None
 
 
+def scroll_box(inner: str, columns: int, label: str = "表格 table") -> str:
+    """A wide table in its own scrolling box (keyboard-focusable; a cue shows on narrow screens)."""
+    wide = " yb-wide" if columns > 3 else ""
+    return f"<div class='yb-scroll{wide}' role='region' aria-label='{esc(label)}' tabindex='0'>{inner}</div>"
+
+
 def table(
     header: Sequence[str],
     rows: Iterable[Sequence[str]],
@@ -68,21 +74,30 @@ def table(
     raw: bool = False,
     caption: str | None = None,
 ) -> str:
-    """An HTML table; cells are escaped unless raw=True (then the caller escaped them)."""
+    """An HTML table in a scroll box; cells are escaped unless raw=True (then the caller escaped them).
+
+    A row given as a str is used as is (a ready-made `<tr>`, e.g. a folded row).
+    """
     cls = cell_classes or []
     out = ["<table class='yb'>"]
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
+    out.append(
+        "<thead><tr>" + "".join(f"<th scope='col'>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>"
+    )
     for i, row in enumerate(rows):
+        if isinstance(row, str):
+            out.append(row)
+            continue
         tds = []
         for j, cell in enumerate(row):
             c = cls[i][j] if i < len(cls) and j < len(cls[i]) and cls[i][j] else ""
             attr = f" class='{esc(c)}'" if c else ""
-            tds.append(f"<td{attr}>{cell if raw else esc(cell)}</td>")
+            tag = "th scope='row'" if j == 0 else "td"
+            tds.append(f"<{tag}{attr}>{cell if raw else esc(cell)}</{tag.split()[0]}>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
-    return "".join(out)
+    return scroll_box("".join(out), len(header), caption or (header[0] if header else "表格 table"))
 
 
 def frame_table(df: pd.DataFrame, caption: str | None = None) -> str:
@@ -97,51 +112,75 @@ def frame_table(df: pd.DataFrame, caption: str | None = None) -> str:
 class Footnotes:
     """One numbering of sources for a whole page: `ref` gives a linked [n], `html` the list.
 
-    Create one per notebook and pass it to every section, then show `html()` once at the end.
+    A note is one source at one locator (which related article, section or table), so a page that
+    cites two excerpts of one seed page shows two notes naming each excerpt. Each [n] links to its
+    note and the note links back to the first place citing it. Create one per notebook, pass it to
+    every section, then show `html()` once at the end.
     """
 
     def __init__(self, ds: Dataset):
         self.ds = ds
         self.src = ds.sources.set_index("id")
-        self.order: list[str] = []
+        self.order: list[tuple[str, str]] = []
+        self.uses: dict[int, int] = {}
         self.claims = ds.claims.set_index("claim_id")
 
-    def ref(self, source_id: str | None) -> str:
-        """A linked '[n]' marker for a source (adds it to the list)."""
+    def ref(self, source_id: str | None, locator: str | None = None) -> str:
+        """A linked '[n]' marker for a source at a locator (adds the note to the list)."""
         if not source_id or (not isinstance(source_id, str) and pd.isna(source_id)):
             return ""
         if source_id not in self.src.index:
             return ""
-        if source_id not in self.order:
-            self.order.append(source_id)
-        n = self.order.index(source_id) + 1
-        return f"<sup class='yb-ref'><a href='#yb-note-{n}' id='yb-ref-{n}-{len(self.order)}'>[{n}]</a></sup>"
+        key = (source_id, "" if locator is None or pd.isna(locator) else str(locator))
+        if key not in self.order:
+            self.order.append(key)
+        n = self.order.index(key) + 1
+        self.uses[n] = self.uses.get(n, 0) + 1
+        return (
+            f"<sup class='yb-ref'><a href='#yb-note-{n}' id='yb-ref-{n}-{self.uses[n]}' "
+            f"aria-label='来源 source {n}'>[{n}]</a></sup>"
+        )
 
     def ref_claim(self, claim_id: str) -> str:
         """Footnote markers for every source behind a claim id (its source and `also` sources)."""
-        if claim_id not in self.claims.index:
-            return ""
-        row = self.claims.loc[claim_id]
-        sids = [row["source"]] + [c["source"] for c in (row["also"] or [])]
-        return "".join(dict.fromkeys(self.ref(s) for s in sids))
+        return self.cite([claim_id])
+
+    def cite(self, claim_ids) -> str:
+        """Footnote markers for the sources behind several claims, each note once, in order."""
+        keys: dict[tuple[str, str], None] = {}
+        for claim_id in claim_ids:
+            if claim_id not in self.claims.index:
+                continue
+            row = self.claims.loc[claim_id]
+            keys[(row["source"], row["locator"])] = None
+            for c in row["also"] or []:
+                keys[(c["source"], c.get("locator", row["locator"]))] = None
+        return "".join(self.ref(s, loc) for s, loc in keys)
 
     def html(self) -> str:
-        """The numbered source list: title, publisher, kind, date, link when http(s)."""
+        """The numbered notes: title, publisher, kind, published, checked, locator, URL or none."""
         if not self.order:
             return ""
         items = []
-        for n, sid in enumerate(self.order, start=1):
+        for n, (sid, loc) in enumerate(self.order, start=1):
             s = self.src.loc[sid]
             url = safe_url(s["url"])
-            title = esc(s["title"])
-            title = f"<a href='{esc(url)}'>{title}</a>" if url else title
-            shown_url = "" if url or pd.isna(s["url"]) else f" (链接未显示 link not shown: {esc(s['url'])})"
             kind = self.ds.labels.get(s["kind"], {}).get("zh", s["kind"])
-            checked = "—" if pd.isna(s["checked"]) else f"{s['checked']:%Y-%m-%d}"
-            items.append(
-                f"<li id='yb-note-{n}'>{title} — {esc(s['publisher'])}; {esc(kind)} "
-                f"<code>{esc(s['kind'])}</code> ({esc(s['kind_basis'])}); 发布 published "
-                f"{esc(published_text(s))}; 核对 checked {esc(checked)}; "
-                f"<code>{esc(sid)}</code>{shown_url}</li>"
-            )
-        return "<h3>来源 Sources</h3><ol class='yb-notes'>" + "".join(items) + "</ol>"
+            checked = s.get("checked")
+            parts = [
+                f"<cite>{esc(s['title'])}</cite>",
+                esc(s["publisher"]),
+                f"{esc(kind)} ({esc(s['kind_basis'])})",
+                f"发布 published {esc(published_text(s))}",
+            ]
+            if checked is not None and not pd.isna(checked):
+                parts.append(f"核对 checked {pd.Timestamp(checked):%Y-%m-%d}")
+            if loc:
+                parts.append(f"位置 locator: {esc(loc)}")
+            if url:
+                parts.append(f"<a class='yb-url' href='{esc(url)}'>{esc(url)}</a>")
+            else:
+                parts.append("无公开链接 no public URL")
+            back = f" <a class='yb-back' href='#yb-ref-{n}-1' aria-label='返回引用 back to text'>↩</a>"
+            items.append(f"<li id='yb-note-{n}'>" + " · ".join(parts) + back + "</li>")
+        return "<h2>来源 Sources</h2><ol class='yb-notes'>" + "".join(items) + "</ol>"

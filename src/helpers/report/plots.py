@@ -48,58 +48,85 @@ def _with_alt(fig, alt: str):
     return fig
 
 
-def _bar_with_ranges(ax, labels, lo, hi, color="#1f5f8b") -> None:
-    """Bars at the low value; a hatched extension to the high value where sources disagree."""
-    ax.bar(labels, lo, color=color)
-    ext = [h - low for low, h in zip(lo, hi, strict=True)]
-    ax.bar(labels, ext, bottom=lo, color="#f0a030", hatch="//", label="来源冲突范围 disputed range")
+#: Bar style per status: own, inherited and (from the evidence work) unverified values look different,
+#: and the mark is also written after each bar, so colour is never the only cue.
+STYLE = {
+    "own": {"color": "#1f5f8b", "hatch": ""},
+    "inherited-province": {"color": "#8fb3d1", "hatch": ""},
+    "inherited-national": {"color": "#c4d6e6", "hatch": ""},
+    "unverified": {"color": "#d9a441", "hatch": "xx"},
+}
+STATUS_TEXT = {
+    "own": "本地 own",
+    "inherited-province": "↑省 province",
+    "inherited-national": "↑国 national",
+    "unverified": "未核实 unverified",
+}
+
+
+def hbars(labels, lo, hi, statuses, unit: str, title: str):
+    """Horizontal bars, one per label (top to bottom); a hatched extension where sources disagree.
+
+    Each bar ends with its value and status mark; unknown rows get no bar and the word 未知.
+    """
+    n = len(labels)
+    fig, ax = figure((7.2, 0.36 * n + 1.2))
+    y = list(range(n))[::-1]
+    top = max([h for h in hi if h is not None] or [1])
+    for yi, a, b, st in zip(y, lo, hi, statuses, strict=True):
+        if a is None:
+            ax.text(0, yi, " 未知 unknown", va="center", fontsize=9, color="#333333")
+            continue
+        style = STYLE.get(st, STYLE["own"])
+        ax.barh(yi, a, color=style["color"], hatch=style["hatch"], edgecolor="#1f3f5b", linewidth=0.6)
+        if b != a:
+            ax.barh(yi, b - a, left=a, color="#f0a030", hatch="//", edgecolor="#7a4a00", linewidth=0.6)
+        span = f"{a:g}" if a == b else f"{a:g}–{b:g} 冲突"
+        ax.text(b + top * 0.01, yi, f" {span} {STATUS_TEXT.get(st, '')}", va="center", fontsize=9)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, top * 1.45)
+    ax.set_xlabel(unit)
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def _alt(title: str, labels, lo, hi, statuses) -> str:
+    def one(c, a, b, st):
+        if a is None:
+            return f"{c} 未知 unknown"
+        v = f"{a:g}" if a == b else f"{a:g}–{b:g} (来源冲突 disputed)"
+        return f"{c} {v} {STATUS_TEXT.get(st, '')}".strip()
+
+    return f"{title}: " + ", ".join(one(*t) for t in zip(labels, lo, hi, statuses, strict=True))
 
 
 def limit_chart(r):
-    """Binding limit per city (ranges where sources conflict, 'unknown' marked)."""
+    """Binding limit per place as horizontal bars (ranges where sources conflict, unknown written)."""
     sel = r[(r["parameter"] == "family_account.max_relatives") & (r["conditions"] == "")]
     if sel.empty or (sel["status"] == "unknown").all():
         return None
-    fig, ax = figure((7, 3.2))
     labels = list(sel["city_zh"])
-    lo = [min(v) if v else 0 for v in sel["values"]]
-    hi = [max(v) if v else 0 for v in sel["values"]]
-    _bar_with_ranges(ax, labels, lo, hi)
-    for i, (st, v) in enumerate(zip(sel["status"], hi, strict=True)):
-        ax.text(i, v + 0.1, "未知" if st == "unknown" else str(v), ha="center", va="bottom")
-    ax.set_ylabel("人数 persons")
-    ax.set_ylim(0, max(hi) * 1.25 + 0.5)
-    ax.set_title("最多可绑定近亲属人数 Most relatives bound at once")
-    fig.tight_layout()
-    alt = "最多可绑定近亲属人数 most relatives bound: " + ", ".join(
-        f"{c} {'未知 unknown' if st == 'unknown' else (f'{a}–{b}' if a != b else a)}"
-        for c, st, a, b in zip(labels, sel["status"], lo, hi, strict=True)
-    )
-    return _with_alt(fig, alt)
+    lo = [min(v) if st != "unknown" else None for v, st in zip(sel["values"], sel["status"], strict=True)]
+    hi = [max(v) if st != "unknown" else None for v, st in zip(sel["values"], sel["status"], strict=True)]
+    title = "最多可绑定近亲属人数 Most relatives bound at once"
+    fig = hbars(labels, lo, hi, list(sel["status"]), "人 persons", title)
+    return _with_alt(fig, _alt(title, labels, lo, hi, list(sel["status"])))
 
 
 def premium_chart(r):
-    """Resident premium per city by tier (only sourced values drawn)."""
-    sel = r[
-        (r["parameter"] == "resident.premium")
-        & r["conditions"].isin(["tier=1", "tier=2"])
-        & (r["status"] != "unknown")
-    ]
-    if sel.empty:
+    """Resident tier-1 premium per place as horizontal bars (unknown written, not drawn)."""
+    sel = r[(r["parameter"] == "resident.premium") & (r["conditions"] == "tier=1")]
+    if sel.empty or (sel["status"] == "unknown").all():
         return None
-    data = sel.assign(
-        tier=sel["conditions"].str.replace("tier=", "档次 tier "), yuan=[max(v) for v in sel["values"]]
-    )
-    fig, ax = figure((7, 3.2))
-    sns.barplot(data=data, x="city_zh", y="yuan", hue="tier", ax=ax)
-    ax.set_xlabel("")
-    ax.set_ylabel("元/人/年 yuan per person-year")
-    ax.set_title("居民医保个人缴费 Resident premium (own or inherited)")
-    fig.tight_layout()
-    alt = "居民医保个人缴费 resident premium, yuan per year: " + ", ".join(
-        f"{x.city_zh} {x.tier} {x.yuan:.0f}" for x in data.itertuples()
-    )
-    return _with_alt(fig, alt)
+    labels = list(sel["city_zh"])
+    known = [st != "unknown" for st in sel["status"]]
+    lo = [min(v) if k else None for v, k in zip(sel["values"], known, strict=True)]
+    hi = [max(v) if k else None for v, k in zip(sel["values"], known, strict=True)]
+    title = "居民医保个人缴费(第1档)Resident premium, tier 1"
+    fig = hbars(labels, lo, hi, list(sel["status"]), "元/人/年 yuan per person-year", title)
+    return _with_alt(fig, _alt(title + " (元/年 yuan per year)", labels, lo, hi, list(sel["status"])))
 
 
 def over_time_chart(ds, code: str):

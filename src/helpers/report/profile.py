@@ -7,9 +7,9 @@ import pandas as pd
 from ..data import Dataset, places
 from . import plots
 from .content import Section, figure_html
-from .fmt import conditions_text, value_text
+from .fmt import conditions_text, label_zh, value_text
 from .markup import Footnotes, esc, table
-from .sections import long_table
+from .sections import cell_html, long_table, param_label
 from .tables import claims_table
 
 
@@ -53,11 +53,15 @@ def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
         ].itertuples(index=False)
     ]
     body = (
-        table(["parameter", "conditions", "value", "period", "source", "locator"], rows, raw=True)
+        table(
+            ["参数 parameter", "条件 conditions", "数值 value", "期间 period", "来源 source", "位置 locator"],
+            rows,
+            raw=True,
+        )
         if rows
         else "<p>没有本地来源 no claim names this place.</p>"
     )
-    return Section(f"本地来源的数据 Own claims ({len(own)})", [body])
+    return Section(f"本地来源的数据 Own claims ({len(own)})", [body], level=2)
 
 
 def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
@@ -90,13 +94,15 @@ def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
         [
             esc(x.label_zh),
             esc(conditions_text(x.conditions, ds.labels)),
-            esc(value_text(x.value, x.type, ds.labels)),
+            esc(value_text(x.value, x.type, ds.labels, x.unit)),
             esc(places.label(ds, x["from"])) + notes.ref_claim(x.claim),
         ]
         for _, x in inh.iterrows()
     ]
-    html = table(["parameter", "conditions", "value", "from"], rows, raw=True)
-    return Section(f"继承的数值 Inherited values ({len(inh)})", [html], {"resolved": long_table(ds, r)})
+    html = table(["参数 parameter", "条件 conditions", "数值 value", "出处 from"], rows, raw=True)
+    return Section(
+        f"继承的数值 Inherited values ({len(inh)})", [html], {"resolved": long_table(ds, r)}, level=2
+    )
 
 
 def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
@@ -127,7 +133,7 @@ def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
         esc(f"{x.label_zh}{' (' + conditions_text(x.conditions, ds.labels) + ')' if x.conditions else ''}")
         for x in unk.itertuples()
     )
-    return Section(f"未知 Unknown ({len(unk)})", [f"<p>{text}</p>"])
+    return Section(f"未知 Unknown ({len(unk)})", [f"<p>{text or '无 none'}</p>"], level=2)
 
 
 def over_time(ds: Dataset, city) -> Section:
@@ -155,3 +161,44 @@ def over_time(ds: Dataset, city) -> Section:
     fig = plots.over_time_chart(ds, places.find(ds, city))
     body = figure_html(fig, plots.alt_text(fig)) if fig is not None else plots.NOTHING
     return Section("随时间变化 Values over time", [body])
+
+
+def profile_topic(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
+    """One topic of a place's profile: every parameter with the value shown, marks and sources.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        A `helpers.resolve` result for one place.
+    topic : str
+        binding, contribution, lapse or benefit.
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        The topic's table: parameter and conditions, value (same cells as the comparison), where
+        the value comes from.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> h.report.profile_topic(ds, h.resolve(ds, "泰安"), "binding", h.report.Footnotes(ds)).heading
+    '家庭共济绑定 Family-account binding'
+    """
+    sub = r[r["topic"] == topic]
+    rows, classes = [], []
+    for x in sub.to_dict("records"):
+        text, cls = cell_html(x, notes, ds.labels)
+        src = "" if x["status"] == "unknown" else label_zh(x["status"], ds.labels)
+        if x["status"] == "inherited-province":
+            src += f"({places.label(ds, x['from'])})"
+        rows.append([param_label(x, conditions_text(x["conditions"], ds.labels)), text, esc(src)])
+        classes.append(["", cls, ""])
+    lab = ds.topics[topic]
+    body = table(["参数 · 条件 parameter", "数值 value", "出处 from"], rows, classes, raw=True)
+    return Section(f"{lab['zh']} {lab['en']}", [body], level=2)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from ..data import Dataset, places
 from ..data.vocab import KINDS
 from ..resolution import resolve
-from .content import Section, figure_html
+from .content import Section
+from .fmt import label_both
 from .markup import Footnotes, esc, table
-from .plots import figure
 
 STATES = ["unknown", "unverified", "inherited-national", "inherited-province", "own", "conflict", "stale"]
 STATE_ZH = [
@@ -23,7 +22,6 @@ STATE_ZH = [
     "冲突 conflict",
     "较旧 stale",
 ]
-COLORS = ["#eeeeee", "#f4e3a1", "#b9d3e8", "#6fa8d6", "#1f5f8b", "#f0a030", "#b07aa1"]
 
 
 def focus_codes(ds: Dataset) -> list[str]:
@@ -45,60 +43,6 @@ def coverage_matrix(
     r["rank"] = r["state"].map(rank)
     m = r.groupby(["city_zh", "parameter"], sort=False)["rank"].max().unstack("parameter")
     return m.loc[[places.label(ds, c) for c in codes]]
-
-
-def heatmap(matrix: pd.DataFrame):
-    """The coverage matrix as a heatmap with a legend of states."""
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
-
-    fig, ax = figure((13, 0.32 * len(matrix) + 2.8))
-    sns.heatmap(
-        matrix,
-        cmap=ListedColormap(COLORS),
-        vmin=-0.5,
-        vmax=len(STATES) - 0.5,
-        cbar=False,
-        linewidths=0.4,
-        linecolor="white",
-        ax=ax,
-    )
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="x", labelsize=7)
-    ax.legend(
-        handles=[Patch(color=c, label=s) for c, s in zip(COLORS, STATE_ZH, strict=True)],
-        bbox_to_anchor=(1.0, 1.02),
-        loc="lower right",
-        ncol=7,
-        fontsize=8,
-        frameon=False,
-    )
-    fig.tight_layout()
-    return fig
-
-
-def sources_by_kind(ds: Dataset):
-    """Bar chart: number of sources and of claims by source kind."""
-    kinds = list(KINDS)
-    n_src = ds.sources["kind"].value_counts().reindex(kinds, fill_value=0)
-    n_claims = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
-    df = pd.DataFrame(
-        {
-            "kind": kinds * 2,
-            "count": [*n_src, *n_claims.reindex(kinds, fill_value=0)],
-            "what": ["来源 sources"] * len(kinds) + ["数据 claims"] * len(kinds),
-        }
-    )
-    fig, ax = figure((8, 3.2))
-    sns.barplot(data=df, x="kind", y="count", hue="what", ax=ax)
-    ax.set_xlabel("来源类型 source kind (most reliable first)")
-    ax.set_ylabel("")
-    fig.tight_layout()
-    fig._yb_alt = "来源与数据条数 sources and claims by kind: " + ", ".join(  # type: ignore[attr-defined]
-        f"{k} {a}/{b}" for k, a, b in zip(kinds, n_src, n_claims.reindex(kinds, fill_value=0), strict=True)
-    )
-    return fig
 
 
 def conflicts(ds: Dataset, codes: list[str] | None = None, as_of=None) -> pd.DataFrame:
@@ -160,7 +104,7 @@ def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
 
 
 def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
-    """Coverage heatmap (places × parameters); CSV ``coverage``.
+    """How much is known per place and topic (counts by state, in words); CSV ``coverage`` (full matrix).
 
     Parameters
     ----------
@@ -182,17 +126,32 @@ def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
     ['coverage']
     """
     m = coverage_matrix(ds, as_of=as_of or None)
-    counts = m.stack().map(dict(enumerate(STATES))).value_counts()
-    alt = f"覆盖矩阵 coverage of {m.shape[0]} places × {m.shape[1]} parameters: " + ", ".join(
-        f"{s} {counts.get(s, 0)}" for s in STATES
+    topic_of = dict(zip(ds.parameters["id"], ds.parameters["topic"], strict=True))
+    rows = []
+    for place, ranks in m.iterrows():
+        cells = [esc(place)]
+        for topic in ds.topics:
+            states = ranks[[c for c in m.columns if topic_of.get(c) == topic]].map(dict(enumerate(STATES)))
+            counts = states.value_counts()
+            cells.append(
+                " · ".join(
+                    f"{esc(z)} {counts[s]}" for s, z in zip(STATES, STATE_ZH, strict=True) if s in counts
+                )
+            )
+        rows.append(cells)
+    header = ["地区 place", *(f"{t['zh']} {t['en']}" for t in ds.topics.values())]
+    heading = f"覆盖情况 Coverage ({m.shape[0]} places × {m.shape[1]} parameters)"
+    note = "<p>每格:各状态的参数个数(冲突、较旧优先计)。Each cell counts parameters by state.</p>"
+    return Section(
+        heading,
+        [note, table(header, rows, raw=True)],
+        {"coverage": m.replace(dict(enumerate(STATES))).reset_index()},
+        level=2,
     )
-    parts = [figure_html(heatmap(m), alt)]
-    heading = f"覆盖矩阵 Coverage matrix ({m.shape[0]} places × {m.shape[1]} parameters)"
-    return Section(heading, parts, {"coverage": m.replace(dict(enumerate(STATES))).reset_index()})
 
 
 def kinds_section(ds: Dataset) -> Section:
-    """Sources and claims by source kind (chart).
+    """Sources and claims by source kind (a table: six numbers read better than a chart).
 
     Parameters
     ----------
@@ -210,8 +169,11 @@ def kinds_section(ds: Dataset) -> Section:
     >>> h.report.kinds_section(h.load()).heading
     '来源类型 Sources by kind'
     """
-    fig = sources_by_kind(ds)
-    return Section("来源类型 Sources by kind", [figure_html(fig, fig._yb_alt)])
+    n_src = ds.sources["kind"].value_counts()
+    n_claims = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
+    rows = [[label_both(k, ds.labels), str(n_src.get(k, 0)), str(n_claims.get(k, 0))] for k in KINDS]
+    body = table(["来源类型 kind (最可靠在前 most reliable first)", "来源 sources", "数据 claims"], rows)
+    return Section("来源类型 Sources by kind", [body], level=2)
 
 
 def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -> Section:
@@ -239,10 +201,11 @@ def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -
     ['conflicts']
     """
     c = conflicts(ds, as_of=as_of or None)
+    labels = dict(zip(ds.parameters["id"], ds.parameters["label_zh"], strict=True))
     rows = [
         [
             esc(x.place),
-            esc(x.parameter),
+            esc(labels.get(x.parameter, "断缴情景 lapse scenario")) + f"<br><code>{esc(x.parameter)}</code>",
             esc(x.conditions),
             esc(x.values),
             "".join(notes.ref(s) for s in x.sources.split(", ")),
@@ -250,4 +213,6 @@ def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -
         for x in c.itertuples()
     ]
     header = ["地区 place", "参数 parameter", "条件 conditions", "各来源数值 values", "来源 sources"]
-    return Section(f"来源冲突 Conflicts ({len(c)})", [table(header, rows, raw=True)], {"conflicts": c})
+    return Section(
+        f"来源冲突 Conflicts ({len(c)})", [table(header, rows, raw=True)], {"conflicts": c}, level=2
+    )

@@ -11,13 +11,25 @@ import pandas as pd
 from ..data import Dataset, places
 from ..data.vocab import MARKS
 from ..rules import lapses
-from .content import Section, figure_html
+from .content import Section
+from .fmt import label_zh
 from .markup import Footnotes, esc, table
-from .plots import figure
 
 
 def cite(notes: Footnotes, claims: list[str]) -> str:
-    return "".join(dict.fromkeys(notes.ref_claim(c) for c in claims))
+    """Footnote marks for the sources of these claims, each source once."""
+    return notes.cite(claims)
+
+
+def assumptions(items: list[tuple[str, str]]) -> str:
+    """The scenario a report assumes, printed before its answers (terms and values escaped)."""
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
+    return f"<div class='yb-assume'><h3>本报告假设的情景 Scenario assumed</h3><dl>{rows}</dl></div>"
+
+
+def place_names(ds: Dataset, codes) -> str:
+    """Chinese names of places, joined with 、."""
+    return "、".join(places.label(ds, c) for c in codes)
 
 
 def _months(lo, hi, conflict: bool = False, unverified: bool = False) -> str:
@@ -73,6 +85,9 @@ def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
 def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     """Months until benefits resume against gap length per city (from `helpers.lapses`); CSV ``gaps``.
 
+    A table, not a chart: several places often share one national rule, and lines drawn over
+    each other hide that.
+
     Parameters
     ----------
     ds : Dataset
@@ -100,7 +115,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     res["city_zh"] = res["city"].map(lambda c: places.label(ds, c))
     codes = list(dict.fromkeys(res["city"]))
     gaps = sorted(set(res["gap_months"]))
-    scheme = ", ".join(dict.fromkeys(res["scheme"]))
+    scheme = "、".join(label_zh(x, ds.labels) for x in dict.fromkeys(res["scheme"]))
     rows = []
     for code in codes:
         sub = res[res["city"] == code].set_index("gap_months")
@@ -112,43 +127,28 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
                 for g in gaps
             ]
         )
-    parts = [table(["城市 city \\ 断缴月数 gap", *map(str, gaps)], rows, raw=True)]
-    known = res[res["waiting_min"].notna()]
-    if not known.empty:
-        fig, ax = figure((8, 3.6))
-        for name, sub in known.groupby("city_zh", sort=False):
-            line = ax.plot(
-                sub["gap_months"], sub["waiting_max"].astype(float), marker="o", label=f"{name} (最长 max)"
-            )
-            ax.fill_between(
-                sub["gap_months"],
-                sub["waiting_min"].astype(float),
-                sub["waiting_max"].astype(float),
-                alpha=0.25,
-                color=line[0].get_color(),
-            )
-        ax.set_xlabel("断缴月数 gap (months)")
-        ax.set_ylabel("等待期 waiting (months)")
-        ax.set_title("补缴后待遇恢复前的等待期;阴影 = 来源冲突范围 shaded = disputed range")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        alt = "等待期 waiting months by gap: " + "; ".join(
-            f"{n}: "
-            + ", ".join(
-                f"{g}→{_months(a, b)}"
-                for g, a, b in zip(s["gap_months"], s["waiting_min"], s["waiting_max"], strict=True)
-            )
-            for n, s in known.groupby("city_zh", sort=False)
-        )
-        parts.append(figure_html(fig, alt))
+    parts = [
+        assumptions(
+            [
+                ("参保类型 scheme", scheme),
+                ("地区 places", place_names(ds, codes)),
+                ("断缴月数 gap", f"0–{max(gaps)} 个月 months"),
+                ("补缴 back-payment", "断缴期间已补缴 the gap is back-paid"),
+            ]
+        ),
+        table(["城市 city \\ 断缴月数 gap (months)", *map(str, gaps)], rows, raw=True),
+        "<p>表中数字为恢复待遇前的等待月数;0 = 续缴次月起享受待遇;3–6 ⚠ = 来源说法不一,两端都列出。"
+        " Cells are waiting months before benefits resume; 0 = from the month after payment; "
+        "a range with ⚠ means sources disagree.</p>",
+    ]
     disputed = res[res["conflict"]]
     if not disputed.empty:
         parts.append(
-            f"<p><b>来源冲突 Disputed:</b> {len(disputed)} of {len(res)} city × gap cells have sources "
-            "that disagree; both ends of the range are shown with their sources.</p>"
+            f"<p><b>来源冲突 Disputed:</b> {len(disputed)} / {len(res)} 个情景的来源说法不一 "
+            "scenarios have sources that disagree; both ends of the range are shown with their sources.</p>"
         )
-    heading = f"断缴 N 个月并补缴后的等待期 Waiting months after an N-month gap (scheme: {scheme})"
-    return Section(heading, parts, {"gaps": res})
+    heading = f"断缴 N 个月并补缴后的等待期({scheme})Waiting months after an N-month gap"
+    return Section(heading, parts, {"gaps": res}, level=2)
 
 
 def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> Section:
@@ -188,22 +188,23 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
         ]
     )
     ry = lapses(ds, yrs, year=year)
-    rows = [
-        [
-            esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else ""),
-            *[
-                esc(_months(x.waiting_min, x.waiting_max, x.conflict, x.unverified))
-                for x in ry[(ry["city"] == c) & (ry["back_paid"] == b)].itertuples()
-            ],
-        ]
-        for c in codes
-        for b in (False, True)
-    ]
+    rows = []
+    for c in codes:
+        for b in (False, True):
+            sub = ry[(ry["city"] == c) & (ry["back_paid"] == b)]
+            cites = cite(notes, sorted({k for cl in sub["claims"] for k in cl}))
+            rows.append(
+                [esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else "") + cites]
+                + [
+                    esc(_months(x.waiting_min, x.waiting_max, x.conflict, x.unverified))
+                    for x in sub.itertuples()
+                ]
+            )
     parts = [
-        table(["城市 city \\ 断缴年数 years", *map(str, range(0, 7))], rows, raw=True),
+        table(["城市 city \\ 连续断缴年数 lapsed years", *map(str, range(0, 7))], rows, raw=True),
         "<p>无 ⚠ 的区间(如 3–4):规则允许缴费修复缩短变动等待期,但我们掌握的官方来源未给出缩短多少。"
         " A range without ⚠ (e.g. 3–4): restoration payments may shorten the variable part, but no "
         "official source we hold says by how much, so both ends are shown.</p>",
     ]
     heading = "居民医保:连续断缴 N 年后的等待期 Resident scheme: waiting after N lapsed years"
-    return Section(heading, parts, {"resident-years": ry})
+    return Section(heading, parts, {"resident-years": ry}, level=2)

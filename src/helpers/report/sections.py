@@ -2,6 +2,8 @@
 
 Every function computes and returns content; the notebook displays it, the renderer writes the
 files. Text from data is escaped here and never passed to a Markdown or maths-text renderer.
+Comparison and profile cells come from one function (`cell_html`), so both show the same units
+and marks.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ import pandas as pd
 from ..data import Dataset, places
 from . import plots
 from .content import Section, figure_html
-from .fmt import conditions_text, value_text
+from .fmt import conditions_text, label_zh, value_text
 from .markup import Footnotes, esc, legend, table
 from .tables import marks
 
+#: Comparisons with at least this many places fold rows that are the same everywhere into one line.
+FOLD_FROM = 3
 
-def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
-    """A heading naming the cities (markdown cells are not parameterised).
+
+def title(ds: Dataset, prefix: str, cities, year: int | None = None, about: str = "") -> Section:
+    """A heading naming the places (markdown cells are not parameterised), with what the page is for.
 
     Parameters
     ----------
@@ -29,6 +34,8 @@ def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
         Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
     year : int, optional
         Policy year shown after the names (none when 0 or None).
+    about : str
+        One sentence on what the page answers, shown under the heading (escaped).
 
     Returns
     -------
@@ -43,7 +50,8 @@ def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
     '对比:济南市 · 泰安市(2025)'
     """
     names = " · ".join(places.label(ds, c) for c in places.find_many(ds, cities))
-    return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), level=2)
+    parts = [f"<p>{esc(about)}</p>"] if about else []
+    return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), parts, level=2)
 
 
 def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
@@ -71,23 +79,24 @@ def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
     return Section("", [legend(notes.ds.labels, stale_after_years), notes.html()])
 
 
-def _cell(row, notes: Footnotes, labels) -> tuple[str, str]:
+def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
+    """One resolved value as (escaped HTML with footnotes and marks, CSS class)."""
     d = row["decision"]
-    leads = "".join(dict.fromkeys(notes.ref(s) for c in d.leads for s in c.sources))
+    leads = notes.cite([c.claim_id for c in d.leads])
     if row["status"] == "unknown":
         return "— 未知" + (f" (线索 lead{leads})" if leads else ""), "unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
-    refs = [notes.ref_claim(row["claim"])] + [notes.ref_claim(c.claim_id) for c in d.competing]
-    refs += [notes.ref_claim(c.claim_id) for c in d.agreeing if not c.lead]
-    text = " / ".join(esc(value_text(v, row["type"], labels)) for v in vals) + "".join(dict.fromkeys(refs))
+    cited = [row["claim"], *(c.claim_id for c in d.competing)]
+    cited += [c.claim_id for c in d.agreeing if not c.lead]
+    text = " / ".join(esc(value_text(v, row["type"], labels, row["unit"])) for v in vals) + notes.cite(cited)
     parts = [text, *[esc(m) for m in marks(row)]]
     if row["status"] == "unverified":
         parts.append(f"(线索 lead{leads})")
     elif row["support"] > 1:
         parts.append(f"({int(row['support'])} 源)")
     if row["superseded"]:
-        old = " / ".join(esc(value_text(c.value, row["type"], labels)) for c in d.superseded)
-        refs_old = "".join(notes.ref_claim(c.claim_id) for c in d.superseded)
+        old = " / ".join(esc(value_text(c.value, row["type"], labels, row["unit"])) for c in d.superseded)
+        refs_old = notes.cite([c.claim_id for c in d.superseded])
         parts.append(f"<small>(此前 earlier: {old}{refs_old})</small>")
     cls = "conflict" if row["conflict"] else ("inherited" if row["status"].startswith("inherited") else "")
     cls += " unverified" if row["status"] == "unverified" else ""
@@ -95,18 +104,39 @@ def _cell(row, notes: Footnotes, labels) -> tuple[str, str]:
     return " ".join(parts), cls.strip()
 
 
+def param_label(first, conditions: str = "") -> str:
+    """First-column cell: the parameter's zh label, its en label, and the conditions in words."""
+    cond = f"<br><span class='yb-cond'>{esc(conditions)}</span>" if conditions else ""
+    return f"{esc(first['label_zh'])}{cond}<br><small lang='en'>{esc(first['label_en'])}</small>"
+
+
 def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
-    """MISSOC-style HTML table: one row per parameter/conditions, one column per city."""
+    """MISSOC-style HTML table: one row per parameter/conditions, one column per place.
+
+    With several places, a row where every place shows the same thing (typically one inherited
+    national value) is folded into one line: "所有城市 all: 全国规定 …".
+    """
     cities = list(dict.fromkeys(r["city_zh"]))
     keyed = r.set_index(["parameter", "conditions", "city_zh"])
     rows, classes = [], []
     for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         first = grp.iloc[0]
-        label = f"{esc(first['label_zh'])}<br><small>{esc(first['label_en'])}</small>"
-        cells = [_cell(keyed.loc[(pid, ck, c)], notes, ds.labels) for c in cities]
-        rows.append([label, esc(conditions_text(ck, ds.labels))] + [c[0] for c in cells])
-        classes.append(["", ""] + [c[1] for c in cells])
-    return table(["参数 parameter", "条件 conditions", *cities], rows, classes, raw=True)
+        head = param_label(first, conditions_text(ck, ds.labels))
+        same = len(cities) >= FOLD_FROM and grp[["status", "from", "stale"]].astype(str).nunique().max() == 1
+        same = same and grp["values"].map(repr).nunique() == 1
+        if same:
+            text, cls = cell_html(keyed.loc[(pid, ck, cities[0])], notes, ds.labels)
+            rows.append(
+                f"<tr><th scope='row'>{head}</th>"
+                f"<td colspan='{len(cities)}' class='folded {esc(cls)}'>"
+                f"所有{len(cities)}地 all: {text}</td></tr>"
+            )
+            classes.append([])
+            continue
+        cells = [cell_html(keyed.loc[(pid, ck, c)], notes, ds.labels) for c in cities]
+        rows.append([head] + [c[0] for c in cells])
+        classes.append([""] + [c[1] for c in cells])
+    return table(["参数 · 条件 parameter", *cities], rows, classes, raw=True)
 
 
 def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
@@ -148,33 +178,30 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
     fig = plots.premium_chart(sub) if topic == "contribution" else fig
     if fig is not None:
         parts.append(figure_html(fig, plots.alt_text(fig)))
-    return Section(f"{lab['zh']} {lab['en']}", parts, {topic: long_table(ds, sub)})
+    return Section(f"{lab['zh']} {lab['en']}", parts, {topic: long_table(ds, sub)}, level=2)
 
 
 def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
     """Resolution rows flattened for CSV: one row per city, parameter and conditions."""
-    out = r[
-        [
-            "city",
-            "city_zh",
-            "parameter",
-            "label_zh",
-            "label_en",
-            "conditions",
-            "status",
-            "source",
-            "kind",
-            "date",
-            "support",
-            "conflict",
-            "superseded",
-            "stale",
-            "undated",
-        ]
-    ].copy()
+    cols = ["city", "city_zh", "parameter", "label_zh", "label_en", "conditions", "status"]
+    extra = ["source", "kind", "date", "support", "conflict", "superseded", "stale", "undated"]
+    out = r[[*cols, *extra]].copy()
     lab = ds.labels
-    out.insert(6, "value", [None if v is None else value_text(v, labels=lab) for v in r["value"]])
-    out.insert(7, "all_values", [" / ".join(value_text(v, labels=lab) for v in vs) for vs in r["values"]])
+    out.insert(
+        6,
+        "value",
+        [value_text(v, t, lab, u) for v, t, u in zip(r["value"], r["type"], r["unit"], strict=True)],
+    )
+    out.insert(
+        7,
+        "all_values",
+        [
+            " / ".join(value_text(v, t, lab, u) for v in vs)
+            for vs, t, u in zip(r["values"], r["type"], r["unit"], strict=True)
+        ],
+    )
+    out.insert(8, "status_zh", [label_zh(s, lab) for s in r["status"]])
+    out.insert(9, "conditions_zh", [conditions_text(c, lab) for c in r["conditions"]])
     return out.reset_index(drop=True)
 
 
@@ -208,19 +235,22 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
     for (_pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         known = grp[grp["status"] != "unknown"]
         if len(names) > 1 and len(known) == len(grp) and known["value"].map(repr).nunique() > 1:
-            by_value: dict[str, list[str]] = {}  # cities grouped by the value they show
+            by_value: dict[str, list[str]] = {}  # places grouped by the value they show
             for _, x in known.iterrows():
-                text = " ".join([value_text(x["value"], x["type"], ds.labels), *marks(x)])
+                text = " ".join([value_text(x["value"], x["type"], ds.labels, x["unit"]), *marks(x)])
                 by_value.setdefault(text, []).append(x["city_zh"])
             vals = "; ".join(f"{v}: {'、'.join(cs)}" for v, cs in by_value.items())
             cond = f" ({conditions_text(ck, ds.labels)})" if ck else ""
             lines.append(f"<li><b>{esc(grp.iloc[0]['label_zh'])}</b>{esc(cond)} — {esc(vals)}</li>")
     if len(lines) > 12:
-        lines = [*lines[:12], f"<li>… and {len(lines) - 12} more in the tables below.</li>"]
+        lines = [
+            *lines[:12],
+            f"<li>另有 {len(lines) - 12} 项见下表 {len(lines) - 12} more in the tables below.</li>",
+        ]
     if not lines:
         lines = [
-            "<li>已知数值中没有两城都有来源且不同的项目 (no parameter is sourced for every city "
-            "with different values).</li>"
+            "<li>没有一项在所有地方都有来源且数值不同 "
+            "no parameter is sourced everywhere with different values.</li>"
         ]
     unknown = r[r["status"] == "unknown"].groupby("city_zh", sort=False).size()
     unverified = r[r["status"] == "unverified"].groupby("city_zh", sort=False).size()
@@ -232,60 +262,7 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
         for c in names
     ]
     parts = [
-        "<h4>主要差异 Main differences</h4><ul>" + "".join(lines) + "</ul>",
-        "<h4>覆盖情况 Coverage</h4><ul>" + "".join(summary) + "</ul>",
+        "<h3>主要差异 Main differences</h3><ul>" + "".join(lines) + "</ul>",
+        "<h3>覆盖情况 How much is known</h3><ul>" + "".join(summary) + "</ul>",
     ]
-    return Section("", parts)
-
-
-def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) -> Section:
-    """Statements that name no place ("各地", "一般"): listed for the reader, never any place's value.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
-    topic : str, optional
-        binding, contribution, lapse or benefit; None lists every topic.
-
-    Returns
-    -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
-
-    Examples
-    --------
-    >>> import helpers as h
-    >>> ds = h.load()
-    >>> s = h.report.general_statements(ds, h.report.Footnotes(ds))
-    >>> s.heading.startswith("一般说法")
-    True
-    """
-    from ..resolution import general_statements as gs
-
-    g = gs(ds, topic)
-    rows = [
-        [
-            esc(x.label_zh),
-            esc(conditions_text(x.conditions, ds.labels)),
-            esc(value_text(x.value, x.type, ds.labels)),
-            notes.ref_claim(x.claim),
-            esc(x.locator),
-        ]
-        for x in g.itertuples()
-    ]
-    body = (
-        table(
-            ["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "locator"], rows, raw=True
-        )
-        if rows
-        else "<p>没有 none.</p>"
-    )
-    note = (
-        "<p>这些说法没有指明地区,因此不作为任何城市或全国的数值 — these statements name no place, so "
-        "they are never shown as a city's or the national value.</p>"
-    )
-    return Section(f"一般说法(未指明地区) General statements (no place named) ({len(g)})", [note, body])
+    return Section("概要 Summary", parts, level=2)

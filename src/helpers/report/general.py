@@ -1,0 +1,61 @@
+"""Statements that name no place (各地, 一般): listed for the reader, never any place's value."""
+
+from __future__ import annotations
+
+from ..data import Dataset
+from .content import Section
+from .fmt import conditions_text, value_text
+from .markup import Footnotes, esc, table
+
+
+def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) -> Section:
+    """Statements that name no place ("各地", "一般"): listed for the reader, never any place's value.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    topic : str, optional
+        binding, contribution, lapse or benefit; None lists every topic.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.general_statements(ds, h.report.Footnotes(ds))
+    >>> s.heading.startswith("一般说法")
+    True
+    """
+    from ..resolution import general_statements as gs
+
+    g = gs(ds, topic)
+    rows = [
+        [
+            esc(x.label_zh),
+            esc(conditions_text(x.conditions, ds.labels)),
+            esc(value_text(x.value, x.type, ds.labels)),
+            notes.ref_claim(x.claim),
+            esc(x.locator),
+        ]
+        for x in g.itertuples()
+    ]
+    body = (
+        table(
+            ["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "locator"], rows, raw=True
+        )
+        if rows
+        else "<p>没有 none.</p>"
+    )
+    note = (
+        "<p>这些说法没有指明地区,因此不作为任何城市或全国的数值 — these statements name no place, so "
+        "they are never shown as a city's or the national value.</p>"
+    )
+    return Section(f"一般说法(未指明地区) General statements (no place named) ({len(g)})", [note, body])

@@ -1,0 +1,69 @@
+"""Reader-facing formatting: labels instead of codes, reasons in words, notes that name their locator."""
+
+from __future__ import annotations
+
+import re
+
+import helpers as h
+from helpers.report import Footnotes
+from helpers.report.fmt import reason_text, value_text
+from helpers.report.sections import comparison_html, profile_topic
+
+
+def test_values_show_units_and_labels_never_codes(real):
+    assert value_text(0.08, "rate") == "8 %"
+    assert value_text(3.0, "ratio") == "300 %"
+    assert value_text(7, "int", real.labels, "persons") == "7 人"
+    assert value_text(True, "bool") == "是 yes"
+    assert value_text(["spouse", "parent_in_law"], "list", real.labels) == "配偶、配偶父母"
+    assert value_text(["taian_yibao_app"], "list", real.labels) == "泰安医保"
+
+
+def test_calculator_reasons_read_as_words(real):
+    text = reason_text(
+        "relation does not qualify; limit of 8 reached; sources give a limit of 7 or 8", real.labels
+    )
+    assert text == "该亲属关系不可绑定;已达上限 8 人;来源给出的上限为 7 或 8 人"
+    assert reason_text("qualifies", real.labels) == "符合条件"
+
+
+def test_notes_name_the_locator_and_link_both_ways(real):
+    notes = Footnotes(real)
+    claim = real.claims.set_index("claim_id").loc["jinan-family-max-relatives"]
+    marker = notes.ref_claim("jinan-family-max-relatives")
+    again = notes.ref_claim("jinan-family-max-relatives")
+    assert "href='#yb-note-1'" in marker and "id='yb-ref-1-1'" in marker and "id='yb-ref-1-2'" in again
+    listing = notes.html()
+    assert "<li id='yb-note-1'>" in listing and "href='#yb-ref-1-1'" in listing
+    assert f"位置 locator: {claim['locator']}" in listing
+    assert "无公开链接 no public URL" in listing  # the seed page has no URL
+    # two excerpts of one page are two notes, each naming its excerpt
+    other = real.claims[
+        (real.claims["source"] == claim["source"]) & (real.claims["locator"] != claim["locator"])
+    ]
+    notes.ref_claim(other.iloc[0]["claim_id"])
+    assert notes.html().count("<li id=") == 2
+
+
+def test_one_cell_cites_each_note_once(real):
+    notes = Footnotes(real)
+    text = notes.cite(["jinan-family-max-relatives", "jinan-family-max-relatives"])
+    assert text.count("[1]") == 1
+
+
+def test_comparison_folds_rows_that_are_the_same_everywhere(real):
+    cities = "济南,青岛,淄博,枣庄"
+    r = h.resolve(real, cities, year=2025, topic="binding")
+    html = comparison_html(real, r, Footnotes(real))
+    assert "所有4地 all:" in html and "colspan='4'" in html
+    same = r.groupby(["parameter", "conditions"])["values"].agg(lambda v: v.map(repr).nunique() == 1)
+    assert html.count("所有4地") <= int(same.sum())
+
+
+def test_profile_cells_carry_the_comparison_marks_and_units(real):
+    r = h.resolve(real, "青岛")
+    html = profile_topic(real, r, "lapse", Footnotes(real)).to_html()
+    conflicted = r[(r["topic"] == "lapse") & r["conflict"]]
+    assert len(conflicted) and "⚠" in html and "个月" in html
+    for pid in r["parameter"]:
+        assert not re.search(rf"(?<![\w.]){re.escape(pid)}(?!\w)", html)
