@@ -7,7 +7,8 @@ import re
 import helpers as h
 from helpers.report import Footnotes
 from helpers.report.fmt import reason_text, value_text
-from helpers.report.sections import comparison_html, profile_topic
+from helpers.report.profile import profile_topic
+from helpers.report.sections import comparison_html
 
 
 def test_values_show_units_and_labels_never_codes(real):
