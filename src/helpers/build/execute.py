@@ -19,9 +19,6 @@ from .publish import collect_tables, publish, shown_parameters
 #: Largest HTML page a report may produce; a notebook printing megabytes of text fails instead.
 MAX_HTML_BYTES = 25 * 1024 * 1024
 
-#: Imports run in each fresh kernel before its notebook, so the notebook's own imports are instant.
-PREIMPORT = "import helpers, helpers.report, helpers.rules, matplotlib.pyplot\nhelpers.plots.setup()"
-
 
 @dataclass
 class Job:
@@ -58,27 +55,6 @@ def _stop_kernels(signum: int, frame) -> None:  # noqa: ANN001 - signal handler 
         with contextlib.suppress(Exception):
             km.cleanup_connection_file()  # it holds the kernel's key
     os._exit(128 + signum)
-
-
-def start_kernel(cwd: str, ipc_base: str | None = None):
-    """A fresh python3 kernel with the heavy imports done, ready for one notebook.
-
-    With `ipc_base` (a path in a private folder) the kernel talks over IPC sockets, not TCP.
-    """
-    from jupyter_client import KernelManager
-
-    km = KernelManager(kernel_name="python3")
-    if ipc_base:
-        km.transport, km.ip, km.connection_file = "ipc", ipc_base, f"{ipc_base}.json"
-    km.start_kernel(cwd=cwd)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        kc.execute_interactive(PREIMPORT, silent=True, store_history=False, timeout=120)
-    finally:
-        kc.stop_channels()
-    return km
 
 
 def make_exporter():

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import config
-from ..data import load
 from ..exceptions import DataError, Interrupted, Problem, YibaoError
 from ..fingerprint import data_files
 
@@ -49,6 +48,8 @@ def data_snapshot(data_dir: Path):
     Editing data/ while a render runs therefore never mixes versions: every report of the run
     shows the snapshot, and is recorded under the snapshot's version. Yields the snapshot's Dataset.
     """
+    from ..data import load  # pandas: only when a report must run, never on the warm path
+
     snap = Path(tempfile.mkdtemp(prefix="yibao-data-"))
     try:
         for src in data_files(data_dir):

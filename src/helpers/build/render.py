@@ -246,7 +246,7 @@ def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_di
 
 def _finish(plan: _Plan, entries, reports_dir: Path, data_dir: Path, elapsed: float) -> list[dict]:
     """Write the index page and return one result per report (with the run's wall time)."""
-    from ..data.editions import last_change
+    from ..data.gitrepo import last_change
 
     cache_dir = reports_dir / ".cache"
     states = {e.name: _state(cache_dir, e.name) for e in entries}
