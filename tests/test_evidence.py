@@ -114,14 +114,15 @@ def test_fixture_renders_each_mark_and_its_legend(tmp_path):
     html = (tmp_path / "reports" / "html" / "statuses.html").read_text(encoding="utf-8")
     legend_html = re.search(r"<p class=.yb-legend.>.*?</p>", html, re.S).group(0)
     cells = re.findall(
-        r"<tr><td>([^<]+)<br/?><small>status (\w+)</small></td><td>[^<]*</td><td[^>]*>(.*?)</td></tr>", html
+        r"<tr><th scope=.row.>([^<]+)<br/?><small[^>]*>status (\w+)</small></th><td[^>]*>(.*?)</td></tr>",
+        html,
     )
     by = {name: cell for _zh, name, cell in cells}
     assert by["own"].startswith("7") and "(2 源)" in by["own"]
     assert "↑国" in by["inherited"]
     assert "未核实" in by["unverified"] and "线索 lead" in by["unverified"]
     assert "未知" in by["unattributed"] and "未知" in by["unknown"]
-    assert "3 / 4" in by["conflict"] and "⚠" in by["conflict"]
+    assert "3 人 / 4 人" in by["conflict"] and "⚠" in by["conflict"]
     assert "旧" in by["stale_period"]
     assert "已更新" in by["superseded"] and "此前 earlier: 1" in by["superseded"]
     assert "无日期" in by["undated"]

@@ -40,10 +40,14 @@ def test_notes_name_the_locator_and_link_both_ways(real):
     assert "无公开链接 no public URL" in listing  # the seed page has no URL
     # two excerpts of one page are two notes, each naming its excerpt
     other = real.claims[
-        (real.claims["source"] == claim["source"]) & (real.claims["locator"] != claim["locator"])
+        (real.claims["source"] == claim["source"])
+        & (real.claims["locator"] != claim["locator"])
+        & real.claims["also"].map(lambda a: not a)
     ]
+    before = listing.count("<li id=")
     notes.ref_claim(other.iloc[0]["claim_id"])
-    assert notes.html().count("<li id=") == 2
+    assert notes.html().count("<li id=") == before + 1
+    assert f"位置 locator: {other.iloc[0]['locator']}" in notes.html()
 
 
 def test_one_cell_cites_each_note_once(real):
@@ -62,9 +66,15 @@ def test_comparison_folds_rows_that_are_the_same_everywhere(real):
 
 
 def test_profile_cells_carry_the_comparison_marks_and_units(real):
-    r = h.resolve(real, "青岛")
-    html = profile_topic(real, r, "lapse", Footnotes(real)).to_html()
-    conflicted = r[(r["topic"] == "lapse") & r["conflict"]]
-    assert len(conflicted) and "⚠" in html and "个月" in html
-    for pid in r["parameter"]:
-        assert not re.search(rf"(?<![\w.]){re.escape(pid)}(?!\w)", html)
+    # Every place/topic the data shows in conflict, with its unit: the profile must keep the ⚠ mark
+    # and the unit the comparison prints (no place is assumed to be in conflict).
+    everywhere = h.resolve(real, list(real.jurisdictions["code"].astype(str)))
+    picked = everywhere[everywhere["conflict"] & everywhere["unit"].notna()].drop_duplicates(["city", "topic"])
+    assert len(picked), "the real data has no conflicted value with a unit"
+    for _, row in picked.head(4).iterrows():
+        r = h.resolve(real, row["city"])
+        html = profile_topic(real, r, row["topic"], Footnotes(real)).to_html()
+        unit = value_text(row["values"][0], row["type"], real.labels, row["unit"])
+        assert "⚠" in html and unit in html, (row["city_zh"], row["parameter"], unit)
+        for pid in r["parameter"]:
+            assert not re.search(rf"(?<![\w.]){re.escape(pid)}(?!\w)", html)

@@ -22,7 +22,25 @@ def cite(notes: Footnotes, claims: list[str]) -> str:
 
 
 def assumptions(items: list[tuple[str, str]]) -> str:
-    """The scenario a report assumes, printed before its answers (terms and values escaped)."""
+    """The scenario a report assumes, printed before its answers.
+
+    Parameters
+    ----------
+    items : list of (str, str)
+        (term, value) pairs in reading order, e.g. ``[("城市 cities", "济南、泰安")]``; both are
+        escaped, so data text is safe here.
+
+    Returns
+    -------
+    str
+        An HTML block with a heading and a definition list.
+
+    Examples
+    --------
+    >>> from helpers.report.scenarios import assumptions
+    >>> "<dt>城市 cities</dt><dd>济南 &lt;b&gt;</dd>" in assumptions([("城市 cities", "济南 <b>")])
+    True
+    """
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
     return f"<div class='yb-assume'><h3>本报告假设的情景 Scenario assumed</h3><dl>{rows}</dl></div>"
 
