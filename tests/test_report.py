@@ -69,7 +69,8 @@ def test_profile_cells_carry_the_comparison_marks_and_units(real):
     # Every place/topic the data shows in conflict, with its unit: the profile must keep the ⚠ mark
     # and the unit the comparison prints (no place is assumed to be in conflict).
     everywhere = h.resolve(real, list(real.jurisdictions["code"].astype(str)))
-    picked = everywhere[everywhere["conflict"] & everywhere["unit"].notna()].drop_duplicates(["city", "topic"])
+    picked = everywhere[everywhere["conflict"] & everywhere["unit"].notna()]
+    picked = picked.drop_duplicates(["city", "topic"])
     assert len(picked), "the real data has no conflicted value with a unit"
     for _, row in picked.head(4).iterrows():
         r = h.resolve(real, row["city"])
