@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -21,7 +22,7 @@ LOC = "<img src=y onerror=alert(2)>"
 MD_LINK = "详见[官方说明](javascript:alert(42))"
 MD_IMG = "![x](http://127.0.0.1:9/beacon.png)"
 FORMULA = '=HYPERLINK("http://x.invalid","青岛")'
-SAFE_URLS = ("#", "../index.html", "html/", "https://example", "data:image/png;base64,")
+SAFE_URLS = ("#", "../index.html", "html/", "https://example", "data:image/svg+xml;base64,")
 MATHS = r"$\alpha^{2}$"
 
 
@@ -131,7 +132,15 @@ def _urls(html: str) -> list[str]:
 def test_maths_text_in_a_place_name_is_drawn_as_typed(hostile_site):
     """A `$…$` in a place name neither crashes the chart nor turns into maths (the report rendered)."""
     cmp_html = (hostile_site / "html" / "cmp.html").read_text(encoding="utf-8")
-    assert "$\\alpha^{2}$" in cmp_html and "data:image/png;base64," in cmp_html
+    charts = [
+        base64.b64decode(b).decode("utf-8")
+        for b in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", cmp_html)
+    ]
+    assert charts and "$\\alpha^{2}$" in cmp_html
+    drawn = [t for svg in charts for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert any(MATHS in t for t in drawn), drawn  # drawn as typed: the chart keeps its text as text
+    for svg in charts:  # data text in a chart is XML-escaped text, never markup
+        assert "<script" not in svg
 
 
 def test_charts_without_setup_draw_maths_text_as_typed():

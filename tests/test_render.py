@@ -77,7 +77,7 @@ def test_html_is_offline_and_small(rendered):
     html = rendered["html1"].decode()
     assert "<script" not in html
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", html)
-    assert 'src="data:image/png;base64,' in html
+    assert 'src="data:image/svg+xml;base64,' in html
     assert len(rendered["html1"]) < 1_000_000
     assert "injected-parameters" not in html and "import helpers" not in html
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -56,8 +57,16 @@ def csv_text(df: pd.DataFrame) -> str:
     return "\ufeff" + df.map(csv_cell).to_csv(index=False)
 
 
+#: Fonts the chart text asks for, simplified-Chinese faces first (as the page's stylesheet).
+CHART_FONTS = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','Noto Sans SC',sans-serif"
+
+
 def figure_html(fig, alt: str) -> str:
-    """A matplotlib figure as an embedded PNG <img> with a real alt text; the figure is closed.
+    """A matplotlib figure as an embedded SVG <img> with a real alt text; the figure is closed.
+
+    The chart is vector (sharp at any zoom and in print) and keeps its text as text in the
+    reader's simplified-Chinese font, which makes it several times smaller than a PNG of the same
+    chart. Inside an <img> an SVG can run no script and load nothing, whatever its labels say.
 
     Parameters
     ----------
@@ -69,28 +78,27 @@ def figure_html(fig, alt: str) -> str:
     Returns
     -------
     str
-        ``<figure><img src="data:image/png;base64,…" alt="…"></figure>``-style HTML, no network request.
+        ``<img class="yb-chart" src="data:image/svg+xml;base64,…" alt="…">``, no network request;
+        the same figure gives the same bytes.
 
     Examples
     --------
     >>> import helpers as h, matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
-    >>> h.report.figure_html(fig, "empty <chart>").count("data:image/png;base64,")
+    >>> h.report.figure_html(fig, "empty <chart>").count("data:image/svg+xml;base64,")
     1
     """
     import matplotlib.pyplot as plt
-    from PIL import Image
 
     buf = io.BytesIO()
-    with plt.rc_context({"text.parse_math": False}):  # labels from data are never maths
-        fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
+    # labels from data are never maths; text stays text; fixed ids and no date: same bytes each run
+    rc = {"text.parse_math": False, "svg.fonttype": "none", "svg.hashsalt": "yibao"}
+    with plt.rc_context(rc):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    # charts use a few flat colours: a 64-colour palette PNG is about a quarter of the size
-    small = io.BytesIO()
-    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64)
-    img.save(small, "PNG", optimize=True)
-    data = base64.b64encode(small.getvalue()).decode("ascii")
-    return f"<img class='yb-chart' src='data:image/png;base64,{data}' alt='{esc(alt)}'>"
+    svg = re.sub(r"font-family: ?'[^']*'", f"font-family: {CHART_FONTS}", buf.getvalue().decode("utf-8"))
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"<img class='yb-chart' src='data:image/svg+xml;base64,{data}' alt='{esc(alt)}'>"
 
 
 @dataclass

@@ -136,10 +136,8 @@ class Footnotes:
             self.order.append(key)
         n = self.order.index(key) + 1
         self.uses[n] = self.uses.get(n, 0) + 1
-        return (
-            f"<sup class='yb-ref'><a href='#yb-note-{n}' id='yb-ref-{n}-{self.uses[n]}' "
-            f"aria-label='来源 source {n}'>[{n}]</a></sup>"
-        )
+        # short markup: a comparison page carries over a thousand of these
+        return f"<sup><a href='#fn{n}' id='fr{n}-{self.uses[n]}'>[{n}]</a></sup>"
 
     def ref_claim(self, claim_id: str) -> str:
         """Footnote markers for every source behind a claim id (its source and `also` sources)."""
@@ -170,7 +168,7 @@ class Footnotes:
             parts = [
                 f"<cite>{esc(s['title'])}</cite>",
                 esc(s["publisher"]),
-                f"{esc(kind)} ({esc(s['kind_basis'])})",
+                esc(kind),  # why this kind: the data-quality report lists each source's basis
                 f"发布 published {esc(published_text(s))}",
             ]
             if checked is not None and not pd.isna(checked):
@@ -181,6 +179,6 @@ class Footnotes:
                 parts.append(f"<a class='yb-url' href='{esc(url)}'>{esc(url)}</a>")
             else:
                 parts.append("无公开链接 no public URL")
-            back = f" <a class='yb-back' href='#yb-ref-{n}-1' aria-label='返回引用 back to text'>↩</a>"
-            items.append(f"<li id='yb-note-{n}'>" + " · ".join(parts) + back + "</li>")
+            back = f" <a class='yb-back' href='#fr{n}-1' aria-label='返回引用 back to text'>↩</a>"
+            items.append(f"<li id='fn{n}'>" + " · ".join(parts) + back + "</li>")
         return "<h2>来源 Sources</h2><ol class='yb-notes'>" + "".join(items) + "</ol>"

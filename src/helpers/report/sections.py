@@ -88,6 +88,8 @@ def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
     vals = row["values"] if row["conflict"] else [row["value"]]
     cited = [row["claim"], *(c.claim_id for c in d.competing)]
     cited += [c.claim_id for c in d.agreeing if not c.lead]
+    lead_ids = {c.claim_id for c in d.leads}
+    cited = [c for c in cited if c not in lead_ids]  # a lead is cited once, in "(线索 lead[n])"
     text = " / ".join(esc(value_text(v, row["type"], labels, row["unit"])) for v in vals) + notes.cite(cited)
     parts = [text, *[esc(m) for m in marks(row)]]
     if row["status"] == "unverified":
