@@ -58,7 +58,9 @@ def csv_text(df: pd.DataFrame) -> str:
 
 
 #: Fonts the chart text asks for, simplified-Chinese faces first (as the page's stylesheet).
-CHART_FONTS = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','Noto Sans SC',sans-serif"
+CHART_FONTS = (
+    "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','Noto Sans SC',sans-serif"
+)
 
 
 def figure_html(fig, alt: str) -> str:
