@@ -82,18 +82,18 @@ def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
 def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
     """One resolved value as (escaped HTML with footnotes and marks, CSS class)."""
     d = row["decision"]
-    leads = notes.cite([c.claim_id for c in d.leads])
+    lead_ids = [c.claim_id for c in d.leads]
     if row["status"] == "unknown":
+        leads = notes.cite(lead_ids)  # cite only what the cell prints: each marker must be on the page
         return "— 未知" + (f" (线索 lead{leads})" if leads else ""), "unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
     cited = [row["claim"], *(c.claim_id for c in d.competing)]
     cited += [c.claim_id for c in d.agreeing if not c.lead]
-    lead_ids = {c.claim_id for c in d.leads}
     cited = [c for c in cited if c not in lead_ids]  # a lead is cited once, in "(线索 lead[n])"
     text = " / ".join(esc(value_text(v, row["type"], labels, row["unit"])) for v in vals) + notes.cite(cited)
     parts = [text, *[esc(m) for m in marks(row)]]
     if row["status"] == "unverified":
-        parts.append(f"(线索 lead{leads})")
+        parts.append(f"(线索 lead{notes.cite(lead_ids)})")
     elif row["support"] > 1:
         parts.append(f"({int(row['support'])} 源)")
     if row["superseded"]:
