@@ -3,6 +3,7 @@ value's history (a small table per parameter with several periods, with sources)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -152,16 +153,17 @@ def changes_section(result: ChangeResult) -> Section:
             rows.append(
                 [
                     esc(_CHANGE_ZH[x.change]),
-                    esc(names.get(x.parameter, "")) + f"<br><small><code>{esc(x.parameter)}</code></small>",
+                    esc(names.get(x.parameter) or x.parameter),
                     *map(esc, [conditions_text(x.conditions, labels), x.period, old, new]),
-                    *map(esc, [_src(x.old_source, x.old_kind), _src(x.new_source, x.new_kind), x.detail]),
+                    *map(esc, [_src(ds, x.old_source, x.old_kind), _src(ds, x.new_source, x.new_kind)]),
+                    esc(_detail(ds, x.detail)),
                 ]
             )
         head = [
             "变化 change",
-            "parameter",
+            "参数 parameter",
             "条件 conditions",
-            "period",
+            "期间 period",
             "之前 before",
             "之后 after",
             "之前来源 source before",
@@ -174,8 +176,27 @@ def changes_section(result: ChangeResult) -> Section:
     return Section("变化 What changed", parts, {"changes": t})
 
 
-def _src(source, kind) -> str:
-    return "" if source is None else f"{source} ({kind})"
+def _src(ds: Dataset | None, source, kind) -> str:
+    """A source for readers: its title and kind label (the id only when the edition lacks it)."""
+    if source is None:
+        return ""
+    titles = ds.sources.set_index("id")["title"] if ds is not None else {}
+    kind_zh = _labels(ds).get(kind, {}).get("zh", kind)
+    return "; ".join(titles.get(s, s) for s in str(source).split(", ")) + f" ({kind_zh})"
+
+
+def _detail(ds: Dataset | None, detail: str) -> str:
+    """The change's note with claim ids replaced by their sources' titles (ids are for the appendix)."""
+    if ds is None or not detail:
+        return detail or ""
+    by_claim = ds.claims.set_index("claim_id")["source"]
+    titles = ds.sources.set_index("id")["title"]
+
+    def title(m: re.Match) -> str:
+        cid = m.group(0)
+        return f"《{titles.get(by_claim[cid], cid)}》" if cid in by_claim.index else cid
+
+    return re.sub(r"[a-z0-9]+(?:-[a-z0-9]+)+", title, detail)
 
 
 def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section, ChangeResult | None]:

@@ -39,9 +39,10 @@ def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
     True
     """
     own = claims_table(ds, city=places.find(ds, city))
+    names = ds.parameters.set_index("id")["label_zh"]
     rows = [
         [
-            esc(p),
+            esc(names.get(p, p)),
             esc(conditions_text(c, ds.labels)),
             esc(v),
             esc(per),
