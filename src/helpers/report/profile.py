@@ -39,12 +39,17 @@ def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
     True
     """
     own = claims_table(ds, city=places.find(ds, city))
-    names = ds.parameters.set_index("id")["label_zh"]
+    meta = ds.parameters.set_index("id")
+    raw = ds.claims.set_index("claim_id")["value"]
+
+    def shown(cid: str, p: str) -> str:  # the value as the comparison shows it: labels and units
+        return value_text(raw[cid], meta.at[p, "type"], ds.labels, meta.at[p, "unit"])
+
     rows = [
         [
-            esc(names.get(p, p)),
+            esc(meta.at[p, "label_zh"]),
             esc(conditions_text(c, ds.labels)),
-            esc(v),
+            esc(shown(cid, p)),
             esc(per),
             ("" if u else "不可用 unusable ") + notes.ref_claim(cid),
             esc(loc),
