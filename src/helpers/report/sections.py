@@ -97,7 +97,8 @@ def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
     elif row["support"] > 1:
         parts.append(f"({int(row['support'])} 源)")
     if row["superseded"]:
-        old = " / ".join(esc(value_text(c.value, row["type"], labels, row["unit"])) for c in d.superseded)
+        shown = (esc(value_text(c.value, row["type"], labels, row["unit"])) for c in d.superseded)
+        old = " / ".join(dict.fromkeys(shown))  # two sources of one earlier value: the value once
         refs_old = notes.cite([c.claim_id for c in d.superseded])
         parts.append(f"<small>(此前 earlier: {old}{refs_old})</small>")
     cls = "conflict" if row["conflict"] else ("inherited" if row["status"].startswith("inherited") else "")
