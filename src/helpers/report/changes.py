@@ -11,7 +11,7 @@ import pandas as pd
 from ..data import Dataset, places
 from ..data.editions import Edition, EditionError, edition
 from ..resolution.changes import CHANGES, KEY_FIELDS, counts, diff
-from .content import Section
+from .content import Section, fill_doc
 from .fmt import conditions_text, value_text
 from .markup import esc, table
 
@@ -108,6 +108,7 @@ def _labels(ds: Dataset | None) -> dict:
     return ds.labels if ds is not None else {}
 
 
+@fill_doc
 def changes_section(result: ChangeResult) -> Section:
     """Per place: each change with old → new and both sources; CSV `changes`.
 
@@ -118,9 +119,7 @@ def changes_section(result: ChangeResult) -> Section:
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -231,6 +230,7 @@ def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section
     return changes_section(result), result
 
 
+@fill_doc
 def change_counts(result: ChangeResult | None) -> Section:
     """Counts of each kind of change per place (a small overview table).
 
@@ -241,9 +241,7 @@ def change_counts(result: ChangeResult | None) -> Section:
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------

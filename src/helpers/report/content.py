@@ -57,6 +57,31 @@ def csv_text(df: pd.DataFrame) -> str:
     return "\ufeff" + df.map(csv_cell).to_csv(index=False)
 
 
+#: Numpydoc text many section functions share, written once; `fill_doc` puts it in place of
+#: ``{section}`` (the Returns entry), ``{ds}``, ``{r}`` and ``{notes}`` (Parameters entries).
+DOC_FRAGMENTS = {
+    "section": "Section\n        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables``"
+    " (DataFrames by\n        name; the renderer writes them as CSV). Display it in a notebook, or read"
+    " its tables.",
+    "ds": "ds : Dataset\n        The loaded data (`helpers.load()`).",
+    "r": "r : DataFrame\n        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).",
+    "notes": "notes : Footnotes\n        The page's source numbering (`helpers.report.Footnotes(ds)`), shared"
+    " by every section.",
+}
+
+
+def fill_doc(func):
+    """Decorator: put the shared `DOC_FRAGMENTS` into a function's docstring; returns the function.
+
+    ``help()``, doctest and the numpydoc check all read the filled text.
+    """
+    doc = func.__doc__ or ""
+    for key, text in DOC_FRAGMENTS.items():
+        doc = doc.replace("{" + key + "}", text)
+    func.__doc__ = doc
+    return func
+
+
 #: Fonts the chart text asks for, simplified-Chinese faces first (as the page's stylesheet).
 CHART_FONTS = (
     "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','Noto Sans SC',sans-serif"

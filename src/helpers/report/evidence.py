@@ -7,18 +7,18 @@ import pandas as pd
 from ..data import Dataset
 from ..data.vocab import FLAGS, KINDS, STATUSES
 from ..resolution import resolve
-from .content import Section
+from .content import Section, fill_doc
 from .markup import esc, table
 from .tables import published_text
 
 
+@fill_doc
 def source_list(ds: Dataset) -> pd.DataFrame:
     """Every source: id, kind, what the kind rests on, published, checked, claims citing it.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
 
     Returns
     -------
@@ -52,6 +52,7 @@ def source_list(ds: Dataset) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+@fill_doc
 def status_counts(
     ds: Dataset, codes: list[str] | None = None, year: int | None = None, as_of=None
 ) -> pd.DataFrame:
@@ -59,8 +60,7 @@ def status_counts(
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     codes : list of str, optional
         Place codes (default: national, Shandong, its cities and every place with a claim).
     year : int, optional
@@ -93,19 +93,17 @@ def status_counts(
     return pd.DataFrame(rows)
 
 
+@fill_doc
 def sources_section(ds: Dataset) -> Section:
     """Every source with kind, kind basis and checked date; CSV `sources`.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -137,21 +135,19 @@ def sources_section(ds: Dataset) -> Section:
     return Section(f"全部来源 Every source ({len(src)})", [table(header, rows, raw=True)], {"sources": src})
 
 
+@fill_doc
 def status_section(ds: Dataset, as_of: str | None = None) -> Section:
     """Counts of resolved values by status and flag (focus places × parameters); CSV `statuses`.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     as_of : date or 'YYYY-MM-DD', optional
         Date the staleness check counts from (default today).
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -172,23 +168,19 @@ def status_section(ds: Dataset, as_of: str | None = None) -> Section:
     )
 
 
+@fill_doc
 def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
     """Values only machine-written pages state (shown, marked 未核实), with their lead sources.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    r : DataFrame
-        The resolution table from `helpers.resolve` (columns in `helpers.resolve_columns()`).
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {ds}
+    {r}
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -206,7 +198,7 @@ def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
         [
             esc(x["label_zh"]),
             esc(conditions_text(x["conditions"], ds.labels)),
-            esc(value_text(x["value"], x["type"], ds.labels)),
+            esc(value_text(x["value"], x["type"], ds.labels, x["unit"])),
             esc(places.label(ds, x["from"])),
             "".join(dict.fromkeys(notes.ref(s) for c in x["decision"].leads for s in c.sources)),
         ]
@@ -220,23 +212,19 @@ def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
     return Section(f"未核实的数值 Unverified values ({len(unv)})", [body])
 
 
+@fill_doc
 def value_history(ds: Dataset, r: pd.DataFrame, notes) -> Section:
     """Values that replaced an earlier claim: the shown value and every earlier one, with dates.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    r : DataFrame
-        The resolution table from `helpers.resolve` (columns in `helpers.resolve_columns()`).
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {ds}
+    {r}
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------

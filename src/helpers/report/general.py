@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from ..data import Dataset
-from .content import Section
+from .content import Section, fill_doc
 from .fmt import conditions_text, value_text
 from .markup import Footnotes, esc, table
 
 
+@fill_doc
 def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) -> Section:
     """Statements that name no place ("各地", "一般"): listed for the reader, never any place's value.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {ds}
+    {notes}
     topic : str, optional
         binding, contribution, lapse or benefit; None lists every topic.
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import Dataset, places
-from .content import Section
+from .content import Section, fill_doc
 from .fmt import conditions_text, value_text
 from .markup import Footnotes, esc, table
 
@@ -49,23 +49,20 @@ def _period(r) -> str:
     return f"{lo} – {hi}".strip()
 
 
+@fill_doc
 def history(ds: Dataset, city, notes: Footnotes) -> Section:
     """Each value stated for several periods, over the years with its sources; CSV `history`.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     city : str or int
         Code, Chinese name or pinyin (``370900``, ``泰安``, ``taian``).
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------

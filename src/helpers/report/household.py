@@ -8,7 +8,7 @@ import seaborn as sns
 from ..data import Dataset, inputs, load, places
 from ..data.vocab import MARKS
 from ..rules import family_binding
-from .content import Section, figure_html
+from .content import Section, figure_html, fill_doc
 from .fmt import label_zh, reason_text
 from .markup import Footnotes, esc, table
 from .plots import figure
@@ -45,6 +45,7 @@ def household(text, ds: Dataset | None = None) -> list[dict]:
     return inputs.household(ds if ds is not None else load(), text)
 
 
+@fill_doc
 def family_section(
     ds: Dataset, cities, relatives: list[dict], tier: int, year: int | None, notes: Footnotes
 ) -> Section:
@@ -52,8 +53,7 @@ def family_section(
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     cities : str, int or list
         Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
     relatives : list of dict or JSON text
@@ -62,14 +62,11 @@ def family_section(
         Resident premium tier paid for the relatives.
     year : int, optional
         Policy year; None takes the claims in force for any year.
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
         Its table ``relatives`` is the `helpers.family_binding` result of every city.
 
     Examples
@@ -177,13 +174,13 @@ def _money(lo, hi) -> str:
     return f"{lo:,.2f}" if lo == hi else f"{lo:,.2f}–{hi:,.2f} ⚠"
 
 
+@fill_doc
 def wage_grid(ds: Dataset, cities, wages) -> pd.DataFrame:
     """Scenarios for `helpers.employee_contributions`: every city × wage.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     cities : str, int or list
         Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
     wages : str, number or list
@@ -205,23 +202,20 @@ def wage_grid(ds: Dataset, cities, wages) -> pd.DataFrame:
     return pd.DataFrame([{"city": c, "wage": w} for c in codes for w in wages])
 
 
+@fill_doc
 def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     """Employer and employee contributions a month (from `helpers.employee_contributions`); CSV ``employee``.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     res : DataFrame
         A `helpers.employee_contributions` result.
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------

@@ -6,30 +6,27 @@ import pandas as pd
 
 from ..data import Dataset, places
 from . import plots
-from .content import Section, figure_html
+from .content import Section, figure_html, fill_doc
 from .fmt import conditions_text, label_zh, value_text
 from .markup import Footnotes, esc, table
 from .sections import cell_html, long_table, param_label
 from .tables import claims_table
 
 
+@fill_doc
 def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
     """The claims that name this place, with their sources.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     city : str or int
         Code, Chinese name or pinyin.
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -70,23 +67,19 @@ def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
     return Section(f"本地来源的数据 Own claims ({len(own)})", [body], level=2)
 
 
+@fill_doc
 def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
     """Values this place takes from its province or national level; CSV ``resolved`` (all values).
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    r : DataFrame
-        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {ds}
+    {r}
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -111,21 +104,18 @@ def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
     )
 
 
+@fill_doc
 def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
     """Parameters no claim at any level states for this place.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    r : DataFrame
-        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
+    {ds}
+    {r}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -142,21 +132,19 @@ def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
     return Section(f"未知 Unknown ({len(unk)})", [f"<p>{text or '无 none'}</p>"], level=2)
 
 
+@fill_doc
 def over_time(ds: Dataset, city) -> Section:
     """Numeric claims of a place and its parents that carry a year, drawn over time.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     city : str or int
         Code, Chinese name or pinyin.
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -169,19 +157,18 @@ def over_time(ds: Dataset, city) -> Section:
     return Section("随时间变化 Values over time", [body])
 
 
+@fill_doc
 def profile_topic(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
     """One topic of a place's profile: every parameter with the value shown, marks and sources.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     r : DataFrame
         A `helpers.resolve` result for one place.
     topic : str
         binding, contribution, lapse or benefit.
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------

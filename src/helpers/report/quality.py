@@ -8,7 +8,7 @@ import pandas as pd
 from ..data import Dataset, places
 from ..data.vocab import KINDS
 from ..resolution import resolve
-from .content import Section
+from .content import Section, fill_doc
 from .fmt import label_both
 from .markup import Footnotes, esc, table
 
@@ -103,21 +103,19 @@ def lapse_conflicts(ds: Dataset, max_gap: int = 36) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["place", "parameter", "conditions", "values", "sources"])
 
 
+@fill_doc
 def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
     """How much is known per place and topic (counts by state, in words); CSV ``coverage`` (full matrix).
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     as_of : str, optional
         Date (YYYY-MM-DD) the staleness check counts back from (default today).
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -150,13 +148,13 @@ def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
     )
 
 
+@fill_doc
 def kinds_section(ds: Dataset) -> Section:
     """Sources and claims by source kind (a table: six numbers read better than a chart).
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
 
     Returns
     -------
@@ -176,23 +174,20 @@ def kinds_section(ds: Dataset) -> Section:
     return Section("来源类型 Sources by kind", [body], level=2)
 
 
+@fill_doc
 def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -> Section:
     """Every disputed value with its sources; CSV ``conflicts``.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {ds}
+    {notes}
     as_of : str, optional
         Date (YYYY-MM-DD) the staleness check counts back from (default today).
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------

@@ -11,7 +11,7 @@ import pandas as pd
 from ..data import Dataset, places
 from ..data.vocab import MARKS
 from ..rules import lapses
-from .content import Section
+from .content import Section, fill_doc
 from .fmt import label_zh
 from .markup import Footnotes, esc, table
 
@@ -59,6 +59,7 @@ def _months(lo, hi, conflict: bool = False, unverified: bool = False) -> str:
     return text + (f" {MARKS['unverified']}" if unverified else "")
 
 
+@fill_doc
 def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
     """Scenarios for `helpers.lapses`: every city × gap of 0…max_gap months, back-paid.
 
@@ -67,8 +68,7 @@ def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     cities : str, int or list
         Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
     scheme : str
@@ -100,6 +100,7 @@ def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
     )
 
 
+@fill_doc
 def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     """Months until benefits resume against gap length per city (from `helpers.lapses`); CSV ``gaps``.
 
@@ -108,18 +109,14 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     res : DataFrame
         A `helpers.lapses` result.
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -169,25 +166,22 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     return Section(heading, parts, {"gaps": res}, level=2)
 
 
+@fill_doc
 def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> Section:
     """Resident scheme: waiting months after 0–6 lapsed years, restored or not; CSV ``resident-years``.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     cities : str, int or list
         Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
     year : int, optional
         Policy year; None takes the claims in force for any year.
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..data import Dataset, places
 from . import plots
-from .content import Section, figure_html
+from .content import Section, figure_html, fill_doc
 from .fmt import conditions_text, label_zh, value_text
 from .markup import Footnotes, esc, legend, table
 from .tables import marks
@@ -21,13 +21,13 @@ from .tables import marks
 FOLD_FROM = 3
 
 
+@fill_doc
 def title(ds: Dataset, prefix: str, cities, year: int | None = None, about: str = "") -> Section:
     """A heading naming the places (markdown cells are not parameterised), with what the page is for.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
+    {ds}
     prefix : str
         The report's name, e.g. ``"医保规则对比 Comparison"``.
     cities : str, int or list
@@ -39,9 +39,7 @@ def title(ds: Dataset, prefix: str, cities, year: int | None = None, about: str 
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -54,21 +52,19 @@ def title(ds: Dataset, prefix: str, cities, year: int | None = None, about: str 
     return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), parts, level=2)
 
 
+@fill_doc
 def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
     """The page's numbered source list and the legend of marks (show once, at the end).
 
     Parameters
     ----------
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
     stale_after_years : float
         The staleness threshold the legend prints (the one `resolve` used).
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -142,25 +138,21 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
     return table(["参数 · 条件 parameter", *cities], rows, classes, raw=True)
 
 
+@fill_doc
 def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
     """One topic: the comparison table and its chart; its long table is the CSV ``<topic>``.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    r : DataFrame
-        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
+    {ds}
+    {r}
     topic : str
         binding, contribution, lapse or benefit.
-    notes : Footnotes
-        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    {notes}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
@@ -208,21 +200,18 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+@fill_doc
 def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
     """Where the cities differ, what is unknown and disputed, in sentences generated from the resolution.
 
     Parameters
     ----------
-    ds : Dataset
-        The loaded data (`helpers.load()`).
-    r : DataFrame
-        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
+    {ds}
+    {r}
 
     Returns
     -------
-    Section
-        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
-        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+    {section}
 
     Examples
     --------
