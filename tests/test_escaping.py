@@ -1,0 +1,196 @@
+"""Every data field that reaches report HTML or CSV is escaped (unit level, no notebook run).
+
+A hostile copy of the fixture data puts a distinct tag into each free-text field; each section
+function must show the field escaped (so the field really reaches the page) and never raw.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import GOOD
+
+from helpers.data import load
+from helpers.report import sections
+from helpers.report.content import Section, csv_cell, csv_text, figure_html
+from helpers.report.markup import Footnotes, esc, frame_table, safe_url, table
+from helpers.resolution import resolve
+
+FIELDS = ("title", "publisher", "locator", "city", "label", "relation", "url", "sourcenote")
+
+
+def tag(field: str) -> str:
+    return f"<x-{field} a='1'>"
+
+
+def escaped(field: str) -> str:
+    return f"&lt;x-{field} a=&#x27;1&#x27;&gt;"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(GOOD, data)
+    src = yaml.safe_load((data / "sources.yaml").read_text(encoding="utf-8"))
+    src[0]["title"] += tag("title")
+    src[0]["publisher"] += tag("publisher")
+    src[1]["url"] = "javascript:alert(1)//" + tag("url")
+    src[2]["note"] = tag("sourcenote")
+    (data / "sources.yaml").write_text(yaml.safe_dump(src, allow_unicode=True), encoding="utf-8")
+    pol = data / "policies" / "370900-taian.yaml"
+    pol.write_text(pol.read_text(encoding="utf-8").replace("locator: limits", f'locator: "{tag("locator")}"'))
+    jur = data / "jurisdictions.csv"
+    jur.write_text(jur.read_text(encoding="utf-8").replace("泰安市", "泰安市" + tag("city")), encoding="utf-8")
+    par = data / "parameters.yaml"
+    text = par.read_text(encoding="utf-8")
+    text = text.replace("label_zh: 最多可绑定近亲属人数", f'label_zh: "最多{tag("label")}"')
+    text = text.replace("spouse: {zh: 配偶,", f'spouse: {{zh: "配偶{tag("relation")}",')
+    par.write_text(text, encoding="utf-8")
+    return load(data)
+
+
+def pages(ds) -> dict[str, str]:
+    notes = Footnotes(ds)
+    r = resolve(ds, "济南,taian", year=2025, as_of="2026-11-25")
+    out = {
+        "title": sections.title(ds, "对比", "济南,taian", 2025).to_html(),
+        "comparison": sections.comparison_html(ds, r, notes),
+        "narrative": sections.narrative(ds, r).to_html(),
+        "own_claims": sections.own_claims(ds, "taian", notes).to_html(),
+        "inherited": sections.inherited(ds, resolve(ds, "taian", year=2025), notes).to_html(),
+        "unknowns": sections.unknowns(ds, r).to_html(),
+    }
+    for sid in ds.sources["id"]:
+        notes.ref(sid)
+    out["footnotes"] = notes.html()
+    return out
+
+
+# field → the section(s) where it must appear, escaped
+SHOWN = {
+    "title": ["footnotes"],
+    "publisher": ["footnotes"],
+    "url": ["footnotes"],
+    "locator": ["own_claims"],
+    "city": ["title", "comparison", "narrative"],
+    "label": ["comparison", "narrative"],
+}
+
+
+def test_every_field_is_escaped_where_it_is_shown(hostile):
+    got = pages(hostile)
+    for name, html in got.items():
+        for field in FIELDS:
+            assert tag(field) not in html, (name, field)
+        assert "<x-" not in html, name
+    for field, where in SHOWN.items():
+        for name in where:
+            assert escaped(field) in got[name], (field, name)
+
+
+def test_a_non_http_url_is_never_linked(hostile):
+    html = pages(hostile)["footnotes"]
+    assert "href='javascript" not in html and "link not shown: javascript:alert(1)//" in html
+    assert "<a href='https://example.gov.cn/a'>" in html
+
+
+def test_list_labels_are_escaped_in_the_comparison(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    par = data / "parameters.yaml"
+    par.write_text(
+        par.read_text(encoding="utf-8").replace("spouse: {zh: 配偶,", f'spouse: {{zh: "配偶{tag("relation")}",'),
+        encoding="utf-8",
+    )
+    pol = data / "policies" / "370100-jinan.yaml"
+    pol.write_text(
+        pol.read_text(encoding="utf-8")
+        + "  - {id: jn-rel, parameter: family_account.relations, value: [spouse], source: off-a, locator: x}\n",
+        encoding="utf-8",
+    )
+    ds = load(data)
+    html = sections.comparison_html(ds, resolve(ds, "济南"), Footnotes(ds))
+    assert escaped("relation") in html and tag("relation") not in html
+
+
+def test_table_escapes_header_cells_caption_and_classes():
+    html = table(["<h>"], [["<c>&"]], [["x' onclick='y"]], caption="<cap>")
+    assert "&lt;h&gt;" in html and "&lt;c&gt;&amp;" in html and "&lt;cap&gt;" in html
+    assert "class='x&#x27; onclick=&#x27;y'" in html
+    assert "<h>" not in html and "<c>" not in html and "<cap>" not in html
+
+
+def test_table_raw_cells_are_the_callers_html():
+    assert "<td><b>ok</b></td>" in table(["h"], [["<b>ok</b>"]], raw=True)
+
+
+def test_frame_table_escapes_and_shows_missing_as_dash():
+    html = frame_table(pd.DataFrame({"<col>": ["<v>", None], "n": [1.0, float("nan")]}))
+    assert "&lt;col&gt;" in html and "&lt;v&gt;" in html and "<v>" not in html
+    assert html.count("<td>—</td>") == 2
+
+
+def test_esc_and_safe_url():
+    assert esc(None) == "" and esc("a\"b'<>&") == "a&quot;b&#x27;&lt;&gt;&amp;" and esc(3) == "3"
+    assert safe_url(" https://a.cn/x ") == "https://a.cn/x" and safe_url("HTTP://a.cn") == "HTTP://a.cn"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//a.cn", "ftp://a.cn", None, 3):
+        assert safe_url(bad) is None
+
+
+def test_section_heading_and_chart_alt_text_are_escaped():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    assert Section("<h>", ["<p>x</p>"], level=2).to_html() == (
+        "<section class='yb-section'><h2>&lt;h&gt;</h2><p>x</p></section>"
+    )
+    assert Section("", ["<p>x</p>"]).to_html() == "<section class='yb-section'><p>x</p></section>"
+    fig, _ = plt.subplots()
+    html = figure_html(fig, "a' onerror='x")
+    assert "alt='a&#x27; onerror=&#x27;x'>" in html and html.startswith("<img class='yb-chart' src='data:")
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=1", "a=1"),
+        ("", ""),
+        (-1, -1),
+        (0.5, 0.5),
+        (None, None),
+        (["=a", "b"], "'=a, b"),
+        (["a", "=b"], "a, =b"),
+        (("x", 1), "x, 1"),
+    ],
+)
+def test_csv_cell(value, cell):
+    assert csv_cell(value) == cell
+
+
+def test_csv_text_has_a_bom_and_reads_back():
+    df = pd.DataFrame({"城市": ["泰安市", "=cmd"], "values": [[8, 9], []], "n": [1, 2]})
+    text = csv_text(df)
+    assert text.startswith("\ufeff城市,values,n\n")
+    back = pd.read_csv(io.StringIO(text.removeprefix("\ufeff")))
+    assert back["城市"].tolist() == ["泰安市", "'=cmd"]
+    assert back["values"].fillna("").tolist() == ["8, 9", ""] and back["n"].tolist() == [1, 2]
+
+
+def test_section_hands_its_tables_as_csv():
+    s = Section("h", ["<p/>"], {"t": pd.DataFrame({"a": ["=x"]})})
+    bundle = s._repr_mimebundle_()
+    assert bundle["text/html"] == s.to_html()
+    assert bundle["application/vnd.yibao.tables+json"] == {"t": "\ufeffa\n'=x\n"}
+    assert "application/vnd.yibao.tables+json" not in Section("h")._repr_mimebundle_()
