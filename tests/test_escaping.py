@@ -44,7 +44,7 @@ def hostile(tmp_path_factory):
     pol = data / "policies" / "370900-taian.yaml"
     pol.write_text(pol.read_text(encoding="utf-8").replace("locator: limits", f'locator: "{tag("locator")}"'))
     jur = data / "jurisdictions.csv"
-    jur.write_text(jur.read_text(encoding="utf-8").replace("泰安市", "泰安市" + tag("city")), encoding="utf-8")
+    jur.write_text(jur.read_text(encoding="utf-8").replace("泰安市", f"泰安市{tag('city')}"), "utf-8")
     par = data / "parameters.yaml"
     text = par.read_text(encoding="utf-8")
     text = text.replace("label_zh: 最多可绑定近亲属人数", f'label_zh: "最多{tag("label")}"')
@@ -102,14 +102,13 @@ def test_list_labels_are_escaped_in_the_comparison(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(GOOD, data)
     par = data / "parameters.yaml"
-    par.write_text(
-        par.read_text(encoding="utf-8").replace("spouse: {zh: 配偶,", f'spouse: {{zh: "配偶{tag("relation")}",'),
-        encoding="utf-8",
-    )
+    hostile_label = f'spouse: {{zh: "配偶{tag("relation")}",'
+    par.write_text(par.read_text(encoding="utf-8").replace("spouse: {zh: 配偶,", hostile_label), "utf-8")
     pol = data / "policies" / "370100-jinan.yaml"
     pol.write_text(
         pol.read_text(encoding="utf-8")
-        + "  - {id: jn-rel, parameter: family_account.relations, value: [spouse], source: off-a, locator: x}\n",
+        + "  - {id: jn-rel, parameter: family_account.relations, value: [spouse], source: off-a,"
+        + " locator: x}\n",
         encoding="utf-8",
     )
     ds = load(data)
