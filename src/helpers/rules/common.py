@@ -59,12 +59,14 @@ def schemes(ds: Dataset) -> list[str]:
 
 
 def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None = None) -> pd.DataFrame:
-    """A copy of a scenario table with place names turned into codes and missing columns defaulted."""
+    """A copy of a scenario table with place names turned into codes and missing values defaulted."""
     df = scenarios.reset_index(drop=True).copy()
     df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
     for col, default in (defaults or {}).items():
         if col not in df:
             df[col] = default
+        elif default is not None:  # a row that leaves the column empty gets the default too
+            df[col] = df[col].where(df[col].notna(), default)
     return df
 
 
