@@ -13,6 +13,7 @@ from helpers.build.render import render
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
+LOC = "<img src=y onerror=alert(2)>"
 
 
 def hostile_data(root: Path) -> Path:
@@ -23,7 +24,7 @@ def hostile_data(root: Path) -> Path:
     src = src.replace("url: null", "url: 'javascript:alert(1)'", 1)
     (data / "sources.yaml").write_text(src, encoding="utf-8")
     pol = (data / "policies" / "370900-taian.yaml").read_text(encoding="utf-8")
-    pol = pol.replace("locator: limits\n", f"locator: limits\n    note: '{IMG}'\n", 1)
+    pol = pol.replace("locator: limits\n", f"locator: '{LOC}'\n", 1)  # the profile's claims table shows it
     (data / "policies" / "370900-taian.yaml").write_text(pol, encoding="utf-8")
     jur = (data / "jurisdictions.csv").read_text(encoding="utf-8")
     (data / "jurisdictions.csv").write_text(jur.replace("青岛市", "青岛市<b>x</b>"), encoding="utf-8")
@@ -61,11 +62,12 @@ def test_hostile_text_is_escaped_everywhere(hostile_site):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert SCRIPT not in html, page.name
-        assert "<img src=x" not in html, page.name
+        assert "<img src=x" not in html and "<img src=y" not in html, page.name
         assert "<b>x</b>" not in html, page.name
         assert "href='javascript:" not in html and 'href="javascript:' not in html, page.name
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (hostile_site / "html" / "cmp.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (hostile_site / "index.html").read_text()
+    assert "&lt;img src=y onerror=alert(2)&gt;" in (hostile_site / "html" / "prof.html").read_text()
 
 
 def test_hostile_pages_raise_no_dialog_in_browser(hostile_site):
