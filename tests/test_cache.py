@@ -79,6 +79,14 @@ def test_data_version_and_code_change_the_hash(entry):
     assert report_hash(entry, "d", "c2") != base
 
 
+def test_parameters_that_are_dates_or_chinese_text_hash(entry):
+    import datetime as dt
+
+    a = dataclasses.replace(entry, parameters={"as_of": dt.date(2025, 1, 1), "city": "泰安"})
+    b = dataclasses.replace(entry, parameters={"as_of": dt.date(2025, 1, 2), "city": "泰安"})
+    assert report_hash(a, "d", "c") != report_hash(b, "d", "c")
+
+
 def test_parameter_order_does_not_change_the_hash(entry):
     swapped = dataclasses.replace(entry, parameters={"year": 2025, "city": "泰安"})
     assert report_hash(swapped, "d", "c") == report_hash(entry, "d", "c")
@@ -119,6 +127,20 @@ def test_code_fingerprint_ignores_other_files(package):
     (package / "fonts" / "f.otf").write_bytes(b"other font")
     (package / "notes.txt").write_text("x")
     assert code_fingerprint() == before
+
+
+def test_code_fingerprint_without_an_installed_package(package, monkeypatch):
+    real = render_mod.metadata.version
+
+    def missing(name):
+        if name == "seaborn":
+            raise render_mod.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    before = code_fingerprint()
+    monkeypatch.setattr(render_mod.metadata, "version", missing)
+    assert code_fingerprint() != before
+    assert code_fingerprint() == code_fingerprint()
 
 
 def test_code_fingerprint_follows_package_and_python_versions(package, monkeypatch):
