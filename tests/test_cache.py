@@ -198,6 +198,22 @@ def test_unchanged_reports_are_skipped(project):
     assert (st["status"], st["data_version"]) == ("rendered", version)
 
 
+def test_notebook_inspections_are_cached_and_reused(project, monkeypatch):
+    import hashlib
+
+    project["run"]()
+    digest = hashlib.sha256((project["kw"]["notebooks_dir"] / "raises.ipynb").read_bytes()).hexdigest()[:16]
+    saved = project["kw"]["reports_dir"] / ".cache" / f"params-{digest}.json"
+    assert json.loads(saved.read_text()) == {"fail": "bool"}
+    import papermill
+
+    def no_inspection(*a, **k):
+        raise AssertionError("a warm render must not inspect the notebook again")
+
+    monkeypatch.setattr(papermill, "inspect_notebook", no_inspection)
+    assert project["run"]() == {"one": "cached", "two": "cached"}
+
+
 def test_a_missing_html_file_forces_a_re_render_of_that_report_only(project):
     project["run"]()
     (project["kw"]["reports_dir"] / "html" / "two.html").unlink()
