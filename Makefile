@@ -34,7 +34,8 @@ bench: $(STAMP) ## run the benchmarks and write benchmarks/RESULTS.md
 
 mutation: $(STAMP) ## mutation testing of data, resolution, rules, formatting, cache (slow); writes tests/MUTATION.md
 	rm -rf mutants
-	start=$$(date +%s); HYPOTHESIS_PROFILE=mutation nice -n 10 $(BIN)/mutmut run --max-children 2 || true; \
+	start=$$(date +%s); HYPOTHESIS_PROFILE=mutation PYTHONPATH=$(CURDIR)/mutants/src \
+	  nice -n 10 $(BIN)/mutmut run --max-children 2 || true; \
 	$(BIN)/python tests/mutation_report.py --seconds $$(( $$(date +%s) - start ))
 
 clean: ## remove build output (reports/html, reports/executed, index, caches)

@@ -193,3 +193,36 @@ def test_section_hands_its_tables_as_csv():
     assert bundle["text/html"] == s.to_html()
     assert bundle["application/vnd.yibao.tables+json"] == {"t": "\ufeffa\n'=x\n"}
     assert "application/vnd.yibao.tables+json" not in Section("h")._repr_mimebundle_()
+
+
+def test_footnotes_number_sources_in_order_of_first_use(mini):
+    notes = Footnotes(mini)
+    assert notes.html() == ""
+    first, second, again = notes.ref("agg-a"), notes.ref("off-a"), notes.ref("agg-a")
+    assert (
+        "<a href='#yb-note-1'" in first
+        and ">[1]</a></sup>" in first
+        and first.startswith("<sup class='yb-ref'>")
+    )
+    assert "<a href='#yb-note-2'" in second and ">[2]</a>" in second
+    assert "<a href='#yb-note-1'" in again and ">[1]</a>" in again
+    assert notes.ref(None) == notes.ref(float("nan")) == notes.ref("no-such-source") == ""
+    assert notes.ref_claim("no-such-claim") == ""
+    assert ">[3]</a>" in notes.ref_claim("taian-family-max-relatives-2")  # its source agg-b, first use
+    assert notes.html() == (
+        "<h3>来源 Sources</h3><ol class='yb-notes'>"
+        "<li id='yb-note-1'>Aggregator page A — Q&amp;A site; 聚合问答 <code>aggregator</code>; "
+        "发布 published 2025-03-01; <code>agg-a</code></li>"
+        "<li id='yb-note-2'><a href='https://example.gov.cn/a'>Official notice A</a> — Test bureau; "
+        "官方 <code>official</code>; 发布 published 2025-06-01; <code>off-a</code></li>"
+        "<li id='yb-note-3'>Aggregator page B — Q&amp;A site; 聚合问答 <code>aggregator</code>; "
+        "发布 published ≥ 2025-03-05; <code>agg-b</code></li></ol>"
+    )
+
+
+def test_frame_table_exact():
+    html = frame_table(pd.DataFrame({"a": [1, None], "b": [["x"], "y"]}), caption="c")
+    assert html == (
+        "<table class='yb'><caption>c</caption><thead><tr><th>a</th><th>b</th></tr></thead><tbody>"
+        "<tr><td>1.0</td><td>[&#x27;x&#x27;]</td></tr><tr><td>—</td><td>y</td></tr></tbody></table>"
+    )
