@@ -6,6 +6,7 @@ function must show the field escaped (so the field really reaches the page) and 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 
@@ -226,3 +227,51 @@ def test_frame_table_exact():
         "<table class='yb'><caption>c</caption><thead><tr><th>a</th><th>b</th></tr></thead><tbody>"
         "<tr><td>1.0</td><td>[&#x27;x&#x27;]</td></tr><tr><td>—</td><td>y</td></tr></tbody></table>"
     )
+
+
+def test_footnotes_cite_every_source_behind_a_claim(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    pol = data / "policies" / "370100-jinan.yaml"
+    text = pol.read_text(encoding="utf-8").replace(
+        "    source: agg-a\n", "    source: agg-a\n    also: [{source: agg-b, locator: same}]\n", 1
+    )
+    pol.write_text(text, encoding="utf-8")
+    notes = Footnotes(load(data))
+    refs = notes.ref_claim("jinan-family-max-relatives-2")
+    assert refs.count("<sup") == 2 and ">[1]</a>" in refs and ">[2]</a>" in refs
+    assert refs.startswith("<sup") and refs.endswith("</sup>") and "</sup><sup" in refs
+
+
+def test_footnotes_show_a_kind_without_a_label_as_its_code(mini):
+    notes = Footnotes(mini)
+    notes.ref("off-a")
+    notes.ds = dataclasses.replace(mini, labels={})
+    assert "— Test bureau; official <code>official</code>;" in notes.html()
+
+
+def test_table_with_fewer_classes_than_cells():
+    html = table(["a", "b"], [["1", "2"]], [["x"]])
+    assert html.endswith("<tr><td class='x'>1</td><td>2</td></tr></tbody></table>")
+
+
+def test_section_parts_are_joined_as_they_are():
+    s = Section("", ["<p>a</p>", "<p>b</p>"], {"t": pd.DataFrame()})
+    assert s.to_html() == "<section class='yb-section'><p>a</p><p>b</p></section>"
+    assert repr(s) == "<Section '': 2 parts, tables ['t']>"
+
+
+def test_chart_is_an_embedded_png():
+    import base64
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, _ = plt.subplots(figsize=(1, 1))
+    html = figure_html(fig, "alt")
+    data = html.split("base64,")[1].split("'")[0]
+    png = base64.b64decode(data)
+    assert png.startswith(b"\x89PNG") and b"Software" not in png
+    assert not plt.get_fignums()  # the figure was closed
