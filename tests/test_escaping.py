@@ -274,4 +274,5 @@ def test_chart_is_an_embedded_png():
     data = html.split("base64,")[1].split("'")[0]
     png = base64.b64decode(data)
     assert png.startswith(b"\x89PNG") and b"Software" not in png
+    assert int.from_bytes(png[16:20], "big") == 200  # 1 inch at 200 dpi
     assert not plt.get_fignums()  # the figure was closed
