@@ -100,6 +100,8 @@ def main() -> int:
             if d:
                 lines += ["", "  ```diff", *("  " + ln for ln in d.splitlines()), "  ```"]
         lines.append("")
+    if why.get("_notes"):
+        lines += ["", why["_notes"].rstrip()]
     args.out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(f"{args.out}: {score(total)} of the mutants run were killed")
     return 0

@@ -126,3 +126,62 @@ def test_published_text(published, lo, hi, text):
     ts = lambda v: pd.Timestamp(v) if v else pd.NaT  # noqa: E731
     row = {"published": ts(published), "published_not_before": ts(lo), "published_not_after": ts(hi)}
     assert published_text(row) == text
+
+
+def test_claims_table_rows(edge):
+    from helpers.report.tables import claims_table
+
+    t = claims_table(edge, "泰安")
+    first = t.iloc[0].to_dict()
+    assert {k: v for k, v in first.items() if k != "url"} == {
+        "claim": "ta-er-first-half",
+        "place": "泰安市",
+        "parameter": "employee.rate.employer",
+        "conditions": "scheme=employee",
+        "value": "0.08",
+        "period": "from 2024-01-01 to 2025-06-30",
+        "usable": True,
+        "source": "agg-a",
+        "kind": "aggregator",
+        "published": "2025-03-01",
+        "locator": "t1",
+    }
+    assert pd.isna(first["url"]) and t["claim"].iloc[1] == "ta-er-second-half"
+    assert t.set_index("claim").at["ta-er-second-half", "period"] == "from 2025-06-30"
+    rows = claims_table(edge, parameter="resident.premium")[["claim", "place", "period", "usable"]]
+    assert rows.to_dict("records") == [
+        {"claim": "n-premium-1", "place": "全国", "period": "2025", "usable": True},
+        {"claim": "n-premium-2", "place": "全国", "period": "2025", "usable": True},
+        {
+            "claim": "jn-premium-2",
+            "place": "济南市",
+            "period": "from 2024-01-01 to 2025-01-01",
+            "usable": True,
+        },
+        {"claim": "qd-premium-unusable", "place": "青岛市", "period": "2025", "usable": False},
+    ]
+    lists = claims_table(edge, "济南", "family_account.relations")
+    assert lists["value"].tolist() == ["spouse, child", "spouse, child, sibling"] and list(lists.index) == [
+        0,
+        1,
+    ]
+    assert claims_table(edge, "山东", "family_account.relations_list_complete")["value"].tolist() == ["true"]
+    undated = claims_table(edge, "山东", "family_account.scope")
+    assert undated["period"].tolist() == [""] and undated["url"].tolist() == ["https://example.gov.cn/a"]
+
+
+def test_claims_table_unknown_parameter(edge):
+    from helpers.exceptions import UnknownNameError
+    from helpers.report.tables import claims_table
+
+    with pytest.raises(UnknownNameError, match="unknown parameter 'resident.premum' — did you mean"):
+        claims_table(edge, parameter="resident.premum")
+
+
+@pytest.fixture(scope="module")
+def edge():
+    from conftest import TESTS
+
+    from helpers.data import load
+
+    return load(TESTS / "fixtures" / "edge_data")
