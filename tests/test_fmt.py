@@ -185,3 +185,32 @@ def edge():
     from helpers.data import load
 
     return load(TESTS / "fixtures" / "edge_data")
+
+
+def test_compare_cells_order_year_topic_and_staleness(mini):
+    from helpers import compare
+
+    t = compare(mini, "泰安,济南", topic="contribution", year=2024, as_of="2021-12-31")
+    assert list(t.columns) == ["parameter", "label_zh", "label_en", "conditions", "泰安市", "济南市"]
+    assert t[["parameter", "conditions", "泰安市", "济南市"]].values.tolist() == [
+        ["resident.premium", "tier=1", "— 未知 unknown", "— 未知 unknown"],  # 2024: no period covers it
+        ["employee.rate.employer", "scheme=employee", "0.08", "— 未知 unknown"],  # not yet stale
+        ["resident.collection_period", "", "— 未知 unknown", "— 未知 unknown"],
+    ]
+    t = compare(mini, "泰安,济南", as_of="2022-06-01")  # every topic, parameters in catalogue order
+    assert t["parameter"].tolist()[:6] == [
+        "family_account.max_relatives",
+        "family_account.scope",
+        "family_account.relations",
+        "resident.premium",
+        "employee.rate.employer",
+        "resident.collection_period",
+    ]
+    assert t.iloc[:5, -2:].values.tolist() == [
+        ["9 / 8 ⚠", "7"],
+        ["province ↑省", "province ↑省"],
+        ["— 未知 unknown", "— 未知 unknown"],
+        ["390", "400 ↑国"],
+        ["0.08 旧", "— 未知 unknown"],
+    ]
+    assert compare(mini, "泰安", stale_after_years=3, as_of="2022-06-01").iloc[4, -1] == "0.08"
