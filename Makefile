@@ -26,8 +26,12 @@ test: $(STAMP) ## lint and run the whole test suite
 check-data: $(STAMP) ## validate data/ and print counts
 	$(BIN)/yibao check-data
 
-lab: $(STAMP) ## open JupyterLab on notebooks/
-	$(BIN)/jupyter lab notebooks/
+# JupyterLab refuses to start as root without --allow-root; ARGS= passes further options through.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+ARGS ?=
+
+lab: $(STAMP) ## open JupyterLab on notebooks/ (as root too); options via ARGS="--port 8890 --no-browser"
+	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG) $(ARGS)
 
 bench: $(STAMP) ## run the benchmarks and write benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py

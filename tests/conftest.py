@@ -33,8 +33,17 @@ def mini():
 
 
 def build_case(case: Path, root: Path) -> Path:
-    """Copy the good fixture data into root/data and lay the case's files over it."""
+    """Copy the good fixture data into root/data and lay the case's files over it.
+
+    A case with notebooks/ starts from a copy of the project's notebooks. A SETUP file makes what
+    git cannot store, one per line: `fifo PATH`, `dir PATH`, `symlink PATH TARGET`, `rmtree PATH`
+    (paths relative to root; an existing file at PATH is replaced).
+    """
     shutil.copytree(GOOD, root / "data")
+    if (case / "notebooks").exists():
+        from helpers import config
+
+        shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
     for f in case.rglob("*"):
         rel = f.relative_to(case)
         if f.is_dir() or rel.parts[0] not in ("data", "reports", "notebooks"):
@@ -45,6 +54,21 @@ def build_case(case: Path, root: Path) -> Path:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f, target)
+    setup = case / "SETUP"
+    for line in setup.read_text().splitlines() if setup.exists() else []:
+        op, rel, *rest = line.split()
+        target = root / rel
+        if op == "rmtree":
+            shutil.rmtree(target)
+            continue
+        target.unlink(missing_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if op == "fifo":
+            os.mkfifo(target)
+        elif op == "dir":
+            target.mkdir()
+        elif op == "symlink":
+            target.symlink_to(rest[0])
     gen = case / "GENERATE"
     if gen.exists():
         rel, size = gen.read_text().split()

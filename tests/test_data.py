@@ -22,8 +22,11 @@ def values(ds, city, parameter, **conds):
     [
         ("济南", "family_account.max_relatives", {}, [7]),
         ("泰安", "family_account.max_relatives", {}, [8]),
-        ("泰安", "resident.premium", {"tier": 1}, [390]),
-        ("泰安", "resident.premium", {"tier": 2}, [500]),
+        ("泰安", "resident.premium", {"tier": 1, "year": 2025}, [390]),
+        ("泰安", "resident.premium", {"tier": 2, "year": 2025}, [500]),
+        # issue 11: Tai'an 2026 (zysbs.cn news item) and Hebei's six relatives (7 includes the holder)
+        ("泰安", "resident.premium", {"tier": 2, "year": 2026}, [530]),
+        ("河北", "family_account.max_relatives", {}, [6, 8, 8]),
         ("泰安", "employee.rate.employer", {"scheme": "employee"}, [0.08]),
         ("泰安", "employee.rate.maternity_included", {"scheme": "employee"}, [0.01]),
         ("泰安", "employee.rate.employee", {"scheme": "employee"}, [0.02]),
@@ -32,8 +35,8 @@ def values(ds, city, parameter, **conds):
         ("泰安", "resident.subsidy_fixed", {"group": "relapsed_poverty"}, [240]),
         ("泰安", "family_account.scope", {}, ["province"]),
         ("泰安", "family_account.one_holder_per_relative", {}, [True]),
-        ("泰安", "resident.paid_tier", {"group": "student"}, [1]),
-        ("泰安", "resident.benefit_tier", {"group": "minor"}, [2]),
+        ("泰安", "resident.paid_tier", {"group": "student", "year": 2025}, [1]),
+        ("泰安", "resident.benefit_tier", {"group": "minor", "year": 2025}, [2]),
         ("湖南", "family_account.max_relatives_total", {}, [20]),
         ("北京", "employee.base.floor", {"scheme": "employee", "year": 2025}, [7162]),
         ("全国", "lapse.resident.min_waiting_after_long_lapse", {}, [6, 6]),
@@ -62,7 +65,8 @@ def test_contradictory_generic_lapse_claims_are_all_kept(real):
     assert {0, 2, 6} <= set(nat["value"])
     assert (nat["gap_max"] == 6).any() and (nat["gap_max"] == 3).any()
     seed = nat[nat["source"] == "seed-jinan-family-account"]
-    assert len(seed) >= 10 and all("Unattributed" in n for n in seed["note"])
+    # they name no place, so they carry scope: unattributed (issue 10/11)
+    assert len(seed) >= 10 and (seed["scope"] == "unattributed").all()
 
 
 def test_nonsense_claims_are_kept_but_unusable(real):

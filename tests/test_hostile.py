@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -10,10 +12,16 @@ from conftest import GOOD
 
 from helpers import config
 from helpers.build.render import render
+from helpers.cli import main
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 LOC = "<img src=y onerror=alert(2)>"
+MD_LINK = "详见[官方说明](javascript:alert(42))"
+MD_IMG = "![x](http://127.0.0.1:9/beacon.png)"
+FORMULA = '=HYPERLINK("http://x.invalid","青岛")'
+SAFE_URLS = ("#", "../index.html", "html/", "https://example", "data:image/png;base64,")
+MATHS = r"$\alpha^{2}$"
 
 
 def hostile_data(root: Path) -> Path:
@@ -22,12 +30,16 @@ def hostile_data(root: Path) -> Path:
     src = (data / "sources.yaml").read_text(encoding="utf-8")
     src = src.replace("title: Aggregator page A", f"title: 'Aggregator {SCRIPT}'")
     src = src.replace("url: null", "url: 'javascript:alert(1)'", 1)
+    src = src.replace("title: Aggregator page B", f"title: '{MD_IMG} {MD_LINK}'")
     (data / "sources.yaml").write_text(src, encoding="utf-8")
     pol = (data / "policies" / "370900-taian.yaml").read_text(encoding="utf-8")
     pol = pol.replace("locator: limits\n", f"locator: '{LOC}'\n", 1)  # the profile's claims table shows it
+    pol = pol.replace("locator: limits\n", f"locator: limits\n    note: '{IMG}'\n", 1)
+    pol = pol.replace("locator: premiums\n", f"locator: '{MD_LINK} {MD_IMG}'\n", 1)
     (data / "policies" / "370900-taian.yaml").write_text(pol, encoding="utf-8")
     jur = (data / "jurisdictions.csv").read_text(encoding="utf-8")
-    (data / "jurisdictions.csv").write_text(jur.replace("青岛市", "青岛市<b>x</b>"), encoding="utf-8")
+    name = f'"{FORMULA.replace(chr(34), chr(34) * 2)}{MATHS}青岛市<b>x</b>"'
+    (data / "jurisdictions.csv").write_text(jur.replace("青岛市", name), encoding="utf-8")
     return data
 
 
@@ -87,3 +99,120 @@ def test_hostile_pages_raise_no_dialog_in_browser(hostile_site):
         page = open_page(b, (hostile_site / "html" / "cmp.html").as_uri())
         assert SCRIPT in page.inner_text("body")
         b.close()
+
+
+def test_markdown_links_and_images_stay_text(hostile_site):
+    """No Markdown renderer sees data: links and images in data are shown as typed, never followed."""
+    for page in [*sorted((hostile_site / "html").glob("*.html")), hostile_site / "index.html"]:
+        html = page.read_text(encoding="utf-8")
+        for url in _urls(html):
+            assert url.startswith(SAFE_URLS), (page.name, url)
+    prof = (hostile_site / "html" / "prof.html").read_text(encoding="utf-8")
+    assert "详见[官方说明](javascript:alert(42))" in prof  # escaped text, not a link
+    assert "![x](http://127.0.0.1:9/beacon.png)" in prof
+
+
+def _urls(html: str) -> list[str]:
+    """Every href/src/action attribute of every real tag (text that merely looks like a tag is skipped)."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(v or "" for k, v in attrs if k in ("href", "src", "action", "srcset", "xlink:href"))
+
+    P().feed(html)
+    return found
+
+
+def test_maths_text_in_a_place_name_is_drawn_as_typed(hostile_site):
+    """A `$…$` in a place name neither crashes the chart nor turns into maths (the report rendered)."""
+    cmp_html = (hostile_site / "html" / "cmp.html").read_text(encoding="utf-8")
+    assert "$\\alpha^{2}$" in cmp_html and "data:image/png;base64," in cmp_html
+
+
+def test_charts_without_setup_draw_maths_text_as_typed():
+    """The analyst calling a chart function without plots.setup() still gets plain text labels."""
+    import matplotlib as mpl
+    import pandas as pd
+
+    from helpers.report import plots
+
+    mpl.rcParams["text.parse_math"] = True
+    r = pd.DataFrame(
+        {
+            "parameter": ["family_account.max_relatives"] * 2,
+            "conditions": ["", ""],
+            "city_zh": [f"A{MATHS}", "$x_{"],
+            "values": [[7], [8]],
+            "status": ["own", "own"],
+        }
+    )
+    fig = plots.limit_chart(r)
+    from helpers.report.content import figure_html
+
+    assert figure_html(fig, "alt").startswith("<img")  # would raise ParseException with maths on
+
+
+def test_csv_exports_prefix_formula_cells(hostile_site):
+    """Every CSV written next to a report has no cell that a spreadsheet would run as a formula."""
+    files = sorted((hostile_site / "html").glob("*.csv"))
+    assert files
+    prefixed = 0
+    for f in files:
+        for row in csv.reader(io.StringIO(f.read_text(encoding="utf-8-sig"))):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@")), (f.name, cell)
+                assert not (cell.startswith("-") and not _number(cell)), (f.name, cell)
+                prefixed += cell.startswith("'=HYPERLINK")
+    assert prefixed, "the hostile place name should appear (prefixed) in a CSV"
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_cli_csv_and_terminal_output_are_defused(tmp_path, capsys):
+    data = hostile_data(tmp_path)
+    assert main(["claims", "--data-dir", str(data), "--city", "泰安", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert any(MD_LINK in cell for row in rows for cell in row)
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    assert main(["resolve", "--data-dir", str(data), "--cities", "qingdao", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "'=HYPERLINK" in out and "\n=HYPERLINK" not in out and ",=HYPERLINK" not in out
+
+
+def test_terminal_output_strips_escape_sequences(capsys):
+    import pandas as pd
+
+    from helpers.cli.output import emit
+
+    df = pd.DataFrame({"a": ["\x1b[2J\x1b[31mred\u202e", "=1+1"], "b": [1, 2]})
+    for fmt in ("table", "csv", "json"):
+        emit(df, fmt)
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\u202e" not in out, fmt
+    emit(df, "csv")
+    assert "'=1+1" in capsys.readouterr().out
+
+
+def test_rich_markup_in_a_summary_is_printed_as_text(monkeypatch, capsys, tmp_path):
+    """A catalogue value such as `[/bold]` in a report's detail line cannot break the summary."""
+    import importlib
+
+    render_mod = importlib.import_module("helpers.build.render")
+
+    fake = [{"name": "x", "status": "failed", "seconds": 0.1, "detail": "bad [/bold] \x1b[31m", "wall": 0.1}]
+    monkeypatch.setattr(render_mod, "render", lambda **kw: fake)
+    code = main(["render", "--quiet", "--reports-dir", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[/bold]" in out and "\x1b" not in out
+    assert str(tmp_path / "out" / "index.html") in out.replace("\n", "")

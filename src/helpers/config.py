@@ -19,10 +19,20 @@ TEMPLATES_DIR = PACKAGE_DIR / "build" / "templates"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
+def default_data_dir() -> Path:
+    """The data folder: $YIBAO_DATA_DIR when set (read at call time, not import), else the project's."""
+    env = os.environ.get("YIBAO_DATA_DIR")
+    return Path(env).resolve() if env else DATA_DIR
+
+
 def display_path(path: Path | str) -> str:
     """Path as shown in messages: relative to the working directory when inside it."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        full = p.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: show the path as written
+        full = Path(os.path.abspath(p))
+    try:
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(p)

@@ -35,6 +35,17 @@ class UnknownNameError(YibaoError):
     """Raised when a city, parameter, topic or other name is not in the dataset."""
 
 
+class InputError(YibaoError):
+    """Raised when a value a user gives (CLI option, notebook parameter, API argument) is wrong.
+
+    The message is one line, ``what — fix``. In a notebook (JupyterLab, papermill, ``yibao render``)
+    IPython shows just that line instead of a traceback, through `_render_traceback_`.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
 class CatalogError(DataError):
     """Raised when reports/catalog.yaml or a notebook's parameters are wrong."""
 
@@ -49,3 +60,11 @@ class ReportExecutionError(Exception):
         self.error = error
         where = f"cell {cell_index}" if cell_index is not None else "unknown cell"
         super().__init__(f"{report}: {where}: {error}")
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the renderer on SIGTERM (Ctrl-C raises KeyboardInterrupt); the CLI exits 128 + signal."""
+
+    def __init__(self, signum: int = 2):
+        super().__init__(signum)
+        self.signum = signum

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import display_path
-from ..data import did_you_mean
 from ..data.yamlio import load_yaml
-from ..exceptions import CatalogError, Problem
+from ..exceptions import CatalogError, InputError, Problem
+from ..hints import did_you_mean
 
 #: Seconds a report may run before it fails, unless the catalogue says otherwise.
 DEFAULT_TIMEOUT = 120.0
@@ -77,11 +77,13 @@ def _timeout(value, shown: str, line: int | None, problems: list[Problem]) -> fl
 
 
 def load_catalog(
-    path: Path, notebooks_dir: Path, cache_dir: Path | None = None, new: dict | None = None
+    path: Path, notebooks_dir: Path, cache_dir: Path | None = None, new: dict | None = None, ds=None
 ) -> list[Entry]:
     """Read and check the catalogue; raise CatalogError listing every problem (file:line, fix).
 
-    Writes nothing: parameter inspections not yet cached are returned through `new`.
+    With a dataset `ds`, parameter values are checked as the CLI checks them (known cities and
+    topics, real dates, years 1990–2100). Writes nothing: parameter inspections not yet cached
+    are returned through `new`.
     """
     shown = display_path(path)
     doc, problems = load_yaml(path)
@@ -169,7 +171,18 @@ def load_catalog(
                 )
             )
             continue
-        declared = notebook_parameters(nb_path, cache_dir, new)
+        try:
+            declared = notebook_parameters(nb_path, cache_dir, new)
+        except Exception as exc:  # noqa: BLE001 - any reason a notebook cannot be read is one message
+            problems.append(
+                Problem(
+                    shown,
+                    kl["notebook"],
+                    f"notebook '{nb}' cannot be read as a notebook ({type(exc).__name__})",
+                    "restore it (git checkout) or save it again from JupyterLab",
+                )
+            )
+            continue
         plines = getattr(params, "key_lines", {})
         for k, v in params.items():
             where = plines.get(k, kl.get("parameters", line))
@@ -191,7 +204,21 @@ def load_catalog(
                         f"write a {declared[k]} value",
                     )
                 )
+            elif ds is not None and k in _checks():
+                try:
+                    _checks()[k](ds, v)
+                except InputError as exc:
+                    what, _, fix = str(exc).partition(" — ")
+                    what = what.removeprefix(f"{k}: ")
+                    problems.append(Problem(shown, where, f"parameter '{k}': {what}", fix or None))
         entries.append(Entry(name, title or name, nb_path, dict(params), line, timeout))
     if problems:
         raise CatalogError(problems)
     return entries
+
+
+def _checks() -> dict:
+    """The notebook-parameter checks (imported on first use: the warm path never needs them)."""
+    from ..data.inputs import PARAMETER_CHECKS
+
+    return PARAMETER_CHECKS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -12,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import TEMPLATES_DIR
-from ..report.content import TABLES_MIME
 from .atomic import write_atomic
+from .guard import children, descendants, kill_groups
 
-#: Imports run in each fresh kernel before its notebook, so the notebook's own imports are instant.
-PREIMPORT = "import helpers, helpers.report, helpers.rules, matplotlib.pyplot\nhelpers.plots.setup()"
+#: Largest HTML page a report may produce; a notebook printing megabytes of text fails instead.
+MAX_HTML_BYTES = 25 * 1024 * 1024
 
 
 @dataclass
@@ -34,20 +35,26 @@ class Job:
     timeout: float = 120.0
 
 
-def start_kernel(cwd: str):
-    """A fresh python3 kernel with the heavy imports done, ready for one notebook."""
-    from jupyter_client import KernelManager
+#: Kernels this worker has started and not yet shut down (killed if the worker is stopped).
+_LIVE: set = set()
 
-    km = KernelManager(kernel_name="python3")
-    km.start_kernel(cwd=cwd)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        kc.execute_interactive(PREIMPORT, silent=True, store_history=False, timeout=120)
-    finally:
-        kc.stop_channels()
-    return km
+
+def _stop_kernels(signum: int, frame) -> None:  # noqa: ANN001 - signal handler signature
+    """SIGTERM in a worker: kill its kernels' process groups, remove their connection files, exit."""
+    deadline = time.monotonic() + 3
+    while True:  # again until none is left: a kernel may be starting in another thread meanwhile
+        pids = descendants(os.getpid())
+        for km in list(_LIVE):
+            with contextlib.suppress(Exception):
+                pids.add(getattr(km, "pid", 0) or km.provisioner.pid)
+        kill_groups(pids - {0})
+        if not children(os.getpid()) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    for km in list(_LIVE):
+        with contextlib.suppress(Exception):
+            km.cleanup_connection_file()  # it holds the kernel's key
+    os._exit(128 + signum)
 
 
 def make_exporter():
@@ -70,6 +77,8 @@ def _strip_run_metadata(nb) -> None:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
 
 
 def _source_cell_index(notebook: str, executed_index: int) -> int:
@@ -81,6 +90,8 @@ def _source_cell_index(notebook: str, executed_index: int) -> int:
 
 def collect_tables(nb) -> dict[str, str]:
     """CSV text of every table the displayed sections handed over (name → CSV), in display order."""
+    from ..report.content import TABLES_MIME
+
     out: dict[str, str] = {}
     for cell in nb.cells:
         for o in cell.get("outputs", []):
@@ -165,6 +176,15 @@ def run_one(job: Job, km, exporter) -> dict:
         }
     }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
+    size = len(html.encode())
+    if size > MAX_HTML_BYTES:
+        return result(
+            job.name,
+            "failed",
+            t0,
+            f"page is {size / 1e6:.0f} MB, over the {MAX_HTML_BYTES / 1e6:.0f} MB limit (size guard) — "
+            "show a table or chart instead of printing raw data",
+        )
     csvs = publish(Path(job.html_dir), job.name, html, collect_tables(nb))
     write_atomic(Path(job.executed_dir) / f"{job.name}.ipynb", nbformat.writes(nb))
     res = result(job.name, "rendered", t0, f"{len(html.encode()) / 1024:.0f} KB")
@@ -179,34 +199,69 @@ def result(name: str, status: str, t0: float | None, detail: str, cell: int | No
 
 
 def run_jobs(jobs: list[Job], cwd: str, put) -> None:
-    """Run jobs one after another, each in a fresh kernel; the next kernel boots while one runs."""
+    """Run jobs one after another, each in its own new kernel; the next kernel starts while one runs.
+
+    Kernels come from `kernels.kernel_source`: forked from a pre-imported parent, or fresh.
+    """
     if not jobs:
         return
+    from .kernels import describe, kernel_source
+
+    source = kernel_source(cwd, os.environ.get("YIBAO_DATA_DIR"))
+    try:
+        _run_jobs(jobs, source, describe(source), put)
+    finally:
+        source.close()
+
+
+def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
     exporter = make_exporter()
+    start_kernel = source.start
+
+    def put_(res: dict) -> None:
+        put({**res, "kernel": kind})
+
     with ThreadPoolExecutor(2) as bg:
-        nxt = bg.submit(start_kernel, cwd)
+        nxt = bg.submit(start_kernel)
         for i, job in enumerate(jobs):
             t0 = time.perf_counter()
             try:
                 km = nxt.result()
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails this report only
-                put(result(job.name, "failed", None, f"kernel did not start: {exc}"))
-                nxt = bg.submit(start_kernel, cwd)
+                put_(result(job.name, "failed", None, f"kernel did not start: {exc!r}"))
+                nxt = bg.submit(start_kernel)
                 continue
-            nxt = bg.submit(start_kernel, cwd) if i + 1 < len(jobs) else None
+            _LIVE.add(km)
+            nxt = bg.submit(start_kernel) if i + 1 < len(jobs) else None
             try:
-                put(run_one(job, km, exporter))
+                put_(run_one(job, km, exporter))
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
-                put(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
+                put_(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
             finally:
-                bg.submit(km.shutdown_kernel, now=True)
+                bg.submit(_shutdown, km)
+
+
+def _shutdown(km) -> None:
+    km.shutdown_kernel(now=True)
+    _LIVE.discard(km)
 
 
 def worker(jobs: list[Job], cwd: str, put) -> None:
     """Entry point of a forked worker process: drop the async state inherited from the parent, then run."""
     import asyncio
+    import ctypes
+    import signal
 
     from jupyter_core import utils
+
+    # Die with the renderer: Ctrl-C is handled by the renderer alone (one message), and the
+    # kernel asks Linux to kill this worker when the renderer dies (its kernels then exit too).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_kernels)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:
+        os._exit(1)
 
     # A forked child inherits jupyter_core's background event-loop runners without their threads;
     # using them would block forever, so start from a clean slate.

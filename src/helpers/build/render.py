@@ -3,85 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import hashlib
 import json
 import multiprocessing as mp
-import os
-import platform
 import queue as queue_mod
+import shutil
 import time
-from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 
 from .. import config
-from ..data import data_version, did_you_mean, load
+from ..datacheck import check as check_data
 from ..exceptions import YibaoError
+from ..fingerprint import data_version
+from ..hints import did_you_mean
 from .atomic import write_atomic
-from .catalog import Entry, load_catalog
+from .cachekey import code_fingerprint, report_hash
+from .catalog import load_catalog
 from .execute import Job, result, worker
+from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
-
-PACKAGES = (
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "seaborn",
-    "papermill",
-    "nbconvert",
-    "nbclient",
-    "ipykernel",
-    "jupyter_client",
-    "pydantic",
-    "pyyaml",
-)
-
-
-@contextmanager
-def render_lock(reports_dir: Path):
-    """Only one render at a time: a second one is refused with a message (no corrupted output).
-
-    The lock is taken on the reports folder itself, so checking creates no file there.
-    """
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(reports_dir, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise YibaoError(
-            f"another 'yibao render' is running on {config.display_path(reports_dir)}; "
-            "wait for it to finish and run again"
-        ) from None
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def code_fingerprint() -> str:
-    """Hash of the helpers source, templates and the versions of the packages that shape output."""
-    h = hashlib.sha256()
-    for p in sorted(config.PACKAGE_DIR.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".j2", ".json"):
-            h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode() + p.read_bytes())
-    for name in PACKAGES:
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(name.encode())
-    h.update(platform.python_version().encode())
-    return h.hexdigest()
-
-
-def report_hash(entry: Entry, data_version: str, code: str) -> str:
-    """Content hash of everything a report depends on."""
-    h = hashlib.sha256(entry.notebook.read_bytes())
-    h.update(json.dumps(entry.parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
-    h.update(f"{entry.title}|{entry.timeout}|{data_version}|{code}".encode())
-    return h.hexdigest()
 
 
 def _state(cache_dir: Path, name: str) -> dict:
@@ -93,10 +32,12 @@ def _state(cache_dir: Path, name: str) -> dict:
 
 
 def _clean_temp_files(reports_dir: Path) -> None:
-    """Remove temp files a killed render may have left (they are never read)."""
+    """Remove temp files and staging folders a killed render may have left (they are never read)."""
     for sub in ("html", "executed"):
         for tmp in (reports_dir / sub).glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
+        for stage in (reports_dir / sub).glob(".*.staging-*"):
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def _partition(jobs: list[Job], n: int, cost: dict[str, float]) -> list[list[Job]]:
@@ -120,22 +61,41 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
         ctx.Process(target=worker, args=(part, cwd, results.put), daemon=False)
         for part in _partition(jobs, max(workers, 1), cost)
     ]
-    for p in procs:
-        p.start()
-    pending = {j.name for j in jobs}
-    while pending:
-        try:
-            res = results.get(timeout=1.0)
-        except queue_mod.Empty:  # check the workers are alive
-            if not any(p.is_alive() for p in procs) and results.empty():
-                for name in sorted(pending):
-                    on_result(result(name, "failed", None, "worker process died"))
+    try:
+        for p in procs:
+            p.start()
+        pending = {j.name for j in jobs}
+        while pending:
+            try:
+                res = results.get(timeout=1.0)
+            except queue_mod.Empty:  # check the workers are alive
+                if not any(p.is_alive() for p in procs) and results.empty():
+                    for name in sorted(pending):
+                        on_result(result(name, "failed", None, "worker process died"))
+                    break
+                continue
+            pending.discard(res["name"])
+            on_result(res)
+    finally:  # stopped (Ctrl-C, SIGTERM) or done: no worker or kernel outlives the renderer
+        kernels: set[int] = set()
+        for p in procs:
+            if p.pid is not None and p.is_alive():
+                kernels.update(children(p.pid))
+                p.terminate()  # the worker kills its kernels and exits
+        for p in procs:
+            if p.pid is not None:
+                p.join(10)
+                if p.is_alive():
+                    p.kill()
+                    p.join()
+        kill_groups(kernels)  # any the worker could not reach in time
+        stopped = {p.pid for p in procs if p.pid is not None and p.exitcode != 0}
+        for _ in range(20 if stopped else 0):  # a kernel that was starting may appear a moment later
+            left = kernels_of(stopped)
+            if not left:
                 break
-            continue
-        pending.discard(res["name"])
-        on_result(res)
-    for p in procs:
-        p.join()
+            kill_groups(left)
+            time.sleep(0.05)
 
 
 def render(
@@ -149,90 +109,150 @@ def render(
     data_dir: Path | None = None,
 ) -> list[dict]:
     """Render the catalogue; return one result per report (rendered / cached / failed)."""
-    reports_dir = Path(reports_dir or config.REPORTS_DIR)
-    notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
-    catalog = Path(catalog or config.CATALOG_PATH)
-    data_dir = Path(data_dir or config.DATA_DIR)
+    # every path is absolute before anything runs: kernels work in notebooks/, not here
+    reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
+    notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
+    catalog = Path(catalog or config.CATALOG_PATH).resolve()
+    data_dir = Path(data_dir or config.DATA_DIR).resolve()
+    with stop_on_sigterm(), render_lock(reports_dir):
+        check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
+        return _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir)
+
+
+def _render(
+    only: list[str] | None,
+    force: bool,
+    jobs: int,
+    progress: bool,
+    reports_dir: Path,
+    catalog: Path,
+    notebooks_dir: Path,
+    data_dir: Path,
+) -> list[dict]:
+    """The render proper, under the lock.
+
+    The warm path (nothing changed) reads only file hashes and the cache: no data is loaded. When
+    a report must run, the data is copied to a private snapshot, loaded, the catalogue's values are
+    checked against it, and the kernels read the snapshot.
+    """
     cache_dir = reports_dir / ".cache"
-    with render_lock(reports_dir):
-        load(data_dir)  # bad data stops here, before anything is written
-        inspected: dict[str, dict] = {}
-        entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected)
-        names = [e.name for e in entries]
-        for n in only or []:
-            if n not in names:
-                raise YibaoError(
-                    f"no report named '{n}' in {config.display_path(catalog)} — " + did_you_mean(n, names)
-                )
+    inspected: dict[str, dict] = {}
+    entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected)
+    names = [e.name for e in entries]
+    for n in only or []:
+        if n not in names:
+            raise YibaoError(
+                f"no report named '{n}' in {config.display_path(catalog)} — " + did_you_mean(n, names)
+            )
+    code = code_fingerprint()
+    plan = _plan(entries, only, force, data_version(data_dir), code, reports_dir)
+    if not plan.todo:
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
-        os.environ["YIBAO_DATA_DIR"] = str(data_dir.resolve())
-        version, code = data_version(data_dir), code_fingerprint()
+        return _finish(plan, entries, reports_dir, data_dir, 0.0)
+    with data_snapshot(data_dir) as ds:
+        load_catalog(catalog, notebooks_dir, cache_dir, {}, ds=ds)  # values against the data
+        for fname, params in inspected.items():  # all checks passed: keep the inspections
+            write_atomic(cache_dir / fname, json.dumps(params))
+        if ds.version != plan.version:  # data edited since it was hashed: key on the snapshot
+            plan = _plan(entries, only, force, ds.version, code, reports_dir)
         _clean_temp_files(reports_dir)
-        today = dt.date.today().isoformat()
-        results: dict[str, dict] = {}
-        todo, hashes, cost = [], {}, {}
-        for e in entries:
-            if only and e.name not in only:
-                continue
-            hashes[e.name] = report_hash(e, version, code)
-            st = _state(cache_dir, e.name)
-            cost[e.name] = st.get("seconds", 2.0)
-            html = reports_dir / "html" / f"{e.name}.html"
-            if (
-                not force
-                and st.get("hash") == hashes[e.name]
-                and st.get("status") == "rendered"
-                and html.exists()
-            ):
-                results[e.name] = result(e.name, "cached", None, f"unchanged since {st.get('date')}")
-                continue
-            todo.append(
-                Job(
-                    e.name,
-                    e.title,
-                    str(e.notebook),
-                    e.parameters,
-                    str(reports_dir / "html"),
-                    str(reports_dir / "executed"),
-                    version,
-                    today,
-                    e.timeout,
-                )
+        elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir)
+    return _finish(plan, entries, reports_dir, data_dir, elapsed)
+
+
+class _Plan:
+    """What a render will do: the reports to run (`todo`), their hashes, costs and cached results."""
+
+    def __init__(self, version: str):
+        self.version, self.today = version, dt.date.today().isoformat()
+        self.todo: list[Job] = []
+        self.hashes: dict[str, str] = {}
+        self.cost: dict[str, float] = {}
+        self.results: dict[str, dict] = {}
+
+
+def _plan(entries, only, force: bool, version: str, code: str, reports_dir: Path) -> _Plan:
+    """Which reports are unchanged (cached) and which must run, for data `version` and `code`."""
+    cache_dir = reports_dir / ".cache"
+    plan = _Plan(version)
+    for e in entries:
+        if only and e.name not in only:
+            continue
+        plan.hashes[e.name] = report_hash(e, version, code)
+        st = _state(cache_dir, e.name)
+        plan.cost[e.name] = st.get("seconds", 2.0)
+        html = reports_dir / "html" / f"{e.name}.html"
+        if (
+            not force
+            and st.get("hash") == plan.hashes[e.name]
+            and st.get("status") == "rendered"
+            and html.exists()
+        ):
+            plan.results[e.name] = result(e.name, "cached", None, f"unchanged since {st.get('date')}")
+            continue
+        plan.todo.append(
+            Job(
+                e.name,
+                e.title,
+                str(e.notebook),
+                e.parameters,
+                str(reports_dir / "html"),
+                str(reports_dir / "executed"),
+                version,
+                plan.today,
+                e.timeout,
             )
-        bar = _progress(len(todo)) if progress and todo else None
+        )
+    return plan
 
-        def on_result(res: dict) -> None:
-            results[res["name"]] = res
-            state = {
-                "hash": hashes[res["name"]] if res["status"] == "rendered" else None,
-                "status": res["status"],
-                "date": today,
-                "seconds": res["seconds"],
-                "detail": res["detail"],
-                "data_version": version,
-                "csv": res.get("csv", []),
-            }
-            old = _state(cache_dir, res["name"])
-            if res["status"] == "failed":
-                state["date"] = old.get("date")  # the HTML on disk (if any) is the previous one
-                state["csv"] = old.get("csv", [])
-            else:  # CSVs the report no longer produces are removed
-                for stale in set(old.get("csv", [])) - set(state["csv"]):
-                    (reports_dir / "html" / stale).unlink(missing_ok=True)
-            write_atomic(cache_dir / f"{res['name']}.json", json.dumps(state, ensure_ascii=False))
-            if bar:
-                bar.advance(res["name"])
 
-        t0 = time.perf_counter()
-        try:
-            _execute(todo, jobs, cost, str(notebooks_dir), on_result)
-        finally:
-            if bar:
-                bar.close()
-        elapsed = time.perf_counter() - t0
-        write_index(reports_dir, entries, {e.name: _state(cache_dir, e.name) for e in entries}, results)
-    out = [results[e.name] for e in entries if e.name in results]
+def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_dir: Path) -> float:
+    """Execute the planned reports, recording each result in the cache; return the seconds taken."""
+    cache_dir = reports_dir / ".cache"
+    todo, hashes, results, today, version = plan.todo, plan.hashes, plan.results, plan.today, plan.version
+    bar = _progress(len(todo)) if progress and todo else None
+
+    def on_result(res: dict) -> None:
+        results[res["name"]] = res
+        state = {
+            "hash": hashes[res["name"]] if res["status"] == "rendered" else None,
+            "status": res["status"],
+            "date": today,
+            "seconds": res["seconds"],
+            "detail": res["detail"],
+            "data_version": version,
+            "csv": res.get("csv", []),
+        }
+        old = _state(cache_dir, res["name"])
+        if res["status"] == "failed":
+            state["date"] = old.get("date")  # the HTML on disk (if any) is the previous one
+            state["csv"] = old.get("csv", [])
+        else:  # CSVs the report no longer produces are removed
+            for stale in set(old.get("csv", [])) - set(state["csv"]):
+                (reports_dir / "html" / stale).unlink(missing_ok=True)
+        write_atomic(cache_dir / f"{res['name']}.json", json.dumps(state, ensure_ascii=False))
+        if bar:
+            bar.advance(res["name"])
+
+    t0 = time.perf_counter()
+    try:
+        _execute(todo, jobs, plan.cost, str(notebooks_dir), on_result)
+    finally:
+        if bar:
+            bar.close()
+    return time.perf_counter() - t0
+
+
+def _finish(plan: _Plan, entries, reports_dir: Path, data_dir: Path, elapsed: float) -> list[dict]:
+    """Write the index page and return one result per report (with the run's wall time)."""
+    from ..data.gitrepo import last_change
+
+    cache_dir = reports_dir / ".cache"
+    states = {e.name: _state(cache_dir, e.name) for e in entries}
+    data = {"version": plan.version, "last_change": last_change(data_dir)}
+    write_index(reports_dir, entries, states, plan.results, data)
+    out = [plan.results[e.name] for e in entries if e.name in plan.results]
     for r in out:
         r["wall"] = round(elapsed, 2)
     return out

@@ -8,13 +8,16 @@ inside the handlers, so `--help` and light commands start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 
+from ..data.text import plain
 from ..exceptions import DataError, YibaoError
-from . import commands_build, commands_data, commands_rules
+from . import commands_build, commands_changes, commands_data, commands_explore, commands_rules
 
-GROUPS = (commands_data, commands_rules, commands_build)
+GROUPS = (commands_data, commands_explore, commands_rules, commands_build, commands_changes)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,22 +36,58 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run one sub-command; user errors print one message each and exit 2."""
-    args = build_parser().parse_args(argv)
+def _say(text: str) -> None:
+    """One line on stderr, with control and escape characters made harmless."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):
+            print(plain(text), file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
-        return args.handler(args)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run one sub-command; user errors print one message each and exit 2.
+
+    Ctrl-C (or SIGTERM while rendering) prints one line and exits 130 (143); a closed pipe such
+    as `yibao render | head -1` exits 0; a full or read-only disk is one message, exit 2.
+    """
+    args = build_parser().parse_args(argv)
+    if sys.stdout is None:
+        _say("error: standard output is closed — run with output to a terminal, a file or a pipe")
+        return 2
+    try:
+        code = args.handler(args)
+        sys.stdout.flush()
+        return code
     except DataError as exc:
         for prob in exc.problems:
-            print(prob, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+            _say(str(prob))
+        _say(f"{len(exc.problems)} problem(s) found.")
         return 2
     except YibaoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return 2
     except BrokenPipeError:  # e.g. `yibao claims | head`
-        sys.stderr.close()
+        _quiet_stdout()
         return 0
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", 2)
+        _quiet_stdout()
+        _say("interrupted — reports already written are kept; run the command again to finish")
+        return 128 + signum
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        _say(
+            f"error: cannot write{where}: {exc.strerror or exc} — free disk space or make the folder writable"
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ from pathlib import Path
 
 def render(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
+    from .. import config
     from ..build.render import render as render_
+    from ..data.text import plain
 
     results = render_(
         only=args.only,
@@ -20,21 +23,32 @@ def render(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         reports_dir=args.reports_dir,
         catalog=args.catalog,
+        notebooks_dir=args.notebooks_dir,
     )
     t = Table(title="yibao render")
     for col in ("report", "status", "seconds", "detail"):
         t.add_column(col)
     for r in results:
         style = {"failed": "red", "cached": "dim"}.get(r["status"], "")
-        t.add_row(r["name"], r["status"], f"{r['seconds']:.1f}", r["detail"] or "", style=style)
-    console = Console(width=160)
+        cells = (r["name"], r["status"], f"{r['seconds']:.1f}", r["detail"] or "")
+        t.add_row(*(escape(plain(c)) for c in cells), style=style)
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1; `yibao render | head -1` is fine
+            raise BrokenPipeError
+
+    console = _Console(width=160)
     console.print(t)
+    index = Path(args.reports_dir or config.REPORTS_DIR).resolve() / "index.html"
     counts = {s: sum(r["status"] == s for r in results) for s in ("rendered", "cached", "failed")}
     wall = results[0]["wall"] if results else 0
     console.print(
         f"{counts['rendered']} rendered, {counts['cached']} cached, {counts['failed']} failed "
-        f"in {wall:.1f} s; open reports/index.html"
+        f"in {wall:.1f} s; open {escape(plain(config.display_path(index)))}"
     )
+    kinds = sorted({r["kernel"] for r in results if r.get("kernel")})
+    if kinds:
+        console.print("; ".join(kinds), markup=False, highlight=False)
     return 1 if counts["failed"] else 0
 
 
@@ -47,3 +61,4 @@ def add_parsers(add) -> None:
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument("--reports-dir", type=Path, help="output folder (default reports/)")
     sp.add_argument("--catalog", type=Path, help="catalogue file (default reports/catalog.yaml)")
+    sp.add_argument("--notebooks-dir", type=Path, help="notebook folder (default notebooks/)")

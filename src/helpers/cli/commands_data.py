@@ -9,15 +9,16 @@ from .output import FORMATS, dataset, emit, list_cell
 
 
 def check_data(args: argparse.Namespace) -> int:
-    ds = dataset(args)
-    c = ds.claims
+    from ..datacheck import check
+
+    n = check(args.data_dir)  # a passed check is remembered by the data's hash
     print(
-        f"ok: {len(c)} claims ({int((~c['usable']).sum())} kept as unusable), "
-        f"{len(ds.sources)} sources, {len(ds.parameters)} parameters, "
-        f"{c['jurisdiction'].nunique()} jurisdictions with claims (data version {ds.version})"
+        f"ok: {n['claims']} claims ({n['unusable']} kept as unusable), "
+        f"{n['sources']} sources, {n['parameters']} parameters, "
+        f"{n['jurisdictions']} jurisdictions with claims (data version {n['version']})"
     )
-    for kind, n in ds.sources["kind"].value_counts().sort_index().items():
-        print(f"  sources of kind {kind}: {n}")
+    for kind, k in n["kinds"].items():
+        print(f"  sources of kind {kind}: {k}")
     return 0
 
 
@@ -29,14 +30,19 @@ def claims(args: argparse.Namespace) -> int:
 
 
 def resolve(args: argparse.Namespace) -> int:
+    from ..data import inputs
     from ..resolution import resolve as resolve_
 
-    r = resolve_(dataset(args), args.cities, year=args.year, topic=args.topic, as_of=args.as_of)
+    ds = dataset(args)
+    year = inputs.year(args.year, "--year")
+    as_of = inputs.date(args.as_of, "--as-of")
+    r = resolve_(ds, inputs.places(ds, args.cities, "--cities"), year=year, topic=args.topic, as_of=as_of)
     r = r.drop(columns=["decision"])
     if args.format == "json":
         emit(r, "json")
         return 0
-    cols = ["city_zh", "parameter", "conditions", "value", "status", "source", "kind", "conflict", "stale"]
+    cols = ["city_zh", "parameter", "conditions", "value", "status", "source", "kind", "support"]
+    cols += ["conflict", "superseded", "stale", "undated"]
     out = r[cols].copy()
     out["value"] = out["value"].map(lambda v: "unknown" if v is None else list_cell(v))
     emit(out, args.format)
@@ -45,7 +51,7 @@ def resolve(args: argparse.Namespace) -> int:
 
 def coverage(args: argparse.Namespace) -> int:
     from ..config import DATA_DIR
-    from ..report.quality import coverage_markdown, coverage_summary
+    from ..report.coverage import coverage_markdown, coverage_summary
 
     ds = dataset(args)
     if args.write or args.check:

@@ -1,60 +1,88 @@
-"""Commands for the rule calculators (lapse, contribution, family) and the renderer."""
+"""Commands for the rule calculators: lapse, contribution, family."""
 
 from __future__ import annotations
 
 import argparse
-import json
 
-import pandas as pd
+from .output import FORMAT_HELP, FORMATS, dataset, emit
 
-from ..exceptions import YibaoError
-from .output import FORMATS, dataset, emit, list_cell
+CITY_HELP = "code, Chinese name or pinyin, e.g. 370900, 泰安, taian"
+CITIES_HELP = "comma-separated codes, names or pinyin, or a province group: 济南,泰安 · 山东全省 · shandong:*"
+YEAR_HELP = "policy year, e.g. 2025 (default: claims for any year)"
+
+
+def _flags_to_json(df, columns, fmt: str):
+    """yes/no answers as true/false (null for unknown, disputed, n/a) in JSON; words elsewhere."""
+    if fmt != "json":
+        return df
+    from ..rules.reasons import FLAG_JSON
+
+    df = df.copy()
+    for c in columns:
+        df[c] = df[c].map(lambda v: FLAG_JSON.get(v)).astype(object)
+    return df
 
 
 def lapse(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ..data import inputs
     from ..rules import lapse as lapse_
 
     ds = dataset(args)
-    r = lapse_(
-        ds,
-        args.city,
-        args.scheme,
-        gap_months=args.gap_months,
-        lapsed_years=args.lapsed_years,
-        back_paid=args.back_paid,
-        year=args.year,
-    )
-    emit(pd.DataFrame([{k: list_cell(v) for k, v in r.items()}]), args.format)
+    year = inputs.year(args.year, "--year")
+    rows = [
+        lapse_(
+            ds,
+            code,
+            inputs.scheme(ds, args.scheme, "--scheme"),
+            gap_months=args.gap_months,
+            lapsed_years=args.lapsed_years,
+            back_paid=args.back_paid,
+            year=year,
+        )
+        for code in inputs.places(ds, args.cities or args.city, "--city")
+    ]
+    emit(_flags_to_json(pd.DataFrame(rows), ["gap_covered", "backpay_allowed"], args.format), args.format)
     return 0
 
 
 def contribution(args: argparse.Namespace) -> int:
-    from ..rules import employee_contribution
+    import pandas as pd
+
+    from ..data import inputs
+    from ..rules import employee_contributions
 
     ds = dataset(args)
-    r = employee_contribution(ds, args.city, args.wage, year=args.year)
-    emit(pd.DataFrame([{k: list_cell(v) for k, v in r.items()}]), args.format)
+    codes = inputs.places(ds, args.cities or args.city, "--city")
+    wages = inputs.wages(args.wage, "--wage")
+    grid = pd.DataFrame([{"city": c, "wage": w} for c in codes for w in wages])
+    res = employee_contributions(ds, grid, year=inputs.year(args.year, "--year"))
+    if args.format == "table" and not args.all_columns:
+        res = res[[c for c in res.columns if not c.endswith("_year_lo") and not c.endswith("_year_hi")]]
+    emit(res, args.format)
     return 0
 
 
 def family(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ..data import inputs
     from ..rules import family_binding
+    from ..rules.reasons import FLAG_JSON
 
     ds = dataset(args)
     if args.household:
-        try:
-            relatives = json.loads(args.household)
-        except json.JSONDecodeError as exc:
-            raise YibaoError(
-                f"--household is not valid JSON ({exc.msg} at column {exc.colno}) — "
-                'write e.g. [{"relation": "child", "age": 8}]'
-            ) from None
-        if not isinstance(relatives, list) or not all(isinstance(r, dict) for r in relatives):
-            raise YibaoError("--household must be a JSON list of objects")
+        relatives = inputs.household(ds, args.household, "--household")
     else:
-        relatives = [{"relation": r.strip()} for r in args.relatives.split(",") if r.strip()]
-    r = family_binding(ds, args.city, relatives, tier=args.tier, year=args.year)
-    r["claims"] = r["claims"].map(list_cell)
+        words = [w.strip() for w in args.relatives.replace("，", ",").split(",") if w.strip()]
+        relatives = inputs.household(ds, [{"relation": w} for w in words], "--relatives")
+    year = inputs.year(args.year, "--year")
+    tier = inputs.tier(ds, args.tier, "--tier")
+    codes = inputs.places(ds, args.cities or args.city, "--city")
+    r = pd.concat([family_binding(ds, c, relatives, tier=tier, year=year) for c in codes], ignore_index=True)
+    r.insert(r.columns.get_loc("can_bind") + 1, "status", r["can_bind"])
+    r["can_bind"] = r["status"].map(lambda v: FLAG_JSON.get(v)).astype(object)
     emit(r, args.format)
     return 0
 
@@ -69,39 +97,44 @@ def _nonneg_int(text: str) -> int:
     return n
 
 
-def _money(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an amount in yuan") from None
-    if v < 0 or v != v:
-        raise argparse.ArgumentTypeError(f"{text} is negative; give yuan per month ≥ 0")
-    return v
+def _places(sp: argparse.ArgumentParser) -> None:
+    g = sp.add_mutually_exclusive_group(required=True)
+    g.add_argument("--city", help=CITY_HELP)
+    g.add_argument("--cities", help=CITIES_HELP)
 
 
 def add_parsers(add) -> None:
     """Register this module's commands through `add(name, help, handler)`."""
-    sp = add("lapse", "months until benefits resume after a gap", lapse)
-    sp.add_argument("--city", required=True, help="code, Chinese name or pinyin, e.g. 泰安")
-    sp.add_argument("--scheme", required=True, choices=["employee", "flexible", "resident"])
+    sp = add("lapse", "months until benefits resume after a gap, per city", lapse)
+    _places(sp)
+    sp.add_argument(
+        "--scheme", required=True, help="employee, flexible or resident (also 职工, 灵活就业, 居民)"
+    )
     g = sp.add_mutually_exclusive_group(required=True)
-    g.add_argument("--gap-months", type=_nonneg_int)
+    g.add_argument("--gap-months", type=_nonneg_int, help="months without contributions, e.g. 5")
     g.add_argument("--lapsed-years", type=_nonneg_int, help="resident scheme: whole years not insured")
     sp.add_argument("--back-paid", action="store_true", help="the gap was back-paid / restored")
-    sp.add_argument("--year", type=int, help="policy year, e.g. 2025 (default: any year)")
-    sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    sp.add_argument("--year", help=YEAR_HELP)
+    sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
 
-    sp = add("contribution", "employee contributions for a monthly wage", contribution)
-    sp.add_argument("--city", required=True, help="code, Chinese name or pinyin, e.g. 泰安")
-    sp.add_argument("--wage", required=True, type=_money, help="yuan per month")
-    sp.add_argument("--year", type=int, help="policy year, e.g. 2025 (default: any year)")
-    sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    sp = add(
+        "contribution", "employee contributions per month for one or more wages and cities", contribution
+    )
+    _places(sp)
+    sp.add_argument("--wage", required=True, help="monthly wage(s) in yuan, comma-separated: 2500,8000")
+    sp.add_argument("--year", help=YEAR_HELP)
+    sp.add_argument("--all-columns", action="store_true", help="table: also the yearly amounts")
+    sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
 
     sp = add("family", "which relatives can be bound to the account, and their premiums", family)
-    sp.add_argument("--city", required=True, help="code, Chinese name or pinyin, e.g. 泰安")
+    _places(sp)
     g = sp.add_mutually_exclusive_group(required=True)
-    g.add_argument("--relatives", help="comma-separated relations, e.g. spouse,child,sibling")
-    g.add_argument("--household", help='JSON list, e.g. [{"relation": "child", "age": 8}]')
-    sp.add_argument("--tier", type=int, choices=[1, 2], default=1)
-    sp.add_argument("--year", type=int, help="policy year, e.g. 2025 (default: any year)")
-    sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    g.add_argument(
+        "--relatives", help="comma-separated relations: spouse,child,sibling or 配偶,父亲,兄弟姐妹 or father"
+    )
+    g.add_argument(
+        "--household", help='JSON list of relatives: [{"relation": "child", "age": 8}, {"relation": "父亲"}]'
+    )
+    sp.add_argument("--tier", default="1", help="resident premium tier paid for relatives: 1 (default) or 2")
+    sp.add_argument("--year", help=YEAR_HELP)
+    sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)

@@ -1,25 +1,115 @@
-"""Printing command results: a table, CSV or JSON (shared by every command)."""
+"""Printing command results: a table, CSV or JSON (shared by every command).
+
+JSON keeps types: lists stay lists, numbers numbers, true/false booleans, unknown null. Tables
+fit the terminal (80 columns when not a terminal): a table too wide to read is printed as one
+block of ``column  value`` lines per row instead. Text from data is printed without markup.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import math
+import re
+import shutil
 import sys
 
 FORMATS = ("table", "csv", "json")
+FORMAT_HELP = "table (fits the terminal), csv, or json (lists, numbers, true/false, null)"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Narrowest a column may get before a table is printed as blocks of lines instead.
+MIN_COLUMN = 9
+
+
+def _plain(v):
+    """A cell as a JSON-ready value: NaN/NA → None, numpy scalars → Python, lists kept."""
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if hasattr(v, "item") and not isinstance(v, str):
+        with contextlib.suppress(ValueError, AttributeError):
+            v = v.item()
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.date().isoformat()
+    except ImportError:  # pragma: no cover
+        pass
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+def records(df) -> list[dict]:
+    """The rows of a DataFrame as JSON-ready dicts."""
+    return [{k: _plain(v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def _text(v) -> str:
+    v = _plain(v)
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        v = ", ".join(map(str, v))
+    elif isinstance(v, float):
+        v = f"{v:g}" if abs(v) < 1e15 else str(v)
+    return _CONTROL.sub("?", str(v))
+
+
+def width() -> int:
+    """Columns of the terminal (80 when output is not a terminal and COLUMNS is unset)."""
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def emit(df, fmt: str) -> None:
-    """Print a DataFrame as a table, CSV or JSON records."""
-    import pandas as pd
+    """Print a DataFrame as a table, CSV or JSON records.
 
+    Text is made harmless first: control and escape characters become '?' (terminal injection),
+    and CSV cells that start like a formula (= + - @) are prefixed with ' (spreadsheet injection).
+    """
+
+    from ..data.text import plain
+    from ..report.content import csv_cell
+
+    df = df.map(lambda v: plain(v) if isinstance(v, str) else v)
     if fmt == "csv":
-        sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(df.map(csv_cell).to_csv(index=False))
     elif fmt == "json":
-        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1) + "\n")
+        sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n")
     else:
-        opts = ("display.max_rows", None, "display.max_columns", None, "display.width", 200)
-        with pd.option_context(*opts, "display.max_colwidth", 60):
-            print(df.to_string(index=False) if len(df) else "(no rows)")
+        table(df)
+
+
+def table(df) -> None:
+    """A table that fits the terminal; rows as blocks of lines when there are too many columns."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    w = width()
+    console = Console(width=w, highlight=False, markup=False, emoji=False)
+    if not len(df):
+        console.print("(no rows)")
+        return
+    cols = [str(c) for c in df.columns]
+    if len(cols) * (MIN_COLUMN + 3) > w:
+        key_w = max(map(len, cols))
+        for i, row in enumerate(df.itertuples(index=False), 1):
+            console.print(Text(f"── {i} " + "─" * max(0, min(w, 60) - len(str(i)) - 4)))
+            for c, v in zip(cols, row, strict=True):
+                console.print(Text(f"{c.ljust(key_w)}  {_text(v)}"))
+        return
+    t = Table(show_lines=False, expand=False)
+    for c in cols:
+        t.add_column(Text(c), overflow="fold")
+    for row in df.itertuples(index=False):
+        t.add_row(*(Text(_text(v)) for v in row))
+    console.print(t)
 
 
 def dataset(args: argparse.Namespace):

@@ -10,7 +10,7 @@ from ..config import display_path
 from ..exceptions import Problem
 from . import schema
 from .validate import did_you_mean, validate_record
-from .vocab import KINDS, STATUSES
+from .vocab import FLAGS, KINDS, STATUSES
 from .yamlio import load_yaml
 
 
@@ -24,9 +24,27 @@ class Catalogue:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+def _section(doc: Any, key: str, shown: str, problems: list[Problem]) -> dict:
+    """A top-level mapping of parameters.yaml ({} when absent; a problem when of the wrong type)."""
+    value = doc.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(
+                shown,
+                getattr(doc, "key_lines", {}).get(key),
+                f"'{key}:' should be a mapping, got {type(value).__name__}",
+                "write 'name:' entries indented under it",
+            )
+        )
+        return {}
+    return value
+
+
 def _labelled(section: Any, shown: str, problems: list[Problem]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    for key, rec in (section or {}).items():
+    for key, rec in section.items():
         if (lab := validate_record(schema.Label, rec, shown, problems)) is not None:
             out[str(key)] = lab.model_dump()
     return out
@@ -43,6 +61,8 @@ def _check_labels(cat: Catalogue, doc: Any, shown: str, problems: list[Problem])
             needed.update({str(v): f"condition '{cname}'" for v in c.values or []})
     needed.update({k: "source kinds" for k in KINDS})
     needed.update({k: "statuses" for k in STATUSES})
+    needed.update({k: "marks" for k in FLAGS})
+    needed["unattributed"] = "claim scopes"
     line = getattr(doc, "key_lines", {}).get("labels", 1)
     for value, where in needed.items():
         if value not in cat.labels:
@@ -60,15 +80,19 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
     cat = Catalogue()
     if doc is None:
         return cat
-    if not isinstance(doc, dict) or not isinstance(doc.get("parameters"), dict):
+    if not isinstance(doc, dict) or "parameters" not in doc:
         problems.append(Problem(shown, 1, "missing 'parameters:' section", "see data/README.md"))
         return cat
-    cat.topics = _labelled(doc.get("topics"), shown, problems)
-    cat.labels = _labelled(doc.get("labels"), shown, problems)
-    for name, rec in (doc.get("conditions") or {}).items():
+    cat.topics = _labelled(_section(doc, "topics", shown, problems), shown, problems)
+    n_before = len(problems)
+    cat.labels = _labelled(_section(doc, "labels", shown, problems), shown, problems)
+    labels_ok = len(problems) == n_before
+    n_before = len(problems)
+    for name, rec in _section(doc, "conditions", shown, problems).items():
         if (c := validate_record(schema.Condition, rec, shown, problems)) is not None:
             cat.conds[name] = c
-    for pid, rec in doc["parameters"].items():
+    conds_ok = len(problems) == n_before
+    for pid, rec in _section(doc, "parameters", shown, problems).items():
         p = validate_record(schema.Parameter, rec, shown, problems)
         if p is None:
             continue
@@ -80,7 +104,7 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
                 )
             )
         for c in p.conditions:
-            if c not in cat.conds:
+            if c not in cat.conds and conds_ok:
                 problems.append(
                     Problem(
                         shown,
@@ -90,7 +114,6 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
                     )
                 )
         cat.params[pid] = p
-    _check_labels(cat, doc, shown, problems)
+    if labels_ok:  # a broken labels section is one problem, not one per missing label
+        _check_labels(cat, doc, shown, problems)
     return cat
-
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..exceptions import UnknownNameError
-from .load import Dataset
+from .loading import Dataset
 from .validate import did_you_mean
 
 _SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区")
@@ -22,19 +22,64 @@ def _strip(name_zh: str) -> str:
 
 def find(ds: Dataset, name: str) -> str:
     """Code of the jurisdiction named by code, Chinese name or pinyin; UnknownNameError if none."""
-    key = _norm(name)
-    for row in ds.jurisdictions.itertuples():
-        if key in (row.code, _norm(row.name_zh), _norm(row.name_en)):
-            return row.code
+    index = ds.cache.get("place_names")
+    if index is None:  # every accepted spelling → code, first row wins (as a scan in row order would)
+        index = {}
+        for row in ds.jurisdictions.itertuples():
+            for k in (row.code, _norm(row.name_zh), _norm(row.name_en)):
+                index.setdefault(k, row.code)
+        ds.cache["place_names"] = index
+    code = index.get(_norm(name))
+    if code is not None:
+        return code
     options = [*map(_strip, ds.jurisdictions["name_zh"]), *ds.jurisdictions["name_en"]]
     raise UnknownNameError(f"unknown city or region '{name}' — {did_you_mean(name, options)}")
 
 
-def find_many(ds: Dataset, names: str | list[str]) -> list[str]:
-    """Codes for a comma-separated string or a list of names."""
+#: Ways to name every city of a province: `山东全省`, `山东省全部`, `shandong:*`, `370000:*`.
+GROUP_SUFFIXES = ("全省", "省全部", "全部", ":*", "：*")
+
+
+def group(ds: Dataset, name: str) -> list[str] | None:
+    """The city codes a place group names (`山东全省`, `shandong:*`), or None when `name` is no group.
+
+    The cities are those of the province listed in data/jurisdictions.csv (all 16 for Shandong),
+    in code order.
+
+    >>> import helpers as h
+    >>> len(group(h.load(), "山东全省"))
+    16
+    """
+    text = str(name).strip()
+    suffix = next((s for s in GROUP_SUFFIXES if text.lower().endswith(s) and len(text) > len(s)), None)
+    if suffix is None:
+        return None
+    code = find(ds, text[: -len(suffix)])
+    if level(ds, code) != "province":
+        raise UnknownNameError(
+            f"'{name}' names a group, but '{text[: -len(suffix)]}' is not a province — "
+            "write a province, e.g. 山东全省 or shandong:*"
+        )
+    return sorted(c for c, row in _table(ds).items() if row["parent"] == code and row["level"] == "city")
+
+
+def find_many(ds: Dataset, names: str | int | list) -> list[str]:
+    """Codes for a comma-separated string, one code or a list of names; groups expand, repeats drop.
+
+    >>> import helpers as h
+    >>> find_many(h.load(), "济南,taian,370900")
+    ['370100', '370900']
+    """
     if isinstance(names, str):
-        names = [n for n in names.replace("，", ",").split(",") if n.strip()]
-    return [find(ds, n) for n in names]
+        names = [n for n in names.replace("，", ",").replace("、", ",").split(",") if n.strip()]
+    elif not isinstance(names, list | tuple):
+        names = [names]
+    out: list[str] = []
+    for n in names:
+        for code in group(ds, n) or [find(ds, n)]:
+            if code not in out:
+                out.append(code)
+    return out
 
 
 def _table(ds: Dataset) -> dict[str, dict]:

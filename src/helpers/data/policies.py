@@ -17,6 +17,8 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
     out: list[Problem] = []
     kl = rec.key_lines
     param = ctx["params"].get(claim.parameter)
+    if param is None and not ctx.get("params_ok", True):
+        return out  # parameters.yaml has problems of its own
     if param is None:
         out.append(
             Problem(
@@ -27,7 +29,7 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
             )
         )
     for sid, key in [(claim.source, "source")] + [(c.source, "also") for c in claim.also]:
-        if sid not in ctx["source_ids"]:
+        if sid not in ctx["source_ids"] and ctx.get("sources_ok", True):
             out.append(
                 Problem(
                     shown,
@@ -85,12 +87,59 @@ def cond_key(conditions: dict[str, Any]) -> str:
     return ";".join(f"{k}={conditions[k]}" for k in sorted(conditions))
 
 
+POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+def policy_files(policy_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Policy files (.yaml/.yml in any case), sorted; problems for duplicates and other entries.
+
+    Only regular files are read (a pipe would block, a folder cannot be read); hidden files and
+    README-like files are skipped.
+    """
+    problems: list[Problem] = []
+    if not policy_dir.is_dir():
+        return [], [
+            Problem(
+                display_path(policy_dir),
+                None,
+                "policy folder not found",
+                "create data/policies/ with one file per place",
+            )
+        ]
+    files: list[Path] = []
+    stems: dict[str, Path] = {}
+    for path in sorted(policy_dir.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in POLICY_SUFFIXES:
+            continue
+        stem = path.stem.lower()
+        if stem in stems:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    None,
+                    f"second copy of policy file {stems[stem].name}",
+                    "keep one file per place; delete the other copy",
+                )
+            )
+            continue
+        stems[stem] = path
+        files.append(path)
+    return files, problems
+
+
 def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[dict]:
     """Every claim of every policy file as a row; problems (file:line) are appended to `problems`."""
     rows: list[dict] = []
     ids: dict[str, str] = {}
-    policy_dir = data_dir / "policies"
-    for path in sorted(policy_dir.glob("*.y*ml")):
+    paths, probs = policy_files(data_dir / "policies")
+    problems += probs
+    if not paths and not probs:
+        problems.append(
+            Problem(
+                display_path(data_dir / "policies"), None, "no policy files", "add <code>-<pinyin>.yaml files"
+            )
+        )
+    for path in paths:
         shown = display_path(path)
         doc, probs = load_yaml(path)
         problems += probs
@@ -101,7 +150,9 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
             continue
         code = pf.jurisdiction
         jline = doc.key_lines.get("jurisdiction")
-        if code not in ctx["slugs"]:
+        if not ctx.get("places_ok", True):
+            pass  # jurisdictions.csv has problems of its own; they are reported there
+        elif code not in ctx["slugs"]:
             problems.append(
                 Problem(
                     shown,
@@ -110,7 +161,7 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
                     "add it to data/jurisdictions.csv or " + did_you_mean(code, list(ctx["slugs"])),
                 )
             )
-        elif path.stem != f"{code}-{ctx['slugs'][code]}":
+        elif path.stem != f"{code}-{ctx['slugs'][code]}" or path.suffix != ".yaml":
             problems.append(
                 Problem(
                     shown,

@@ -6,9 +6,17 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from .vocab import KINDS, LEVELS, SCOPES
+from .vocab import KINDS, LEVELS, PARAMETER_SCOPES, SCOPES
 
 ValueType = Literal[
     "int", "yuan", "rate", "ratio", "months", "years", "bool", "enum", "list", "text", "date", "date_range"
@@ -16,6 +24,9 @@ ValueType = Literal[
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 Level = Literal[LEVELS]  # type: ignore[valid-type]
 Scope = Literal[SCOPES]  # type: ignore[valid-type]
+ParameterScope = Literal[PARAMETER_SCOPES]  # type: ignore[valid-type]
+#: Value types whose figures are only comparable on the same basis (what is included, per what).
+NEEDS_BASIS = ("yuan", "rate", "ratio")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -33,6 +44,10 @@ class Condition(_Strict):
 class Label(_Strict):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
+    #: What the word means, for the glossary (statuses and source kinds carry one).
+    description: str | None = None
+    #: Other words a user may type for this value (Chinese and English), e.g. 父亲 / father → parent.
+    aliases: list[str] = Field(default_factory=list)
 
 
 class Parameter(_Strict):
@@ -44,11 +59,18 @@ class Parameter(_Strict):
     description: str = Field(min_length=1)
     conditions: list[str] = []
     values: list[Any] | None = None
+    basis: str | None = Field(default=None, min_length=3)
+    scope: ParameterScope = "place"
 
     @model_validator(mode="after")
     def _values_for_enums(self) -> Parameter:
         if self.type in ("enum", "list") and not self.values:
             raise ValueError(f"a '{self.type}' parameter needs a 'values' list")
+        if self.type in NEEDS_BASIS and not self.basis:
+            raise ValueError(
+                f"a '{self.type}' parameter needs a 'basis' (what the figure includes and per what), "
+                "so unlike figures are never compared"
+            )
         return self
 
 
@@ -70,14 +92,27 @@ class Source(_Strict):
     kind: Kind
     published: dt.date | Bound | None = None
     retrieved: dt.date
-    kind_basis: str | None = None
-    checked: dt.date | None = None
+    kind_basis: str = Field(min_length=3)
+    checked: dt.date
     url: str | None = None
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _dates_possible(self) -> Source:
+        today = dt.date.today()
+        for name in ("retrieved", "checked"):
+            day = getattr(self, name)
+            if day is not None and day > today:
+                raise ValueError(f"'{name}' {day} is in the future")
+        pub = self.published
+        first = (pub.not_before if isinstance(pub, Bound) else pub) if pub else None
+        if first is not None and first > self.retrieved:
+            raise ValueError(f"published {first} is after retrieved {self.retrieved}")
+        return self
+
 
 class Period(_Strict):
-    year: int | None = Field(default=None, ge=1990, le=2100)
+    year: StrictInt | None = Field(default=None, ge=1990, le=2100)
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
 
@@ -85,6 +120,10 @@ class Period(_Strict):
     def _ordered(self) -> Period:
         if self.from_ and self.to and self.to < self.from_:
             raise ValueError(f"period ends ({self.to}) before it starts ({self.from_})")
+        y = self.year
+        if y is not None and ((self.from_ and self.from_.year > y) or (self.to and self.to.year < y)):
+            span = f"{self.from_ or '…'} to {self.to or '…'}"
+            raise ValueError(f"year {y} lies outside the period's dates ({span})")
         return self
 
 
@@ -115,12 +154,12 @@ class Claim(_Strict):
 
 
 class PolicyFile(_Strict):
-    jurisdiction: str = Field(pattern=r"^\d{6}$")
+    jurisdiction: str = Field(pattern=r"^[0-9]{6}$")
     claims: list[Any]
 
 
 class Jurisdiction(_Strict):
-    code: str = Field(pattern=r"^\d{6}$")
+    code: str = Field(pattern=r"^[0-9]{6}$")
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     level: Level
@@ -136,27 +175,36 @@ FIX_BY_ERROR = {
     "date_parsing": "write a date as YYYY-MM-DD",
     "date_from_datetime_inexact": "write a date as YYYY-MM-DD",
     "date_type": "write a date as YYYY-MM-DD",
+    "int_type": "write a whole number, e.g. 2025",
+    "int_parsing": "write a whole number, e.g. 2025",
+    "int_from_float": "write a whole number, e.g. 2025",
 }
 
 
 def pydantic_problems(exc: ValidationError) -> list[tuple[str | None, str, str]]:
     """Turn a ValidationError into (top-level field, message, fix) triples."""
     out = []
+    fields_seen: set = set()
     for err in exc.errors():
         loc = [str(x) for x in err["loc"] if not str(x).startswith(("function-", "union"))]
         loc = [x for x in loc if x not in ("date", "Bound", "bool", "int")]
         field = loc[0] if loc else None
         name = ".".join(loc) if loc else "record"
+        if name in fields_seen:  # a union (date or bounds) fails once per branch: report the first
+            continue
+        fields_seen.add(name)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
         elif err["type"] == "missing":
             msg = "required field is missing"
+        elif err["type"] in ("int_type", "int_parsing", "int_from_float"):
+            msg = f"{err.get('input')!r} is not a whole number"
         out.append((field, f"'{name}': {msg}", FIX_BY_ERROR.get(err["type"], "correct the value")))
     return out
 
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def _is_num(v: Any) -> bool:

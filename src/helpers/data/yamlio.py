@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +13,13 @@ import yaml
 
 from ..config import MAX_FILE_BYTES, display_path
 from ..exceptions import Problem
+from .text import bad_char
+
+#: Largest whole number a data file may hold (beyond it, a typo; numbers stay exact in floats).
+MAX_INT = 10**15
+#: Plain whole numbers as YAML 1.2 reads them; YAML 1.1 extras (010 octal, 1:30, 1_000, 0b1) are refused.
+_INT_12 = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_FLOAT_12 = re.compile(r"^[-+]?([0-9]*\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
 class LineDict(dict):
@@ -68,17 +79,67 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    """Whole numbers by YAML 1.2 rules; ambiguous YAML 1.1 forms and huge numbers are refused."""
+    text, line = str(node.value), node.start_mark.line + 1
+    if not _INT_12.match(text):
+        old = yaml.SafeLoader.construct_yaml_int(loader, node)
+        raise _YamlProblem(
+            line,
+            f"ambiguous number {text!r} (YAML 1.1 reads it as {old})",
+            "write a plain decimal number without leading zeros, or quote it as text",
+        )
+    value = int(text)
+    if abs(value) > MAX_INT:
+        raise _YamlProblem(
+            line, f"number {text[:30]} is too large", "check the value; data numbers are small"
+        )
+    return value
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    """Decimal numbers; .nan, .inf and YAML 1.1 forms (1:30.5, 1_000.5) are refused."""
+    text, line = str(node.value), node.start_mark.line + 1
+    if not _FLOAT_12.match(text):
+        what = "not a finite number" if "n" in text.lower() else "ambiguous number"
+        raise _YamlProblem(line, f"{what} {text!r}", "write a plain decimal number such as 390 or 0.08")
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > MAX_INT:
+        raise _YamlProblem(
+            line, f"number {text[:30]} is too large", "check the value; data numbers are small"
+        )
+    return value
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    """Text, refusing invisible characters (control, zero-width, bidi) that disguise what is shown."""
+    text = loader.construct_scalar(node)
+    bad = bad_char(text)
+    if bad:
+        raise _YamlProblem(
+            node.start_mark.line + 1, f"invisible or control character {bad[1]} in {text[:40]!r}", "delete it"
+        )
+    return text
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """Read a data file as UTF-8 text, refusing files that are too large or not UTF-8."""
     shown = display_path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         return None, [Problem(shown, None, f"cannot read file ({exc.strerror})", "check the path")]
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a pipe, socket or device)"
+        return None, [Problem(shown, None, f"data file is {kind}", "replace it with a plain text file")]
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         return None, [
             Problem(
@@ -88,7 +149,14 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
                 "split it or remove what is not data",
             )
         ]
-    raw = path.read_bytes()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never blocks, even if swapped for a pipe
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(shown, None, f"cannot read file ({exc.strerror})", "check the path")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(shown, None, "file grew over the size limit while read", "check the file")]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:

@@ -6,28 +6,23 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 """
 
 from . import plots
+from .changes import change_counts, changes_section, compare_editions, what_changed
 from .content import Section, csv_text, figure_html
-from .markup import Footnotes
+from .evidence import (
+    source_list,
+    sources_section,
+    status_counts,
+    status_section,
+    unverified_values,
+    value_history,
+)
+from .history import history
+from .household import contribution_table, family_section, household, wage_grid
+from .markup import Footnotes, legend
+from .profile import inherited, over_time, own_claims, unknowns
 from .quality import conflicts_section, coverage_section, kinds_section
-from .scenarios import (
-    contribution_table,
-    family_section,
-    household,
-    lapse_gaps,
-    lapse_grid,
-    resident_years,
-    wage_grid,
-)
-from .sections import (
-    comparison,
-    inherited,
-    narrative,
-    over_time,
-    own_claims,
-    sources,
-    title,
-    unknowns,
-)
+from .scenarios import lapse_gaps, lapse_grid, resident_years
+from .sections import comparison, general_statements, narrative, sources, title
 from .tables import claims_table, compare
 
 __all__ = [
@@ -43,6 +38,11 @@ __all__ = [
     "inherited",
     "unknowns",
     "over_time",
+    "history",
+    "what_changed",
+    "change_counts",
+    "changes_section",
+    "compare_editions",
     "sources",
     "lapse_grid",
     "lapse_gaps",
@@ -56,4 +56,12 @@ __all__ = [
     "conflicts_section",
     "claims_table",
     "compare",
+    "general_statements",
+    "legend",
+    "source_list",
+    "sources_section",
+    "status_counts",
+    "status_section",
+    "unverified_values",
+    "value_history",
 ]

@@ -30,16 +30,59 @@ def csv_cell(v):
 
 
 def csv_text(df: pd.DataFrame) -> str:
-    """A table as CSV text with a UTF-8 BOM (Excel opens Chinese text correctly)."""
+    """A table as CSV text with a UTF-8 BOM (Excel opens Chinese text correctly).
+
+    Lists are joined with ", "; text starting like a spreadsheet formula (= + - @) gets a leading '.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Any table.
+
+    Returns
+    -------
+    str
+        CSV text, header first, starting with U+FEFF.
+
+    Examples
+    --------
+    >>> import helpers as h, pandas as pd
+    >>> t = h.report.csv_text(pd.DataFrame({"a": [["x", "y"]], "b": ["=1+1"]}))
+    >>> t[0] == chr(0xFEFF)
+    True
+    >>> print(t[1:].splitlines()[1])
+    "x, y",'=1+1
+    """
     return "\ufeff" + df.map(csv_cell).to_csv(index=False)
 
 
 def figure_html(fig, alt: str) -> str:
-    """A matplotlib figure as an embedded PNG <img> with a real alt text; the figure is closed."""
+    """A matplotlib figure as an embedded PNG <img> with a real alt text; the figure is closed.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        The chart.
+    alt : str
+        What the chart shows, in words (escaped).
+
+    Returns
+    -------
+    str
+        ``<figure><img src="data:image/png;base64,…" alt="…"></figure>``-style HTML, no network request.
+
+    Examples
+    --------
+    >>> import helpers as h, matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> h.report.figure_html(fig, "empty <chart>").count("data:image/png;base64,")
+    1
+    """
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
+    with plt.rc_context({"text.parse_math": False}):  # labels from data are never maths
+        fig.savefig(buf, format="png", dpi=200, metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f"<img class='yb-chart' src='data:image/png;base64,{data}' alt='{esc(alt)}'>"

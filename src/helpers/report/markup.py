@@ -8,19 +8,50 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from ..data import Dataset
+from ..data.vocab import FLAGS, MARKS, STATUSES
 from .tables import published_text
-
-LEGEND = (
-    "<p class='yb-legend'>标记 marks: <b>↑省</b> 继承省级 inherited from the province · <b>↑国</b> "
-    "继承全国 inherited from national · <b>⚠</b> 来源冲突 sources disagree (all values shown) · "
-    "<b>旧</b> 来源较旧 source older than the staleness threshold · <b>—</b> 未知 no source states it. "
-    "[n] = 来源脚注 source footnote.</p>"
-)
 
 
 def esc(value) -> str:
     """Escape any value for HTML text (None → '')."""
     return "" if value is None else html.escape(str(value), quote=True)
+
+
+def legend(labels, stale_after_years: float = 2) -> str:
+    """The legend of every mark (vocab.MARKS) with its label from data/parameters.yaml; the stale
+        entry prints the threshold in years.
+
+    Parameters
+    ----------
+    labels : mapping
+        Labels of marks and statuses (`Dataset.labels`, from data/parameters.yaml).
+    stale_after_years : float
+        The staleness threshold the legend prints.
+
+    Returns
+    -------
+    str
+        The legend as escaped HTML: every mark with its zh/en meaning, the stale threshold in years.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> "2" in h.report.legend(h.load().labels, 2)
+    True
+    """
+    items = []
+    for key in [*STATUSES, *FLAGS]:
+        if not MARKS[key]:
+            continue
+        lab = labels.get(key, {"zh": key, "en": key})
+        text = lab["en"] if lab["zh"] == MARKS[key] else f"{lab['zh']} {lab['en']}"
+        if key == "stale":
+            text += f" (阈值 threshold: {stale_after_years:g} 年 years)"
+        items.append(f"<span class='yb-mark-{esc(key)}'><b>{esc(MARKS[key])}</b> {esc(text)}</span>")
+    return (
+        "<p class='yb-legend'>标记 marks: " + " · ".join(items) + ". 无标记 no mark = 本地来源 the place's "
+        "own source. [n] = 来源脚注 source footnote; (n 源) = 独立来源数 independent sources.</p>"
+    )
 
 
 def safe_url(url) -> str | None:
@@ -106,9 +137,11 @@ class Footnotes:
             title = f"<a href='{esc(url)}'>{title}</a>" if url else title
             shown_url = "" if url or pd.isna(s["url"]) else f" (链接未显示 link not shown: {esc(s['url'])})"
             kind = self.ds.labels.get(s["kind"], {}).get("zh", s["kind"])
+            checked = "—" if pd.isna(s["checked"]) else f"{s['checked']:%Y-%m-%d}"
             items.append(
                 f"<li id='yb-note-{n}'>{title} — {esc(s['publisher'])}; {esc(kind)} "
-                f"<code>{esc(s['kind'])}</code>; 发布 published {esc(published_text(s))}; "
+                f"<code>{esc(s['kind'])}</code> ({esc(s['kind_basis'])}); 发布 published "
+                f"{esc(published_text(s))}; 核对 checked {esc(checked)}; "
                 f"<code>{esc(sid)}</code>{shown_url}</li>"
             )
         return "<h3>来源 Sources</h3><ol class='yb-notes'>" + "".join(items) + "</ol>"

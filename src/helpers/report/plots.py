@@ -26,6 +26,18 @@ def setup(style: str = "whitegrid") -> str:
     return FONT_FAMILY
 
 
+def figure(figsize: tuple[float, float]):
+    """A new figure and axes for a chart: font set up if nobody did, and text never read as maths.
+
+    Every chart goes through here, so a `$…$` in a place name is drawn as typed even when the
+    analyst calls a chart function without `setup()`.
+    """
+    if not _READY:
+        setup()
+    plt.rcParams["text.parse_math"] = False
+    return plt.subplots(figsize=figsize)
+
+
 def alt_text(fig) -> str:
     """The alt text stored on a figure by the chart function (states the data drawn)."""
     return getattr(fig, "_yb_alt", "") or "chart"
@@ -48,7 +60,7 @@ def limit_chart(r):
     sel = r[(r["parameter"] == "family_account.max_relatives") & (r["conditions"] == "")]
     if sel.empty or (sel["status"] == "unknown").all():
         return None
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = figure((7, 3.2))
     labels = list(sel["city_zh"])
     lo = [min(v) if v else 0 for v in sel["values"]]
     hi = [max(v) if v else 0 for v in sel["values"]]
@@ -78,7 +90,7 @@ def premium_chart(r):
     data = sel.assign(
         tier=sel["conditions"].str.replace("tier=", "档次 tier "), yuan=[max(v) for v in sel["values"]]
     )
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = figure((7, 3.2))
     sns.barplot(data=data, x="city_zh", y="yuan", hue="tier", ax=ax)
     ax.set_xlabel("")
     ax.set_ylabel("元/人/年 yuan per person-year")
@@ -107,7 +119,7 @@ def over_time_chart(ds, code: str):
         value=c["value"].astype(float),
         year=c["year"].astype(int),
     )
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = figure((7, 3.2))
     sns.scatterplot(data=data, x="year", y="value", hue="series", ax=ax, s=60)
     ax.set_xticks(sorted(data["year"].unique()))
     ax.set_title("带年份的数值 Values with a year")

@@ -12,33 +12,87 @@ from ..data import Dataset, places
 from . import plots
 from .content import Section, figure_html
 from .fmt import conditions_text, value_text
-from .markup import LEGEND, Footnotes, esc, table
-from .tables import MARKS, claims_table, marks
+from .markup import Footnotes, esc, legend, table
+from .tables import marks
 
 
 def title(ds: Dataset, prefix: str, cities, year: int | None = None) -> Section:
-    """A heading naming the cities (markdown cells are not parameterised)."""
+    """A heading naming the cities (markdown cells are not parameterised).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    prefix : str
+        The report's name, e.g. ``"医保规则对比 Comparison"``.
+    cities : str, int or list
+        Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
+    year : int, optional
+        Policy year shown after the names (none when 0 or None).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> h.report.title(h.load(), "对比", "济南,taian", 2025).heading
+    '对比:济南市 · 泰安市(2025)'
+    """
     names = " · ".join(places.label(ds, c) for c in places.find_many(ds, cities))
     return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), level=2)
 
 
-def sources(notes: Footnotes) -> Section:
-    """The page's numbered source list and the legend of marks (show once, at the end)."""
-    return Section("", [LEGEND, notes.html()])
+def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
+    """The page's numbered source list and the legend of marks (show once, at the end).
+
+    Parameters
+    ----------
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    stale_after_years : float
+        The staleness threshold the legend prints (the one `resolve` used).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> len(h.report.sources(h.report.Footnotes(h.load())).parts)
+    2
+    """
+    return Section("", [legend(notes.ds.labels, stale_after_years), notes.html()])
 
 
 def _cell(row, notes: Footnotes, labels) -> tuple[str, str]:
     d = row["decision"]
+    leads = "".join(dict.fromkeys(notes.ref(s) for c in d.leads for s in c.sources))
     if row["status"] == "unknown":
-        leads = "".join(notes.ref(c.source) for c in d.leads)
         return "— 未知" + (f" (线索 lead{leads})" if leads else ""), "unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
     refs = [notes.ref_claim(row["claim"])] + [notes.ref_claim(c.claim_id) for c in d.competing]
+    refs += [notes.ref_claim(c.claim_id) for c in d.agreeing if not c.lead]
     text = " / ".join(esc(value_text(v, row["type"], labels)) for v in vals) + "".join(dict.fromkeys(refs))
-    cls = "conflict" if row["conflict"] else ("inherited" if row["status"] != "own" else "")
-    if row["stale"]:
-        cls += " stale"
-    return " ".join([text, *[esc(m) for m in marks(row)]]), cls.strip()
+    parts = [text, *[esc(m) for m in marks(row)]]
+    if row["status"] == "unverified":
+        parts.append(f"(线索 lead{leads})")
+    elif row["support"] > 1:
+        parts.append(f"({int(row['support'])} 源)")
+    if row["superseded"]:
+        old = " / ".join(esc(value_text(c.value, row["type"], labels)) for c in d.superseded)
+        refs_old = "".join(notes.ref_claim(c.claim_id) for c in d.superseded)
+        parts.append(f"<small>(此前 earlier: {old}{refs_old})</small>")
+    cls = "conflict" if row["conflict"] else ("inherited" if row["status"].startswith("inherited") else "")
+    cls += " unverified" if row["status"] == "unverified" else ""
+    cls += " stale" if row["stale"] else ""
+    return " ".join(parts), cls.strip()
 
 
 def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
@@ -56,7 +110,33 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
 
 
 def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
-    """One topic: the comparison table and its chart; its long table is the CSV `<topic>`."""
+    """One topic: the comparison table and its chart; its long table is the CSV ``<topic>``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
+    topic : str
+        binding, contribution, lapse or benefit.
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> r = h.resolve(ds, "济南,泰安")
+    >>> list(h.report.comparison(ds, r, "binding", h.report.Footnotes(ds)).tables)
+    ['binding']
+    """
     if topic not in ds.topics:
         from ..exceptions import UnknownNameError
 
@@ -85,8 +165,11 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
             "source",
             "kind",
             "date",
+            "support",
             "conflict",
+            "superseded",
             "stale",
+            "undated",
         ]
     ].copy()
     lab = ds.labels
@@ -96,7 +179,29 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
 
 
 def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
-    """Where the cities differ, what is unknown and disputed (generated from the resolution)."""
+    """Where the cities differ, what is unknown and disputed, in sentences generated from the resolution.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        A `helpers.resolve` result (columns in `helpers.resolve_columns()`).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.narrative(ds, h.resolve(ds, "济南,泰安", topic="binding"))
+    >>> len(s.parts) > 0
+    True
+    """
     r = r[r["topic"] != "benefit"]
     names = list(dict.fromkeys(r["city_zh"]))
     lines = []
@@ -104,9 +209,9 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
         known = grp[grp["status"] != "unknown"]
         if len(names) > 1 and len(known) == len(grp) and known["value"].map(repr).nunique() > 1:
             by_value: dict[str, list[str]] = {}  # cities grouped by the value they show
-            for x in known.itertuples():
-                text = value_text(x.value, x.type, ds.labels) + MARKS[x.status]
-                by_value.setdefault(text, []).append(x.city_zh)
+            for _, x in known.iterrows():
+                text = " ".join([value_text(x["value"], x["type"], ds.labels), *marks(x)])
+                by_value.setdefault(text, []).append(x["city_zh"])
             vals = "; ".join(f"{v}: {'、'.join(cs)}" for v, cs in by_value.items())
             cond = f" ({conditions_text(ck, ds.labels)})" if ck else ""
             lines.append(f"<li><b>{esc(grp.iloc[0]['label_zh'])}</b>{esc(cond)} — {esc(vals)}</li>")
@@ -118,10 +223,12 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
             "with different values).</li>"
         ]
     unknown = r[r["status"] == "unknown"].groupby("city_zh", sort=False).size()
+    unverified = r[r["status"] == "unverified"].groupby("city_zh", sort=False).size()
     conflicts = r[r["conflict"]].groupby("city_zh", sort=False).size()
     summary = [
-        f"<li><b>{esc(c)}</b>: {unknown.get(c, 0)} 项未知 unknown, {conflicts.get(c, 0)} 项来源冲突 "
-        f"disputed, {int((r[(r['city_zh'] == c)]['status'] == 'own').sum())} 项本地来源 own</li>"
+        f"<li><b>{esc(c)}</b>: {unknown.get(c, 0)} 项未知 unknown, {unverified.get(c, 0)} 项未核实 "
+        f"unverified, {conflicts.get(c, 0)} 项来源冲突 disputed, "
+        f"{int((r[(r['city_zh'] == c)]['status'] == 'own').sum())} 项本地来源 own</li>"
         for c in names
     ]
     parts = [
@@ -131,58 +238,54 @@ def narrative(ds: Dataset, r: pd.DataFrame) -> Section:
     return Section("", parts)
 
 
-def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
-    """The claims that name this place, with their sources; CSV `claims`."""
-    own = claims_table(ds, city=places.find(ds, city))
-    rows = [
-        [
-            esc(p),
-            esc(conditions_text(c, ds.labels)),
-            esc(v),
-            esc(per),
-            ("" if u else "不可用 unusable ") + notes.ref_claim(cid),
-            esc(loc),
-        ]
-        for cid, p, c, v, per, u, loc in own[
-            ["claim", "parameter", "conditions", "value", "period", "usable", "locator"]
-        ].itertuples(index=False)
-    ]
-    body = (
-        table(["parameter", "conditions", "value", "period", "source", "locator"], rows, raw=True)
-        if rows
-        else "<p>没有本地来源 no claim names this place.</p>"
-    )
-    return Section(f"本地来源的数据 Own claims ({len(own)})", [body])
+def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) -> Section:
+    """Statements that name no place ("各地", "一般"): listed for the reader, never any place's value.
 
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+    topic : str, optional
+        binding, contribution, lapse or benefit; None lists every topic.
 
-def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
-    """Values this place takes from its province or national level; CSV `resolved` (all values)."""
-    inh = r[r["status"].str.startswith("inherited")]
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.general_statements(ds, h.report.Footnotes(ds))
+    >>> s.heading.startswith("一般说法")
+    True
+    """
+    from ..resolution import general_statements as gs
+
+    g = gs(ds, topic)
     rows = [
         [
             esc(x.label_zh),
             esc(conditions_text(x.conditions, ds.labels)),
             esc(value_text(x.value, x.type, ds.labels)),
-            esc(places.label(ds, x["from"])) + notes.ref_claim(x.claim),
+            notes.ref_claim(x.claim),
+            esc(x.locator),
         ]
-        for _, x in inh.iterrows()
+        for x in g.itertuples()
     ]
-    html = table(["parameter", "conditions", "value", "from"], rows, raw=True)
-    return Section(f"继承的数值 Inherited values ({len(inh)})", [html], {"resolved": long_table(ds, r)})
-
-
-def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
-    """Parameters no claim at any level states for this place."""
-    unk = r[r["status"] == "unknown"]
-    text = "、".join(
-        esc(f"{x.label_zh}{' (' + conditions_text(x.conditions, ds.labels) + ')' if x.conditions else ''}")
-        for x in unk.itertuples()
+    body = (
+        table(
+            ["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "locator"], rows, raw=True
+        )
+        if rows
+        else "<p>没有 none.</p>"
     )
-    return Section(f"未知 Unknown ({len(unk)})", [f"<p>{text}</p>"])
-
-
-def over_time(ds: Dataset, city) -> Section:
-    """Numeric claims of a place and its parents that carry a year, drawn over time."""
-    fig = plots.over_time_chart(ds, places.find(ds, city))
-    body = figure_html(fig, plots.alt_text(fig)) if fig is not None else plots.NOTHING
-    return Section("随时间变化 Values over time", [body])
+    note = (
+        "<p>这些说法没有指明地区,因此不作为任何城市或全国的数值 — these statements name no place, so "
+        "they are never shown as a city's or the national value.</p>"
+    )
+    return Section(f"一般说法(未指明地区) General statements (no place named) ({len(g)})", [note, body])

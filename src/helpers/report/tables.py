@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import Dataset, did_you_mean, places
+from ..data.vocab import FLAGS, MARKS
 from ..exceptions import UnknownNameError
 from ..resolution import resolve
 
@@ -18,7 +19,33 @@ def _fmt_value(v) -> str:
 
 
 def claims_table(ds: Dataset, city: str | None = None, parameter: str | None = None) -> pd.DataFrame:
-    """Claims joined with their source (title, kind, published), optionally for one city/parameter."""
+    """Claims joined with their source (title, kind, published), optionally for one city or parameter.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    city : str, optional
+        Only claims made for this place (code, Chinese name or pinyin); all places when omitted.
+    parameter : str, optional
+        Only claims on this parameter id (see `helpers.glossary(section="parameter")`).
+
+    Returns
+    -------
+    DataFrame
+        One row per claim, values as text: ``claim`` (claim id), ``place`` (Chinese name),
+        ``parameter``, ``conditions`` (e.g. ``scheme=employee``), ``value``, ``period`` (year or
+        dates the claim applies to), ``usable`` (False: kept on record, never shown as a value),
+        ``source`` (id), ``kind`` (source kind), ``published`` (date or bounds, ``≥ …``),
+        ``locator`` (where on the page) and ``url``.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.claims_table(h.load(), city="泰安", parameter="family_account.max_relatives")
+    >>> t[["place", "value", "kind"]].values.tolist()
+    [['泰安市', '8', 'aggregator']]
+    """
     c = ds.claims
     if city:
         c = c[c["jurisdiction"] == places.find(ds, city)]
@@ -73,11 +100,8 @@ def published_text(src_row) -> str:
     return "undated"
 
 
-MARKS = {"own": "", "inherited-province": "↑省", "inherited-national": "↑国", "unknown": "—"}
-
-
 def cell_text(row) -> str:
-    """One comparison cell: value plus marks (↑省/↑国 inherited, ⚠ conflict, 旧 stale, — unknown)."""
+    """One comparison cell: value plus its marks (vocab.MARKS; the legend explains each)."""
     if row["status"] == "unknown":
         return "— 未知 unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
@@ -86,15 +110,21 @@ def cell_text(row) -> str:
 
 
 def marks(row) -> list[str]:
-    """Marks after a value: ↑省/↑国 inherited, ⚠ sources disagree, 旧 stale."""
-    out = [MARKS[row["status"]]] + (["⚠"] if row["conflict"] else []) + (["旧"] if row["stale"] else [])
+    """Marks after a value, from vocab.MARKS: its status (an unverified value inherited from a
+    parent also gets the parent's ↑ mark), then each flag it carries (conflict, superseded, stale,
+    undated)."""
+    status = row["status"]
+    out = [MARKS[status]]
+    if status == "unverified" and row.get("from") and row["from"] != row["city"]:
+        out.append(MARKS["inherited-national" if row["from"] == "000000" else "inherited-province"])
+    out += [MARKS[f] for f in FLAGS if bool(row.get(f, False))]
     return [m for m in out if m]
 
 
 def compare(
     ds: Dataset,
     cities,
-    topic: str | None = None,
+    topic: str | list[str] | None = None,
     year: int | None = None,
     as_of=None,
     stale_after_years: float = 2,
@@ -104,12 +134,19 @@ def compare(
     Parameters
     ----------
     ds : Dataset
-    cities : str or list of str
-        Places by code, Chinese name or pinyin, e.g. ``"济南,泰安"``.
-    topic : str, optional
-        binding, contribution, lapse or benefit (all when omitted).
-    year, as_of, stale_after_years
-        As for `resolve`.
+        The loaded data (`helpers.load()`).
+    cities : str, int or list
+        Places by code, Chinese name or pinyin, e.g. ``"济南,泰安"``; ``"山东全省"`` or
+        ``"shandong:*"`` for every Shandong city.
+    topic : str or list of str, optional
+        binding, contribution, lapse or benefit; several as ``"binding,lapse"`` or a list
+        (all when omitted).
+    year : int, optional
+        Policy year (claims for any year when omitted).
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts back from (default today).
+    stale_after_years : float
+        A value is stale (旧) when its newest supporting source is older than this.
 
     Returns
     -------

@@ -4,6 +4,7 @@
 table every report section and the data-quality checks read. Imports only `helpers.data`.
 """
 
+from .history import general_statements, history
 from .rank import Decision, Ranked, decide, decide_for, index, levels, matches
 from .table import COLUMNS, resolve, resolve_columns, status_of
 
@@ -19,4 +20,6 @@ __all__ = [
     "levels",
     "matches",
     "status_of",
+    "history",
+    "general_statements",
 ]

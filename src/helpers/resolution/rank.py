@@ -10,14 +10,20 @@ import pandas as pd
 
 from ..data import Dataset, places
 from ..data.policies import parse_cond_key
-from ..data.vocab import KIND_RANK, LEAD_KIND
+from ..data.vocab import KIND_RANK, KINDS, LEAD_KIND
 
-_MIN, _MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+#: Dates standing for an open start or end of a period.
+OPEN_START, OPEN_END = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
 class Ranked:
-    """One claim with what ranking needs: kind rank, source date, period bounds."""
+    """One claim with what ranking needs: kind rank, source date, period bounds, its citations.
+
+    `kind` is the claim's own source's kind; `best_kind` the most reliable kind among all its
+    citations (`source` and `also`), which ranks it: one non-lead citation lifts a claim out of
+    the leads. `effective` is when it takes effect: its period's start, else its source's date.
+    """
 
     claim_id: str
     jurisdiction: str
@@ -33,10 +39,19 @@ class Ranked:
     dated: bool
     year: int | None
     usable: bool = True
+    sources: tuple[str, ...] = ()
+    best_kind: str = ""
+    scope: str = "stated"
+    effective: dt.date = OPEN_START
 
     @property
     def lead(self) -> bool:
-        return self.kind == LEAD_KIND
+        """Only machine-written pages support this claim."""
+        return (self.best_kind or self.kind) == LEAD_KIND
+
+    @property
+    def rank(self) -> int:
+        return KIND_RANK[self.best_kind or self.kind]
 
 
 def _d(x) -> dt.date | None:
@@ -57,7 +72,10 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
         if year is not None:
             start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         else:
-            start, end = _d(r.valid_from) or _MIN, _d(r.valid_to) or _MAX
+            start, end = _d(r.valid_from) or OPEN_START, _d(r.valid_to) or OPEN_END
+        cites = tuple(dict.fromkeys([r.source] + [c["source"] for c in (r.also or [])]))
+        best = min((kinds[x] for x in cites), key=KINDS.index)
+        dated = year is not None or start != OPEN_START or end != OPEN_END
         rk = Ranked(
             r.claim_id,
             r.jurisdiction,
@@ -70,9 +88,13 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
             date,
             start,
             end,
-            year is not None or start != _MIN or end != _MAX,
+            dated,
             year,
             bool(r.usable),
+            cites,
+            best,
+            str(r.scope),
+            start if start != OPEN_START else (date or OPEN_START),
         )
         out.setdefault((r.jurisdiction, r.parameter), []).append(rk)
     ds.cache["ranked"] = out
@@ -90,12 +112,12 @@ def _covers(c: Ranked, year: int | None) -> int | None:
 
 def sort_key(c: Ranked, year: int | None) -> tuple:
     """Ranking within one level: most specific conditions, covering period, source kind, recency."""
-    recency = (c.date or _MIN).toordinal()
+    recency = (c.date or OPEN_START).toordinal()
     return (
         -len(c.conditions),
         _covers(c, year),
-        KIND_RANK[c.kind],
-        -c.start.toordinal(),
+        c.rank,
+        -c.effective.toordinal(),
         -recency,
         c.claim_id,
     )
@@ -122,7 +144,13 @@ def overlaps(a: Ranked, b: Ranked) -> bool:
 
 @dataclass
 class Decision:
-    """The outcome for one key: the winner (or None), the claims it competes with, and the rest."""
+    """The outcome for one key: the winner (or None), the claims it competes with, and the rest.
+
+    `agreeing`: other claims stating the winner's value (corroboration); `superseded`: earlier
+    claims for the same place and conditions that a later one replaced (kept on record);
+    `unattributed`: general statements naming no place, never used; `unverified`: the winner is a
+    lead, shown because no other claim states a value.
+    """
 
     winner: Ranked | None = None
     competing: list[Ranked] = field(default_factory=list)
@@ -130,6 +158,18 @@ class Decision:
     overrides: list[Ranked] = field(default_factory=list)
     leads: list[Ranked] = field(default_factory=list)
     rejected: list[Ranked] = field(default_factory=list)
+    agreeing: list[Ranked] = field(default_factory=list)
+    superseded: list[Ranked] = field(default_factory=list)
+    unattributed: list[Ranked] = field(default_factory=list)
+    unverified: bool = False
+
+    @property
+    def support(self) -> int:
+        """How many distinct non-lead sources state the shown value (0 when unverified or unknown)."""
+        if self.winner is None or self.unverified:
+            return 0
+        cites = [s for c in [self.winner, *self.agreeing] if not c.lead for s in c.sources]
+        return len(set(cites))
 
     @property
     def conflict(self) -> bool:
@@ -147,34 +187,74 @@ class Decision:
         return vals
 
 
-def decide(levels: list[list[Ranked]], year: int | None, include_leads: bool = False) -> Decision:
-    """Pick the winner among claims grouped by level, most specific level first."""
+def _supersede(claims: list[Ranked], until: dt.date) -> tuple[list[Ranked], list[Ranked]]:
+    """Split one level's claims into current and superseded: a later claim for the same conditions
+    with a different value, whose stated period starts after the earlier one took effect (period
+    start, else source date), replaces it from that start (when the start is by `until`).
+    Two undated pages that disagree are a conflict, not a supersession."""
+    current, old = [], []
+    for c in claims:
+        newer = [
+            n
+            for n in claims
+            if n.cond_key == c.cond_key
+            and n.value != c.value
+            and n.dated
+            and c.effective < n.effective <= until
+        ]
+        (old if newer else current).append(c)
+    return current, old
+
+
+def decide(
+    levels: list[list[Ranked]], year: int | None, include_leads: bool = False, on: dt.date | None = None
+) -> Decision:
+    """Pick the winner among claims grouped by level, most specific level first.
+
+    `on` is the date a value is wanted for when no year is given (default today); with a year,
+    the year's last day. Claims naming no place never take part; leads decide only when nothing
+    else states a value, and then the decision is `unverified`.
+    """
+    until = dt.date(year, 12, 31) if year is not None else (on or dt.date.today())
     d = Decision()
     for claims in levels:
         usable = []
         for c in claims:
-            if not c.usable:
+            if c.scope == "unattributed":
+                d.unattributed.append(c)
+            elif not c.usable:
                 d.rejected.append(c)
             elif c.lead and not include_leads:
                 d.leads.append(c)
+            elif year is None and c.dated and c.start > until:
+                d.outranked.append(c)  # its stated period starts after the date asked about
             elif _covers(c, year) is not None:
                 usable.append(c)
+        usable, old = _supersede(usable, until)
+        d.superseded += old
         if not usable:
             continue
         if d.winner is not None:
-            d.overrides += [c for c in usable if c.value != d.winner.value]
+            for c in usable:
+                (d.agreeing if c.value == d.winner.value else d.overrides).append(c)
             continue
         usable.sort(key=lambda c: sort_key(c, year))
         w = d.winner = usable[0]
         for c in usable[1:]:
             if c.value == w.value:
+                d.agreeing.append(c)
                 continue
             same_rank = (
-                KIND_RANK[c.kind] == KIND_RANK[w.kind]
+                c.rank == w.rank
                 and _covers(c, year) == _covers(w, year)
                 and len(c.conditions) == len(w.conditions)
             )
             (d.competing if same_rank and overlaps(c, w) else d.outranked).append(c)
+    if d.winner is None and d.leads and not include_leads:
+        sub = decide([[c for c in lv if c.lead] for lv in levels], year, include_leads=True, on=on)
+        if sub.winner is not None:
+            d.winner, d.competing, d.agreeing = sub.winner, sub.competing, sub.agreeing
+            d.outranked, d.superseded, d.unverified = sub.outranked, d.superseded + sub.superseded, True
     return d
 
 
@@ -190,7 +270,9 @@ def decide_for(
     cond_key: str,
     year: int | None = None,
     include_leads: bool = False,
+    on: dt.date | None = None,
 ) -> Decision:
     """Decision for one city, parameter and condition set; open-condition claims apply too."""
     wanted = parse_cond_key(cond_key)
-    return decide(levels(ds, code, parameter, lambda c: matches(c.conditions, wanted)), year, include_leads)
+    found = levels(ds, code, parameter, lambda c: matches(c.conditions, wanted))
+    return decide(found, year, include_leads, on)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, did_you_mean, places
 from ..data.vocab import STATUS_BY_LEVEL
 from ..exceptions import UnknownNameError
 from .rank import Decision, decide_for, index
@@ -25,15 +25,19 @@ COLUMNS: dict[str, str] = {
     "conditions": "condition key, e.g. 'scheme=employee;tier=1' ('' = none)",
     "value": "the value shown (None when unknown)",
     "values": "the shown value and every value that conflicts with it (list)",
-    "status": "own, inherited-province, inherited-national or unknown",
+    "status": "own, inherited-province, inherited-national, unverified (only leads state it) or unknown",
     "from": "code of the place whose claim decides (None when unknown)",
     "claim": "id of the deciding claim",
     "source": "source id of the deciding claim",
     "kind": "that source's kind",
     "date": "newest source date among the claims that support the shown value",
+    "support": "how many distinct non-lead sources state the shown value (corroboration; 0 = unverified)",
     "conflict": "True when claims at the same level and rank disagree",
-    "stale": "True when every supporting source is older than the threshold",
-    "decision": "the resolver's Decision: winner, competing, outranked, overrides, leads, rejected",
+    "superseded": "True when the shown value replaced an earlier claim for the same place (history kept)",
+    "stale": "True when its period has ended, or - with no stated period - its newest source is too old",
+    "undated": "True when the deciding claim's source carries no date",
+    "decision": "the resolver's Decision: winner, competing, outranked, agreeing, overrides, superseded, "
+    "leads, rejected, unattributed",
 }
 
 
@@ -60,12 +64,26 @@ def _codes(ds: Dataset, cities) -> list[str]:
 
 
 def status_of(ds: Dataset, code: str, d: Decision) -> str:
-    """own, inherited-province, inherited-national or unknown, from who decides."""
+    """own, inherited-province, inherited-national, unverified or unknown, from who decides."""
     if d.winner is None:
         return "unknown"
+    if d.unverified:
+        return "unverified"
     if d.winner.jurisdiction == code:
         return "own"
     return STATUS_BY_LEVEL[places.level(ds, d.winner.jurisdiction)]
+
+
+def is_stale(d: Decision, on: dt.date, cutoff: dt.date, year: int | None) -> bool:
+    """Stale: the winner's stated period ended before `on` (no year asked), or it states no period
+    and its newest supporting source is older than `cutoff`. A period still in force is never stale."""
+    w = d.winner
+    if w is None:
+        return False
+    if w.dated:
+        return year is None and w.end < on
+    dates = [c.date for c in [w, *d.agreeing] if c.date]
+    return bool(dates) and max(dates) < cutoff
 
 
 def resolve(
@@ -90,11 +108,13 @@ def resolve(
     as_of : date or 'YYYY-MM-DD', optional
         Date the staleness check counts back from (default today).
     stale_after_years : float
-        A value is stale when its newest supporting source is older than this.
-    topic : str, optional
-        Only parameters of this topic (binding, contribution, lapse, benefit).
+        A value with no stated period is stale when its newest supporting source is older than this.
+    topic : str or list of str, optional
+        Only parameters of these topics (binding, contribution, lapse, benefit); ``"binding,lapse"``
+        or a list for several.
     include_leads : bool
-        Let machine-written (ai-generated) claims decide values too.
+        Let machine-written (ai-generated) claims compete with the others. Without it they decide
+        only where nothing else states a value, and the value's status is ``unverified``.
 
     Returns
     -------
@@ -112,19 +132,25 @@ def resolve(
     as_of = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
     cutoff = as_of - dt.timedelta(days=round(365.25 * stale_after_years))
     params = ds.parameters
+    national_only = set(params.loc[params["scope"] == "national", "id"])
     if topic is not None:
-        if topic not in set(ds.topics):
-            raise UnknownNameError(f"unknown topic '{topic}' — use one of: " + ", ".join(ds.topics))
-        params = params[params["topic"] == topic]
+        wanted = topic.replace("，", ",").split(",") if isinstance(topic, str) else list(topic)
+        wanted = [str(t).strip() for t in wanted if str(t).strip()]
+        for t in wanted:
+            if t not in set(ds.topics):
+                hint = did_you_mean(t, list(ds.topics))
+                raise UnknownNameError(f"unknown topic '{t}' — {hint} (use one of: {', '.join(ds.topics)})")
+        params = params[params["topic"].isin(wanted)]
     meta = params.set_index("id")[["topic", "label_zh", "label_en", "unit", "type"]].to_dict("index")
     rows = []
     for code in codes:
         level = places.level(ds, code)
         for pid, ck in _keys(ds, codes, list(params["id"])):
-            d = decide_for(ds, code, pid, ck, year, include_leads)
+            if pid in national_only and level != "national":
+                continue  # a national figure (e.g. the minimum premium) is never a city's value
+            d = decide_for(ds, code, pid, ck, year, include_leads, as_of)
             w = d.winner
-            support = [w] + [c for c in d.outranked if w and c.value == w.value] if w else []
-            newest = max((c.date for c in support if c.date), default=None)
+            newest = max((c.date for c in [w, *d.agreeing] if c.date), default=None) if w else None
             rows.append(
                 {
                     "city": code,
@@ -141,14 +167,35 @@ def resolve(
                     "source": w.source if w else None,
                     "kind": w.kind if w else None,
                     "date": newest,
+                    "support": d.support,
                     "conflict": d.conflict,
-                    "stale": bool(w is not None and newest is not None and newest < cutoff),
+                    "superseded": bool(w is not None and d.superseded),
+                    "stale": is_stale(d, as_of, cutoff, year),
+                    "undated": bool(w is not None and w.date is None),
                     "decision": d,
                 }
             )
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    out = pd.DataFrame(rows, columns=list(COLUMNS))
+    out["value"] = pd.Series([x["value"] for x in rows], index=out.index, dtype=object)  # 7 stays 7, not 7.0
+    return out
 
 
 def resolve_columns() -> dict[str, str]:
-    """The columns `resolve()` returns, with the meaning of each."""
+    """The columns `resolve()` returns, with the meaning of each.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    dict of str to str
+        Column name → meaning, in the order of `resolve()`'s result.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> h.resolve_columns()["status"]
+    'own, inherited-province, inherited-national, unverified (only leads state it) or unknown'
+    """
     return dict(COLUMNS)

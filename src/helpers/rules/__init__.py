@@ -1,13 +1,9 @@
 """Rule calculators: each has a one-scenario reference and a vectorised DataFrame version."""
 
-from .contributions import (
-    employee_contribution,
-    employee_contributions,
-    household_premiums,
-    resident_premiums,
-)
+from .contributions import employee_contribution, employee_contributions
 from .family_account import family_binding, family_bindings
 from .lapse import lapse, lapses
+from .premiums import household_premiums, resident_premiums
 
 __all__ = [
     "employee_contribution",

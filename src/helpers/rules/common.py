@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..data import Dataset, places
+from ..exceptions import YibaoError
 from ..resolution import Decision, decide, levels, matches
 
 
@@ -16,6 +18,8 @@ class Span:
 
     values: list = field(default_factory=list)
     claims: list[str] = field(default_factory=list)
+    #: True when only machine-written pages (leads) state the value: a result using it is unverified.
+    unverified: bool = False
 
     @property
     def known(self) -> bool:
@@ -42,9 +46,24 @@ class Span:
         return "yes" if self.values[0] else "no"
 
 
-def lookup(ds: Dataset, code: str, parameter: str, year: int | None = None, **scenario) -> Span:
-    """The value(s) of a parameter for a scenario: claims whose conditions the scenario meets."""
-    return span(decide(levels(ds, code, parameter, lambda c: matches(c.conditions, scenario)), year))
+def lookup(
+    ds: Dataset, code: str, parameter: str, year: int | None = None, require: tuple[str, ...] = (), **scenario
+) -> Span:
+    """The value(s) of a parameter for a scenario: claims whose conditions the scenario meets.
+
+    `require` names conditions a claim must state to apply (e.g. ``("scheme",)``: a claim that
+    names no scheme never decides); claims naming no place never apply.
+    """
+
+    def applies(c) -> bool:
+        return all(k in c.conditions for k in require) and matches(c.conditions, scenario)
+
+    return span(decide(levels(ds, code, parameter, applies), year))
+
+
+def unverified(*spans: Span) -> bool:
+    """Whether any looked-up value behind a result rests on leads only."""
+    return any(s.unverified and s.known for s in spans)
 
 
 def relations(ds: Dataset) -> list[str]:
@@ -59,22 +78,44 @@ def schemes(ds: Dataset) -> list[str]:
 
 
 def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None = None) -> pd.DataFrame:
-    """A copy of a scenario table with place names turned into codes and missing values defaulted."""
+    """A copy of a scenario table: place names as codes, `city_zh` added, missing columns defaulted.
+
+    A true/false column (one whose default is False) reads a missing value (None, NaN, NA) as
+    False; any value other than true/false/0/1 is refused with a message naming the column.
+    """
     df = scenarios.reset_index(drop=True).copy()
     df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
+    names = df["city"].map({c: places.label(ds, c) for c in df["city"].unique()})
+    if "city_zh" in df:
+        df["city_zh"] = names
+    else:
+        df.insert(df.columns.get_loc("city") + 1, "city_zh", names)
     for col, default in (defaults or {}).items():
         if col not in df:
             df[col] = default
-        elif default is not None:  # a row that leaves the column empty gets the default too
-            df[col] = df[col].where(df[col].notna(), default)
+        elif default is False:
+            df[col] = _bools(df[col], col)
     return df
+
+
+def _bools(col: pd.Series, name: str) -> pd.Series:
+    def one(v) -> bool:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return False
+        if isinstance(v, bool | np.bool_) or (
+            isinstance(v, int | float | np.integer | np.floating) and v in (0, 1)
+        ):
+            return bool(v)
+        raise YibaoError(f"column '{name}' holds {v!r} — use true/false (a missing value means false)")
+
+    return pd.Series([one(v) for v in col], index=col.index, dtype=bool)
 
 
 def span(d: Decision) -> Span:
     """A Span from a resolver Decision (winner plus competing claims)."""
     if d.winner is None:
         return Span()
-    return Span(d.values, [d.winner.claim_id] + [c.claim_id for c in d.competing])
+    return Span(d.values, [d.winner.claim_id] + [c.claim_id for c in d.competing], d.unverified)
 
 
 def merge_claims(*spans: Span) -> list[str]:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data import Dataset, places
 from ..exceptions import YibaoError
-from .common import Span, lookup, merge_claims, scenario_frame
+from .common import Span, lookup, merge_claims, scenario_frame, unverified
 
 EMPLOYEE_COLUMNS = [
     "base_lo",
@@ -19,7 +19,9 @@ EMPLOYEE_COLUMNS = [
     "employee_month_lo",
     "employee_month_hi",
     "band",
+    "employer_basis",
     "conflict",
+    "unverified",
     "claims",
 ]
 
@@ -43,6 +45,10 @@ def _band(ds: Dataset, code: str, year) -> tuple[Span, Span, str, list[Span]]:
 def _employee_params(ds: Dataset, code: str, year) -> dict:
     floor, ceil, how, used = _band(ds, code, year)
     er = lookup(ds, code, "employee.rate.employer", year, scheme="employee")
+    er_basis = "medical incl. maternity"
+    if not er.known:  # only a medical-only rate is sourced: used as such, and said so
+        er = lookup(ds, code, "employee.rate.employer_medical_only", year, scheme="employee")
+        er_basis = "medical only (maternity not included)" if er.known else "unknown"
     mat = lookup(ds, code, "employee.rate.maternity_included", year, scheme="employee")
     ee = lookup(ds, code, "employee.rate.employee", year, scheme="employee")
     spans = [*used, er, mat, ee]
@@ -58,7 +64,9 @@ def _employee_params(ds: Dataset, code: str, year) -> dict:
         "m_hi": mat.hi,
         "ee_lo": ee.lo,
         "ee_hi": ee.hi,
+        "employer_basis": er_basis,
         "conflict": any(s.conflict for s in spans),
+        "unverified": unverified(*spans),
         "claims": merge_claims(*spans),
     }
 
@@ -68,7 +76,39 @@ def _mul(a, b):
 
 
 def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None = None) -> dict:
-    """Reference: monthly wage → base clamped to floor/ceiling → employer, maternity, employee per month."""
+    """Employee-scheme contributions for one monthly wage: base clamped to the band, then each share.
+
+    The reference (one-scenario) version of `employee_contributions`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    city : str or int
+        Code, Chinese name or pinyin.
+    wage : float
+        Monthly wage in yuan, ≥ 0.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    dict
+        ``city``, ``city_zh``, ``wage``; ``base_lo`` / ``base_hi`` (contribution base in yuan a month:
+        the wage clamped to the floor and ceiling; lo and hi differ only when sources conflict);
+        ``employer_month_lo/hi`` (employer's share, incl. maternity where the rate includes it),
+        ``maternity_month_lo/hi`` (the maternity part), ``employee_month_lo/hi`` (the employee's
+        share), the same ``…_year_…`` times 12; ``band`` (how the band was found: ``stated in yuan``,
+        ``ratio × average wage`` or ``unknown``); ``conflict`` (bool); ``claims`` (list of claim ids).
+        Amounts are None where a needed figure is not sourced.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.employee_contribution(h.load(), "泰安", 3000)
+    >>> r["city_zh"], r["base_lo"], r["employer_month_lo"], r["employee_month_lo"]
+    ('泰安市', 4416.0, 353.28, 88.32)
+    """
     if isinstance(wage, bool) or not isinstance(wage, int | float) or wage < 0 or wage != wage:
         raise YibaoError(f"wage must be a number of yuan per month ≥ 0, got {wage!r}")
     code = places.find(ds, city)
@@ -80,6 +120,7 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
         base_hi = float(min(max(wage, p["f_hi"]), p["c_hi"]))
     out = {
         "city": code,
+        "city_zh": places.label(ds, code),
         "wage": wage,
         "base_lo": base_lo,
         "base_hi": base_hi,
@@ -90,7 +131,9 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
         "employee_month_lo": _mul(base_lo, p["ee_lo"]),
         "employee_month_hi": _mul(base_hi, p["ee_hi"]),
         "band": p["band"],
+        "employer_basis": p["employer_basis"],
         "conflict": p["conflict"],
+        "unverified": p["unverified"],
         "claims": p["claims"],
     }
     for k in ("employer", "maternity", "employee"):
@@ -101,7 +144,33 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
 
 
 def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
-    """Vectorised: one row per (city, wage); city parameters looked up once, amounts with numpy."""
+    """Employee-scheme contributions for many (city, wage) rows at once.
+
+    Each city's rates and band are looked up once; the amounts equal `employee_contribution`'s.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    scenarios : DataFrame
+        Columns ``city`` (code, name or pinyin) and ``wage`` (yuan a month, ≥ 0).
+        `helpers.report.wage_grid` builds one.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    DataFrame
+        ``city`` (code), ``city_zh``, ``wage``, then the amounts, ``band``, ``conflict`` and
+        ``claims`` as in `employee_contribution` (NaN where not sourced).
+
+    Examples
+    --------
+    >>> import helpers as h, pandas as pd
+    >>> s = pd.DataFrame({"city": ["泰安", "泰安"], "wage": [3000, 8000]})
+    >>> h.employee_contributions(h.load(), s)["employee_month_lo"].tolist()
+    [88.32, 160.0]
+    """
     df = scenario_frame(ds, scenarios)
     wage = pd.to_numeric(df["wage"], errors="coerce").to_numpy(float)
     if np.isnan(wage).any() or (wage < 0).any():
@@ -122,97 +191,6 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
         out[f"{name}_month_hi"] = np.round(base_hi * f(hi), 2)
         out[f"{name}_year_lo"] = np.round(out[f"{name}_month_lo"] * 12, 2)
         out[f"{name}_year_hi"] = np.round(out[f"{name}_month_hi"] * 12, 2)
-    out["band"], out["conflict"], out["claims"] = m["band"], m["conflict"], m["claims"]
+    for col in ("band", "employer_basis", "conflict", "unverified", "claims"):
+        out[col] = m[col]
     return out
-
-
-def category(age, student: bool, group: str | None) -> str | None:
-    if group:
-        return group
-    if student:
-        return "student"
-    if age is not None and age < 18:
-        return "minor"
-    return None
-
-
-def categories(df: pd.DataFrame) -> np.ndarray:
-    """Vectorised _category: group if given, else student, else minor (under 18), else None."""
-    ages = pd.to_numeric(df["age"], errors="coerce")
-    minor = np.where(ages < 18, "minor", None)
-    student = np.where(df["student"].astype(bool), "student", minor)
-    return np.where(df["group"].notna() & (df["group"].astype(str) != "None"), df["group"], student)
-
-
-def member_premium(ds: Dataset, code: str, cat: str | None, tier: int, year) -> dict:
-    """Premium one member pays, by category (group / student / minor) and the household's tier."""
-    if tier not in (1, 2):
-        raise YibaoError(f"tier must be 1 or 2, got {tier!r}")
-    scen = {"group": cat} if cat else {}
-    paid = lookup(ds, code, "resident.paid_tier", year, **scen) if cat else Span()
-    paid_tier = paid.lo if paid.known and not paid.conflict else tier
-    benefit = lookup(ds, code, "resident.benefit_tier", year, **scen) if cat else Span()
-    benefit_tier = benefit.lo if benefit.known and not benefit.conflict else paid_tier
-    prem = lookup(ds, code, "resident.premium", year, tier=paid_tier, **scen)
-    full = lookup(ds, code, "resident.subsidy_full", year, tier=paid_tier, **scen) if cat else Span()
-    fixed = lookup(ds, code, "resident.subsidy_fixed", year, **scen) if cat else Span()
-    lo, hi, rule = prem.lo, prem.hi, f"tier {paid_tier} premium"
-    full_t1 = (
-        lookup(ds, code, "resident.subsidy_full", year, tier=1, **scen) if cat and paid_tier != 1 else Span()
-    )
-    if full_t1.values == [True]:
-        lo = hi = None
-        rule = "full subsidy is stated for tier 1 only; tier 2 cost not sourced"
-        full = full_t1
-    elif full.values == [True]:
-        lo = hi = 0
-        rule = f"tier {paid_tier} premium fully subsidised"
-    elif fixed.known and prem.known:
-        lo, hi = max(prem.lo - fixed.hi, 0), max(prem.hi - fixed.lo, 0)
-        rule = f"tier {paid_tier} premium less a fixed subsidy of {fixed.lo}"
-    spans = [paid, benefit, prem, full, fixed]
-    return {
-        "category": cat,
-        "paid_tier": paid_tier,
-        "benefit_tier": benefit_tier,
-        "pays_lo": lo,
-        "pays_hi": hi,
-        "rule": rule if prem.known or full.values == [True] else "premium not sourced",
-        "conflict": any(s.conflict for s in spans),
-        "claims": merge_claims(*spans),
-    }
-
-
-def resident_premiums(
-    ds: Dataset, city: str, members: list[dict], tier: int = 1, year: int | None = None
-) -> pd.DataFrame:
-    """Reference: one row per household member (age, student, group) with the premium they pay."""
-    code = places.find(ds, city)
-    rows = []
-    for i, m in enumerate(members):
-        unknown = set(m) - {"age", "student", "group", "relation", "name"}
-        if unknown:
-            raise YibaoError(f"member {i + 1}: unknown field(s) {sorted(unknown)} — use age, student, group")
-        cat = category(m.get("age"), bool(m.get("student")), m.get("group"))
-        rows.append(
-            {
-                "member": i + 1,
-                **{k: m.get(k) for k in ("age", "student", "group")},
-                **member_premium(ds, code, cat, tier, year),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
-    """Vectorised: one row per member (city, age, student, group, tier); distinct cases computed once."""
-    df = scenario_frame(ds, scenarios, {"student": False, "group": None, "tier": 1})
-    df["category"] = categories(df)
-    keys = df[["city", "category", "tier"]].drop_duplicates()
-    res = pd.DataFrame(
-        [
-            {"city": k.city, "tier": k.tier, **member_premium(ds, k.city, k.category, int(k.tier), year)}
-            for k in keys.itertuples(index=False)
-        ]
-    )
-    return df.merge(res, on=["city", "category", "tier"], how="left")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, inputs, places
 from ..exceptions import YibaoError
-from .common import Span, lookup, merge_claims, relations, scenario_frame
-from .contributions import categories, category, member_premium
-
-FIELDS = {"relation", "place", "already_bound", "age", "student", "group", "scheme", "name"}
+from . import reasons as R
+from .common import Span, lookup, merge_claims, relations, scenario_frame, unverified
+from .premiums import categories, category, member_premium
 
 
 def _province(ds: Dataset, code: str) -> str | None:
@@ -37,35 +37,36 @@ def _relative_checks(ds: Dataset, code: str, rel: dict, year) -> dict:
         reasons.append(why)
 
     if not listed.known:
-        worse("unknown", "qualifying relations not sourced")
+        worse("unknown", R.RELATIONS_UNSOURCED)
     else:
         in_list = [relation in v for v in listed.values]
         if all(in_list):
             pass
         elif any(in_list):
-            worse("disputed", "sources disagree on whether this relation qualifies")
+            worse("disputed", R.RELATION_DISPUTED)
         elif complete.values == [False]:
-            worse("unknown", "relation not in an incomplete (等) list")
+            worse("unknown", R.RELATION_NOT_LISTED)
         else:
-            worse("no", "relation does not qualify")
+            worse("no", R.RELATION_EXCLUDED)
     place = places.find(ds, rel["place"]) if rel.get("place") else code
     if place != code:
         if not scope.known or scope.conflict:
-            worse("unknown", "where relatives must be insured is not sourced")
+            worse("unknown", R.SCOPE_UNSOURCED)
         elif scope.lo == "province" and _province(ds, place) != _province(ds, code):
-            worse("no", "relative insured in another province")
+            worse("no", R.OTHER_PROVINCE)
         elif scope.lo == "city" and place != code:
-            worse("no", "relative insured in another city")
-    if rel.get("already_bound"):
+            worse("no", R.OTHER_CITY)
+    if rel.get("already_bound") is True or rel.get("already_bound") == 1:
         if one_holder.values == [True]:
-            worse("no", "relative already has an account holder")
+            worse("no", R.HAS_HOLDER)
         elif not one_holder.known:
-            worse("unknown", "whether a relative may have two holders is not sourced")
+            worse("unknown", R.HOLDERS_UNSOURCED)
     return {
         "status": status,
         "reasons": reasons,
         "claims": merge_claims(*used),
         "conflict": any(s.conflict for s in used),
+        "unverified": unverified(*used),
     }
 
 
@@ -76,26 +77,74 @@ def _limit(ds: Dataset, code: str, year) -> Span:
 def _apply_limit(status: str, nth: int, limit: Span) -> tuple[str, str | None]:
     """Status after counting this relative as the nth eligible one against the binding limit."""
     if status == "no" or not limit.known:
-        return status, (None if status == "no" else "binding limit not sourced")
+        return status, (None if status == "no" else R.LIMIT_UNSOURCED)
     if nth > limit.hi:
-        return "no", f"limit of {limit.hi} reached"
+        return "no", R.LIMIT_REACHED.format(hi=limit.hi)
     if nth > limit.lo:
-        return "disputed", f"sources give a limit of {limit.lo} or {limit.hi}"
+        return "disputed", R.LIMIT_DISPUTED.format(lo=limit.lo, hi=limit.hi)
     return status, None
 
 
 def family_binding(
-    ds: Dataset, city: str, relatives: list[dict], tier: int = 1, year: int | None = None
+    ds: Dataset, city: str, relatives: list[dict] | str, tier: int = 1, year: int | None = None
 ) -> pd.DataFrame:
-    """Reference: one row per relative — can they be bound, why not, and their yearly premium."""
+    """Which relatives an employee in `city` can bind to the personal account, why not, and their premium.
+
+    The reference (one household) version of `family_bindings`. Relatives are counted in order
+    against the city's binding limit; where sources disagree on the limit, the relatives between
+    the two figures are ``disputed``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    city : str or int
+        The employee's city: code, Chinese name or pinyin (``370900``, ``泰安``, ``taian``).
+    relatives : list of dict, or JSON text
+        One dict per relative. Keys (only ``relation`` is required):
+        ``relation`` — spouse, parent, child, parent_in_law, sibling, grandparent, grandchild, or a
+        Chinese or English word for one (配偶, 父亲, 兄弟姐妹, 公婆, father, sister, father-in-law …);
+        ``age`` — whole years (under 18 pays the minors' premium); ``student`` — bool;
+        ``group`` — a population group (extreme_poverty, orphan, subsistence_allowance, …);
+        ``place`` — where the relative is insured (default the same city); ``already_bound`` — bool,
+        another holder has bound them; ``scheme`` — employee, flexible or resident (default);
+        ``name`` — a free label.
+    tier : {1, 2}
+        Resident premium tier paid for the relatives.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    DataFrame
+        One row per relative: ``city`` (code), ``city_zh`` (Chinese name), ``relative`` (1, 2, …),
+        ``relation`` (vocabulary code), ``can_bind`` (``yes``, ``no``, ``unknown`` — not sourced —,
+        ``disputed`` — sources disagree), ``reason`` (why; texts in `helpers.glossary()`),
+        ``premium_lo`` / ``premium_hi`` (resident premium in yuan a year the account would pay;
+        equal unless sources conflict, empty when not sourced or not bindable), ``conflict``
+        (bool: a source disagreement touched the result), ``claims`` (list of claim ids used).
+
+    Raises
+    ------
+    InputError
+        An unknown relation, field or place, or relatives not given as a list of dicts.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> r = h.family_binding(ds, "泰安", [{"relation": "配偶"}, {"relation": "兄弟姐妹", "place": "北京"}])
+    >>> r["city_zh"].tolist(), r["relation"].tolist(), r["can_bind"].tolist()
+    (['泰安市', '泰安市'], ['spouse', 'sibling'], ['yes', 'no'])
+    >>> r.at[1, "reason"]
+    'relative insured in another province'
+    """
     code = places.find(ds, city)
+    relatives = inputs.household(ds, relatives, "relatives")
     limit = _limit(ds, code, year)
     pays = lookup(ds, code, "family_account.pays_resident_premium", year)
     rows, nth = [], 0
     for i, rel in enumerate(relatives):
-        extra = set(rel) - FIELDS
-        if extra:
-            raise YibaoError(f"relative {i + 1}: unknown field(s) {sorted(extra)} — use {sorted(FIELDS)}")
         chk = _relative_checks(ds, code, rel, year)
         status = chk["status"]
         if status != "no":
@@ -103,42 +152,81 @@ def family_binding(
         status, why = _apply_limit(status, nth, limit)
         reasons = chk["reasons"] + ([why] if why else [])
         premium = {"pays_lo": None, "pays_hi": None}
+        unv = chk["unverified"] or unverified(limit, pays)
         if status != "no" and rel.get("scheme", "resident") == "resident" and pays.values == [True]:
-            cat = category(rel.get("age"), bool(rel.get("student")), rel.get("group"))
+            cat = category(rel.get("age"), rel.get("student"), rel.get("group"))
             m = member_premium(ds, code, cat, tier, year)
             premium = {"pays_lo": m["pays_lo"], "pays_hi": m["pays_hi"]}
+            unv = unv or m["unverified"]
             chk["claims"] = merge_claims(Span(claims=chk["claims"]), Span(claims=m["claims"]))
         rows.append(
             {
+                "city": code,
+                "city_zh": places.label(ds, code),
                 "relative": i + 1,
                 "relation": rel["relation"],
                 "can_bind": status,
-                "reason": "; ".join(reasons) or "qualifies",
+                "reason": "; ".join(reasons) or R.QUALIFIES,
                 "premium_lo": premium["pays_lo"],
                 "premium_hi": premium["pays_hi"],
                 "conflict": chk["conflict"] or limit.conflict,
+                "unverified": unv,
                 "claims": merge_claims(Span(claims=chk["claims"]), limit, pays),
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "relative",
-            "relation",
-            "can_bind",
-            "reason",
-            "premium_lo",
-            "premium_hi",
-            "conflict",
-            "claims",
-        ],
-    )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+COLUMNS = [
+    "city",
+    "city_zh",
+    "relative",
+    "relation",
+    "can_bind",
+    "reason",
+    "premium_lo",
+    "premium_hi",
+    "conflict",
+    "unverified",
+    "claims",
+]
 
 
 def family_bindings(
     ds: Dataset, relatives: pd.DataFrame, tier: int = 1, year: int | None = None
 ) -> pd.DataFrame:
-    """Vectorised: one row per relative (`household`, `city`); distinct cases once, limits by cumsum."""
+    """Which relatives can be bound, for many households at once (one row per relative).
+
+    Distinct relatives are checked once; the binding limit is counted per household in row order.
+    The results equal `family_binding`'s.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    relatives : DataFrame
+        Columns ``household`` (any id), ``city``, ``relation`` (code or a word such as 父亲, father);
+        optional ``place``, ``already_bound``, ``age``, ``student``, ``group``, ``scheme`` as in
+        `family_binding`.
+    tier : {1, 2}
+        Resident premium tier paid for the relatives.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    DataFrame
+        The input columns (``city`` as a code, plus ``city_zh``; ``relation`` as a code), then
+        ``can_bind``, ``reason``, ``premium_lo``, ``premium_hi``, ``conflict``, ``claims`` as in
+        `family_binding`.
+
+    Examples
+    --------
+    >>> import helpers as h, pandas as pd
+    >>> rel = pd.DataFrame({"household": [1, 1], "city": "泰安", "relation": ["配偶", "father"]})
+    >>> h.family_bindings(h.load(), rel)[["relation", "can_bind"]].values.tolist()
+    [['spouse', 'yes'], ['parent', 'yes']]
+    """
     defaults = {
         "place": None,
         "already_bound": False,
@@ -149,10 +237,11 @@ def family_bindings(
     }
     df = scenario_frame(ds, relatives, defaults).astype({"place": object, "group": object})
     df = df.where(df.notna(), None)
+    df["relation"] = df["relation"].map({r: inputs.relation(ds, r) for r in df["relation"].unique()})
     # the premium depends on age only through the member category (minor or not)
     df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]
-    gid = df.groupby(cols, dropna=False, sort=False).ngroup()
+    gid = _case_ids(df, cols)
     first, refused_claims = {}, {}
     for g, i in gid.drop_duplicates().items():
         rel = {c: df.at[g, c] for c in ("relation", "place", "already_bound", "student", "group", "scheme")}
@@ -171,10 +260,12 @@ def family_bindings(
     lo = out["city"].map({c: s.lo for c, s in limits.items()}).astype(float)
     hi = out["city"].map({c: s.hi for c, s in limits.items()}).astype(float)
     over, between = eligible & (nth > hi), eligible & (nth > lo) & (nth <= hi)
-    base = out["reason"].where(out["reason"] != "qualifies", "")
+    base = out["reason"].where(out["reason"] != R.QUALIFIES, "")
     hi_text, lo_text = hi.map(lambda v: f"{v:.0f}"), lo.map(lambda v: f"{v:.0f}")
-    why_over = "limit of " + hi_text + " reached"
-    why_between = "sources give a limit of " + lo_text + " or " + hi_text
+    why_over = hi_text.map(lambda v: R.LIMIT_REACHED.format(hi=v))
+    why_between = pd.Series(
+        [R.LIMIT_DISPUTED.format(lo=a, hi=b) for a, b in zip(lo_text, hi_text, strict=True)], index=out.index
+    )
     join = lambda a, b: (a + "; " + b).str.lstrip("; ")  # noqa: E731
     out.loc[over, "reason"] = join(base, why_over)[over]
     out.loc[between, "reason"] = join(base, why_between)[between]
@@ -185,4 +276,17 @@ def family_bindings(
     return out.drop(columns=["category"])
 
 
-RESULT = ["can_bind", "reason", "premium_lo", "premium_hi", "conflict", "claims"]
+def _case_ids(df: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """One id per distinct combination of `cols` (missing values count as a value), first seen first.
+
+    Equivalent to `groupby(cols, dropna=False, sort=False).ngroup()`, by factorising each column
+    as plain objects and combining the codes (much faster on object columns holding None).
+    """
+    key = np.zeros(len(df), dtype=np.int64)
+    for c in cols:
+        codes, uniques = pd.factorize(df[c].to_numpy(dtype=object), use_na_sentinel=False)
+        key = key * (len(uniques) + 1) + codes
+    return pd.Series(pd.factorize(key)[0], index=df.index)
+
+
+RESULT = ["can_bind", "reason", "premium_lo", "premium_hi", "conflict", "unverified", "claims"]

@@ -5,11 +5,34 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, inputs, places
 from ..exceptions import YibaoError
-from .common import lookup, merge_claims, scenario_frame, schemes
+from .common import lookup, merge_claims, scenario_frame, schemes, unverified
 
-COLUMNS = ["waiting_min", "waiting_max", "gap_covered", "backpay_allowed", "conflict", "rule", "claims"]
+COLUMNS = [
+    "waiting_min",
+    "waiting_max",
+    "gap_covered",
+    "backpay_allowed",
+    "conflict",
+    "unverified",
+    "rule",
+    "claims",
+]
+
+
+def resident_years_from_gap(gap_months: int) -> int:
+    """The resident scheme counts a lapse in whole policy (calendar) years: 12 months → 1 year.
+
+    A gap that is not a whole number of years is refused: which policy years it touches depends
+    on when it started, which a month count does not say.
+    """
+    if gap_months % 12:
+        raise YibaoError(
+            f"a resident-scheme gap is counted in lapsed policy years, and {gap_months} months is not a "
+            "whole number of years — give lapsed_years (--lapsed-years) instead"
+        )
+    return gap_months // 12
 
 
 def _check(ds: Dataset, scheme: str, gap_months, lapsed_years) -> None:
@@ -32,6 +55,7 @@ def _nothing_lapsed(rule: str) -> dict:
         "gap_covered": "n/a",
         "backpay_allowed": "n/a",
         "conflict": False,
+        "unverified": False,
         "rule": rule,
         "claims": [],
     }
@@ -46,7 +70,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
     long_ = lookup(ds, code, "lapse.resident.long_lapse_years", year)
     floor = lookup(ds, code, "lapse.resident.min_waiting_after_long_lapse", year)
     reducible = lookup(ds, code, "lapse.resident.variable_reducible", year)
-    covered = lookup(ds, code, "lapse.gap_covered", year, scheme="resident")
+    covered = lookup(ds, code, "lapse.gap_covered", year, require=("scheme",), scheme="resident")
     used = [fixed, per, covered]
     if not fixed.known or (years > 1 and not per.known):
         lo = hi = None
@@ -71,6 +95,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
         "gap_covered": covered.flag(),
         "backpay_allowed": "unknown",
         "conflict": conflict,
+        "unverified": unverified(*used),
         "rule": rule,
         "claims": merge_claims(*used),
     }
@@ -82,6 +107,7 @@ def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -
     wait = lookup(ds, code, "lapse.waiting_months", year, scheme=scheme, gap=gap)
     covered = lookup(ds, code, "lapse.gap_covered", year, scheme=scheme, gap=gap)
     allowed = lookup(ds, code, "lapse.backpay_allowed", year, scheme=scheme, gap=gap)
+    unv = unverified(wait, covered, allowed) if back_paid else unverified(wait, allowed)
     cov = covered.flag() if back_paid else "no"
     if wait.known:
         rule = f"wait {wait.lo}" + (f"–{wait.hi}" if wait.conflict else "") + " month(s) after resuming"
@@ -95,6 +121,7 @@ def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -
         "gap_covered": cov,
         "backpay_allowed": allowed.flag(),
         "conflict": wait.conflict or covered.conflict,
+        "unverified": unv,
         "rule": rule,
         "claims": merge_claims(wait, covered, allowed),
     }
@@ -109,15 +136,57 @@ def lapse(
     back_paid: bool = False,
     year: int | None = None,
 ) -> dict:
-    """Reference: for one scenario, months until benefits resume (a range when sources conflict)."""
+    """Months until benefits resume after a gap, for one scenario (a range when sources conflict).
+
+    The reference (one-scenario) version of `lapses`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    city : str or int
+        Code, Chinese name or pinyin (``370900``, ``泰安``, ``taian``).
+    scheme : str
+        ``employee``, ``flexible`` or ``resident`` (also 职工, 灵活就业, 居民).
+    gap_months : int, optional
+        Months without contributions. Give this or `lapsed_years`. For the resident scheme a gap in
+        months is converted to lapsed policy years (24 → 2), so both ways of asking give one
+        answer; a gap that is not whole years is refused.
+    lapsed_years : int, optional
+        Resident scheme: whole years not insured.
+    back_paid : bool
+        True when the gap was back-paid (restored); otherwise its costs are not covered.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    dict
+        ``city`` (code), ``city_zh`` (Chinese name), ``scheme``, ``gap_months``, ``lapsed_years``,
+        ``back_paid`` (the scenario); ``waiting_min`` / ``waiting_max`` (months until benefits
+        resume; equal unless sources conflict, None when not sourced); ``gap_covered`` and
+        ``backpay_allowed`` (``yes``, ``no``, ``unknown``, ``disputed`` or ``n/a``); ``conflict``
+        (bool); ``rule`` (how the result was reached, in words); ``claims`` (list of claim ids).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.lapse(h.load(), "武汉", "flexible", gap_months=5)
+    >>> r["city_zh"], r["waiting_min"], r["waiting_max"], r["conflict"]
+    ('武汉市', 6, 6, False)
+    """
+    scheme = inputs.scheme(ds, scheme)
     _check(ds, scheme, gap_months, lapsed_years)
     code = places.find(ds, city)
-    if lapsed_years is not None:
+    if scheme == "resident" and gap_months is not None:
+        out = _resident_years(ds, code, resident_years_from_gap(int(gap_months)), back_paid, year)
+    elif lapsed_years is not None:
         out = _resident_years(ds, code, int(lapsed_years), back_paid, year)
     else:
         out = _gap(ds, code, scheme, int(gap_months), back_paid, year)
     return {
         "city": code,
+        "city_zh": places.label(ds, code),
         "scheme": scheme,
         "gap_months": gap_months,
         "lapsed_years": lapsed_years,
@@ -134,10 +203,45 @@ def _breakpoints(ds: Dataset) -> np.ndarray:
 
 
 def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
-    """Vectorised: one row per scenario (city, scheme, gap_months | lapsed_years, back_paid)."""
+    """Months until benefits resume for many scenarios at once (one row each).
+
+    Scenarios in the same gap band are computed once and broadcast; the results equal `lapse`'s.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    scenarios : DataFrame
+        Columns ``city`` (code, name or pinyin), ``scheme`` (employee, flexible, resident), and
+        ``gap_months`` or ``lapsed_years`` (one per row; the other empty); optional ``back_paid``
+        (bool, default False). `helpers.report.lapse_grid` builds one.
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+
+    Returns
+    -------
+    DataFrame
+        The scenario columns (``city`` as a code, plus ``city_zh``), then ``waiting_min``,
+        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``rule``, ``claims`` as
+        in `lapse`.
+
+    Examples
+    --------
+    >>> import helpers as h, pandas as pd
+    >>> s = pd.DataFrame({"city": ["武汉", "深圳"], "scheme": ["flexible", "employee"], "gap_months": [3, 2]})
+    >>> h.lapses(h.load(), s)[["city_zh", "waiting_min", "waiting_max"]].values.tolist()
+    [['武汉市', 0, 0], ['深圳市', 0, 0]]
+    """
     df = scenario_frame(ds, scenarios, {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA})
     gap = pd.to_numeric(df["gap_months"]).astype("Int64")
     yrs = pd.to_numeric(df["lapsed_years"]).astype("Int64")
+    resident = (df["scheme"] == "resident").to_numpy() & gap.notna().to_numpy()
+    if resident.any():
+        bad = gap[resident] % 12 != 0
+        if bad.any():
+            resident_years_from_gap(int(gap[resident][bad].iloc[0]))  # raises the one clear message
+        yrs = yrs.mask(pd.Series(resident, index=yrs.index), gap // 12)
+        gap = gap.mask(pd.Series(resident, index=gap.index))
     by_gap = gap.notna().to_numpy()
     n = np.where(by_gap, gap.fillna(0).to_numpy(int), yrs.fillna(0).to_numpy(int))
     # Scenarios in the same gap band (between condition breakpoints) meet the same claims,

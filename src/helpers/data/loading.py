@@ -6,22 +6,21 @@ version hash and the caches that later layers (places, resolution) build once pe
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..config import DATA_DIR, display_path
+from ..config import default_data_dir, display_path
 from ..exceptions import DataError, Problem
+from ..fingerprint import data_version
 from . import schema
 from .catalogue import load_catalogue
+from .jurisdictions import load_jurisdictions
 from .policies import load_policies
 from .validate import validate_record
-from .yamlio import load_yaml, read_text
+from .yamlio import load_yaml
 
 CLAIM_DTYPES: dict[str, str] = {
     "claim_id": "string",
@@ -102,48 +101,7 @@ class Dataset:
         )
 
 
-def _load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
-    path = data_dir / "jurisdictions.csv"
-    shown = display_path(path)
-    text, probs = read_text(path)
-    problems += probs
-    rows: list[dict] = []
-    if text is None:
-        return pd.DataFrame(columns=["code", "name_zh", "name_en", "level", "parent"])
-    reader = csv.DictReader(io.StringIO(text))
-    seen: dict[str, int] = {}
-    for i, row in enumerate(reader, start=2):
-        row = {k: (v or None) for k, v in row.items() if k is not None}
-        j = validate_record(schema.Jurisdiction, row, shown, problems)
-        if j is None:
-            continue
-        if j.code in seen:
-            problems.append(
-                Problem(
-                    shown,
-                    i,
-                    f"duplicate code {j.code} (first on line {seen[j.code]})",
-                    "keep one row per code",
-                )
-            )
-        seen[j.code] = i
-        rows.append({**j.model_dump(), "line": i})
-    codes = set(seen)
-    for r in rows:
-        if r["level"] != "national" and r["parent"] not in codes:
-            problems.append(
-                Problem(
-                    shown,
-                    r["line"],
-                    f"parent {r['parent']!r} of {r['code']} is unknown",
-                    "use the 6-digit code of a listed province, or 000000",
-                )
-            )
-    df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "level", "parent"])
-    return df.astype("string")
-
-
-def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
+def _load_sources(data_dir: Path, problems: list[Problem], known: set[str]) -> pd.DataFrame:
     path = data_dir / "sources.yaml"
     shown = display_path(path)
     doc, probs = load_yaml(path)
@@ -152,6 +110,8 @@ def _load_sources(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
     if isinstance(doc, list):
         seen: dict[str, int] = {}
         for rec in doc:
+            if isinstance(rec, dict) and isinstance(rec.get("id"), str):
+                known.add(rec["id"])  # an invalid source is reported once, not again by each claim
             s = validate_record(schema.Source, rec, shown, problems)
             if s is None:
                 continue
@@ -199,19 +159,53 @@ def _slug(name_en: str) -> str:
     return "".join(ch for ch in name_en.lower() if ch.isalnum())
 
 
-def data_version(data_dir: Path) -> str:
-    """Hash of every data file (path and bytes); the renderer's cache key uses it."""
-    h = hashlib.sha256()
-    for p in sorted(data_dir.rglob("*")):
-        if p.is_file() and p.suffix in (".yaml", ".yml", ".csv"):
-            h.update(p.relative_to(data_dir).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:12]
+#: Datasets loaded once by a kernel parent (`preload`), by resolved folder; forked kernels reuse them.
+_PRELOADED: dict[str, Dataset] = {}
+
+
+def preload(data_dir: Path | str | None = None) -> Dataset:
+    """Load and keep the dataset, so `load()` in this process (and processes forked from it) reuses it.
+
+    `load()` still checks the data version (a hash of the files), so changed data is reloaded.
+    """
+    ds = load(data_dir)
+    _PRELOADED[str(Path(ds.data_dir).resolve())] = ds
+    return ds
 
 
 def load(data_dir: Path | str | None = None) -> Dataset:
-    """Load and validate the whole dataset; raise DataError listing every problem found."""
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    """Load and validate the whole dataset; raise DataError listing every problem found.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Folder holding parameters.yaml, jurisdictions.csv, sources.yaml and policies/ (default: the
+        project's data/, or $YIBAO_DATA_DIR).
+
+    Returns
+    -------
+    Dataset
+        DataFrames ``claims``, ``sources``, ``jurisdictions``, ``parameters`` (columns in `Dataset`),
+        the vocabularies ``conditions``, ``topics``, ``labels`` and ``version`` (hash of the files).
+
+    Raises
+    ------
+    DataError
+        Every problem found, each as ``file:line: what — fix``.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> sorted(ds.topics)
+    ['benefit', 'binding', 'contribution', 'lapse']
+    >>> "family_account.max_relatives" in set(ds.parameters["id"])
+    True
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    kept = _PRELOADED.get(str(data_dir.resolve())) if _PRELOADED else None
+    if kept is not None and data_dir.is_dir() and kept.version == data_version(data_dir):
+        return kept
     problems: list[Problem] = []
     if not data_dir.is_dir():
         raise DataError(
@@ -226,13 +220,22 @@ def load(data_dir: Path | str | None = None) -> Dataset:
         )
     cat = load_catalogue(data_dir, problems)
     params, conds = cat.params, cat.conds
-    jur = _load_jurisdictions(data_dir, problems)
-    sources = _load_sources(data_dir, problems)
+    params_ok = not problems
+    n_before = len(problems)
+    jur = load_jurisdictions(data_dir, problems)
+    places_ok = len(problems) == n_before
+    known_sources: set[str] = set()
+    n_before = len(problems)
+    sources = _load_sources(data_dir, problems, known_sources)
+    sources_ok = len(problems) == n_before or bool(known_sources)
     ctx = {
         "params": params,
         "conds": conds,
-        "source_ids": list(sources["id"]),
+        "source_ids": sorted(known_sources | set(sources["id"])),
         "slugs": {r.code: _slug(r.name_en) for r in jur.itertuples()},
+        "places_ok": places_ok,
+        "params_ok": params_ok,  # a broken parameters.yaml is reported there, not by each claim
+        "sources_ok": sources_ok,  # when jurisdictions.csv is broken, claims are not checked against it
     }
     rows = load_policies(data_dir, ctx, problems)
     if problems:
@@ -253,6 +256,8 @@ def load(data_dir: Path | str | None = None) -> Dataset:
             "description",
             "conditions",
             "values",
+            "basis",
+            "scope",
         ],
     )
     return Dataset(

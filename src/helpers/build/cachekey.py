@@ -1,0 +1,45 @@
+"""Cache keys: a report is re-rendered only when its notebook, parameters, data or code change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+
+from .. import config
+from ..fingerprint import package_versions
+from .catalog import Entry
+
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
+    "pydantic",
+    "pyyaml",
+)
+
+
+def code_fingerprint() -> str:
+    """Hash of the helpers source, templates and the versions of the packages that shape output."""
+    h = hashlib.sha256()
+    for p in sorted(config.PACKAGE_DIR.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".j2", ".json"):
+            h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode() + p.read_bytes())
+    for name, version in package_versions(PACKAGES).items():  # reads dist-info names: fast
+        h.update(f"{name}={version}".encode() if version else name.encode())
+    h.update(platform.python_version().encode())
+    return h.hexdigest()
+
+
+def report_hash(entry: Entry, data_version: str, code: str) -> str:
+    """Content hash of everything a report depends on."""
+    h = hashlib.sha256(entry.notebook.read_bytes())
+    h.update(json.dumps(entry.parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
+    h.update(f"{entry.title}|{entry.timeout}|{data_version}|{code}".encode())
+    return h.hexdigest()

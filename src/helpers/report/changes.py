@@ -1,0 +1,239 @@
+"""Report sections for editions of the data: what changed since a revision or date, and each
+value's history (a small table per parameter with several periods, with sources)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..data import Dataset, places
+from ..data.editions import Edition, EditionError, edition
+from ..resolution.changes import CHANGES, KEY_FIELDS, counts, diff
+from .content import Section
+from .fmt import conditions_text, value_text
+from .markup import esc, table
+
+_CHANGE_ZH = {
+    "added": "新增 added",
+    "changed": "修改 changed",
+    "removed": "删除 removed",
+    "superseded": "被取代 superseded",
+    "conflict": "新冲突 newly conflicting",
+    "unverified": "仅有线索 newly unverified",
+}
+
+
+@dataclass
+class ChangeResult:
+    """Two editions, how their claims were paired and the table of changes (`resolution.changes`)."""
+
+    old: Edition
+    new: Edition
+    by_id: bool
+    changes: pd.DataFrame
+
+    @property
+    def matched_by(self) -> str:
+        return "id" if self.by_id else "(" + ", ".join(KEY_FIELDS) + ")"
+
+    def meta(self) -> dict:
+        """The two editions and the pairing, for JSON output."""
+        return {
+            "since": self.old.label,
+            "since_commit": self.old.commit,
+            "until": self.new.label,
+            "until_commit": self.new.commit,
+            "matched_by": "id" if self.by_id else "key",
+            "key": None if self.by_id else list(KEY_FIELDS),
+        }
+
+    def summary(self) -> str:
+        """Three lines: the editions, how claims were paired, the counts."""
+        n = counts(self.changes)
+        how = "claims matched by their stable id"
+        if not self.by_id:
+            older = self.old if not self.old.has_ids else self.new
+            how = f"claims matched by {self.matched_by}: {older.label} has no claim ids"
+        lenient = [e.label for e in (self.old, self.new) if not e.strict]
+        note = f"; read without today's schema checks: {', '.join(lenient)}" if lenient else ""
+        tally = ", ".join(f"{v} {k}" for k, v in n.items())
+        return f"changes from {self.old.label} to {self.new.label}\n{how}{note}\n{tally}"
+
+
+def compare_editions(
+    since: str, until: str | None = None, cities: str | list[str] | None = None, data_dir=None
+) -> ChangeResult:
+    """The changes between the data at `since` and at `until` (default: the working tree).
+
+    Parameters
+    ----------
+    since : str
+        A git revision (``HEAD~5``, a commit) or a date ``YYYY-MM-DD`` (the data as that day began).
+    until : str, optional
+        A revision or date to compare with; empty or None means the working tree.
+    cities : str or list of str, optional
+        Keep these places (and the province and national levels they inherit from); empty keeps all.
+    data_dir : path, optional
+        The data folder inside a git checkout (default: the project's data/).
+
+    Returns
+    -------
+    ChangeResult
+        ``.changes``: one row per change (columns in `helpers.resolution.changes.COLUMNS`: change,
+        place, parameter, conditions, period, old and new value and source …); ``.by_id`` tells
+        whether claims were paired by id; the two editions' names and commits.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.report.compare_editions("HEAD", "HEAD")
+    >>> len(r.changes)
+    0
+    """
+    old = edition(since, data_dir)
+    new = edition(until, data_dir, end_of_day=True) if until else edition(None, data_dir)
+    by_id = old.has_ids and new.has_ids
+    codes = None
+    if cities:
+        ref = new.ds or old.ds
+        if ref is None:
+            raise EditionError("neither edition has data — pick a later revision")
+        codes = places.find_many(ref, cities)
+    return ChangeResult(old, new, by_id, diff(old.ds, new.ds, by_id, codes))
+
+
+def _labels(ds: Dataset | None) -> dict:
+    return ds.labels if ds is not None else {}
+
+
+def changes_section(result: ChangeResult) -> Section:
+    """Per place: each change with old → new and both sources; CSV `changes`.
+
+    Parameters
+    ----------
+    result : ChangeResult
+        From `compare_editions` (``.changes`` is the table of changes).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.report.compare_editions("HEAD", "HEAD")
+    >>> type(h.report.changes_section(r)).__name__
+    'Section'
+    """
+    t = result.changes
+    ds = result.new.ds or result.old.ds
+    labels = _labels(ds)
+    meta = ds.parameters.set_index("id") if ds is not None else pd.DataFrame()
+    ptypes = meta["type"].to_dict() if "type" in meta else {}
+    names = meta["label_zh"].to_dict() if "label_zh" in meta else {}
+    intro = "<p>" + "<br>".join(map(esc, result.summary().splitlines())) + "</p>"
+    if t.empty:
+        return Section("变化 What changed", [intro, "<p>没有变化 nothing changed.</p>"], {"changes": t})
+    parts = [intro]
+    for code, grp in t.groupby("place", sort=False):
+        rows = []
+        for x in grp.itertuples():
+            ptype = ptypes.get(x.parameter)
+            old = "" if x.old_value is None else value_text(x.old_value, ptype, labels)
+            new = x.new_value
+            new = (
+                " / ".join(value_text(v, ptype, labels) for v in new)
+                if x.change in ("conflict", "unverified")
+                else ("" if new is None else value_text(new, ptype, labels))
+            )
+            rows.append(
+                [
+                    esc(_CHANGE_ZH[x.change]),
+                    esc(names.get(x.parameter, "")) + f"<br><small><code>{esc(x.parameter)}</code></small>",
+                    *map(esc, [conditions_text(x.conditions, labels), x.period, old, new]),
+                    *map(esc, [_src(x.old_source, x.old_kind), _src(x.new_source, x.new_kind), x.detail]),
+                ]
+            )
+        head = [
+            "变化 change",
+            "parameter",
+            "条件 conditions",
+            "period",
+            "之前 before",
+            "之后 after",
+            "之前来源 source before",
+            "之后来源 source after",
+            "说明 detail",
+        ]
+        parts.append(
+            f"<h4>{esc(grp.iloc[0]['place_zh'])} <code>{esc(code)}</code></h4>" + table(head, rows, raw=True)
+        )
+    return Section("变化 What changed", parts, {"changes": t})
+
+
+def _src(source, kind) -> str:
+    return "" if source is None else f"{source} ({kind})"
+
+
+def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section, ChangeResult | None]:
+    """The section for a report notebook; outside git or for a bad revision, a one-line message.
+
+    Parameters
+    ----------
+    since : str
+        A git revision (``HEAD~5``, a commit) or a date ``YYYY-MM-DD`` (the data as that day began).
+    until : str, optional
+        A revision or date to compare with; empty or None means the working tree.
+    cities : str or list of str, optional
+        Keep these places (and the province and national levels they inherit from); empty keeps all.
+
+    Returns
+    -------
+    tuple of (Section, ChangeResult or None)
+        The section to show, and the comparison (None when it could not be made; the section then
+        holds the one-line reason).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> section, result = h.report.what_changed("HEAD", "HEAD")
+    >>> type(section).__name__
+    'Section'
+    """
+    try:
+        result = compare_editions(since, until or None, cities or None)
+    except EditionError as exc:
+        return Section("变化 What changed", [f"<p>无法比较 cannot compare: {esc(str(exc))}</p>"]), None
+    return changes_section(result), result
+
+
+def change_counts(result: ChangeResult | None) -> Section:
+    """Counts of each kind of change per place (a small overview table).
+
+    Parameters
+    ----------
+    result : ChangeResult
+        From `compare_editions` (``.changes`` is the table of changes).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> type(h.report.change_counts(None)).__name__
+    'Section'
+    """
+    if result is None:
+        return Section("")
+    t = result.changes
+    wide = pd.crosstab(t["place_zh"], t["change"]).reindex(columns=list(CHANGES), fill_value=0)
+    rows = [[p, *map(str, r)] for p, r in zip(wide.index, wide.to_numpy().tolist(), strict=True)]
+    rows = rows or [["全部 all places", *["0"] * len(CHANGES)]]
+    return Section("按地区汇总 Per place", [table(["地区 place", *[_CHANGE_ZH[c] for c in CHANGES]], rows)])

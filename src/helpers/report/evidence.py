@@ -1,0 +1,266 @@
+"""The evidence behind the reports: every source with its kind and why, and values by status."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data import Dataset
+from ..data.vocab import FLAGS, KINDS, STATUSES
+from ..resolution import resolve
+from .content import Section
+from .markup import esc, table
+from .tables import published_text
+
+
+def source_list(ds: Dataset) -> pd.DataFrame:
+    """Every source: id, kind, what the kind rests on, published, checked, claims citing it.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+
+    Returns
+    -------
+    DataFrame
+        One row per source: ``id``, ``title``, ``kind``, ``kind_basis`` (what the kind rests on),
+        ``published``, ``checked``, ``url`` and ``claims`` (how many claims cite it).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.report.source_list(h.load())
+    >>> {"kind", "kind_basis", "checked"} <= set(t.columns)
+    True
+    """
+    s = ds.sources.copy()
+    cited = pd.concat(
+        [ds.claims["source"], pd.Series([a["source"] for al in ds.claims["also"] for a in (al or [])])]
+    ).value_counts()
+    s["kind_order"] = s["kind"].map({k: i for i, k in enumerate(KINDS)})
+    s = s.sort_values(["kind_order", "id"])
+    return pd.DataFrame(
+        {
+            "id": s["id"],
+            "title": s["title"],
+            "kind": s["kind"],
+            "kind_basis": s["kind_basis"],
+            "published": [published_text(r) for _, r in s.iterrows()],
+            "checked": [None if pd.isna(d) else f"{d:%Y-%m-%d}" for d in s["checked"]],
+            "claims": [int(cited.get(i, 0)) for i in s["id"]],
+        }
+    ).reset_index(drop=True)
+
+
+def status_counts(
+    ds: Dataset, codes: list[str] | None = None, year: int | None = None, as_of=None
+) -> pd.DataFrame:
+    """Resolved values (place × parameter × conditions) by status, and how many carry each flag.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    codes : list of str, optional
+        Place codes (default: national, Shandong, its cities and every place with a claim).
+    year : int, optional
+        Policy year; None takes the claims in force for any year.
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts from (default today).
+
+    Returns
+    -------
+    DataFrame
+        One row per status (own, inherited-province, inherited-national, unverified, unknown) and
+        flag (conflict, superseded, stale, undated) with the number of resolved values.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.report.status_counts(h.load(), ["370900"])
+    >>> len(t) > 0
+    True
+    """
+    from .quality import focus_codes
+
+    r = resolve(ds, codes or focus_codes(ds), year=year, as_of=as_of)
+    rows = [{"what": "status", "name": s, "values": int((r["status"] == s).sum())} for s in STATUSES]
+    rows += [{"what": "flag", "name": f, "values": int(r[f].sum())} for f in FLAGS]
+    shown = r[r["status"] != "unknown"]
+    rows.append(
+        {"what": "support", "name": "2+ independent sources", "values": int((shown["support"] >= 2).sum())}
+    )
+    return pd.DataFrame(rows)
+
+
+def sources_section(ds: Dataset) -> Section:
+    """Every source with kind, kind basis and checked date; CSV `sources`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> "sources" in h.report.sources_section(h.load()).tables
+    True
+    """
+    src = source_list(ds)
+    lab = ds.labels
+    rows = [
+        [
+            f"<code>{esc(x.id)}</code><br>{esc(x.title)}",
+            esc(lab.get(x.kind, {}).get("zh", x.kind)) + f" <code>{esc(x.kind)}</code>",
+            esc(x.kind_basis),
+            esc(x.published),
+            esc(x.checked or "—"),
+            esc(x.claims),
+        ]
+        for x in src.itertuples()
+    ]
+    header = [
+        "来源 source",
+        "类型 kind",
+        "判断依据 kind basis",
+        "发布 published",
+        "核对 checked",
+        "引用 claims",
+    ]
+    return Section(f"全部来源 Every source ({len(src)})", [table(header, rows, raw=True)], {"sources": src})
+
+
+def status_section(ds: Dataset, as_of: str | None = None) -> Section:
+    """Counts of resolved values by status and flag (focus places × parameters); CSV `statuses`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts from (default today).
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> "statuses" in h.report.status_section(h.load()).tables
+    True
+    """
+    c = status_counts(ds, as_of=as_of or None)
+    lab = ds.labels
+    rows = [
+        [esc(x.what), esc(f"{lab.get(x.name, {}).get('zh', '')} {x.name}".strip()), esc(x.values)]
+        for x in c.itertuples()
+    ]
+    return Section(
+        "数值状态 Values by status",
+        [table(["", "状态 status", "数量 values"], rows, raw=True)],
+        {"statuses": c},
+    )
+
+
+def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
+    """Values only machine-written pages state (shown, marked 未核实), with their lead sources.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        The resolution table from `helpers.resolve` (columns in `helpers.resolve_columns()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.unverified_values(ds, h.resolve(ds, "济南"), h.report.Footnotes(ds))
+    >>> type(s).__name__
+    'Section'
+    """
+    from ..data import places
+    from .fmt import conditions_text, value_text
+
+    unv = r[r["status"] == "unverified"]
+    rows = [
+        [
+            esc(x["label_zh"]),
+            esc(conditions_text(x["conditions"], ds.labels)),
+            esc(value_text(x["value"], x["type"], ds.labels)),
+            esc(places.label(ds, x["from"])),
+            "".join(dict.fromkeys(notes.ref(s) for c in x["decision"].leads for s in c.sources)),
+        ]
+        for _, x in unv.iterrows()
+    ]
+    body = (
+        table(["参数 parameter", "条件 conditions", "数值 value", "地区 from", "线索 leads"], rows, raw=True)
+        if rows
+        else "<p>没有 none.</p>"
+    )
+    return Section(f"未核实的数值 Unverified values ({len(unv)})", [body])
+
+
+def value_history(ds: Dataset, r: pd.DataFrame, notes) -> Section:
+    """Values that replaced an earlier claim: the shown value and every earlier one, with dates.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    r : DataFrame
+        The resolution table from `helpers.resolve` (columns in `helpers.resolve_columns()`).
+    notes : Footnotes
+        The page's source numbering (`helpers.report.Footnotes(ds)`), shared by every section.
+
+    Returns
+    -------
+    Section
+        A part of the report: ``heading``, ``parts`` (escaped HTML) and ``tables`` (DataFrames by
+        name; the renderer writes them as CSV). Display it in a notebook, or read its tables.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> ds = h.load()
+    >>> s = h.report.value_history(ds, h.resolve(ds, "泰安"), h.report.Footnotes(ds))
+    >>> type(s).__name__
+    'Section'
+    """
+    from .fmt import conditions_text, value_text
+
+    rows = []
+    for _, x in r[r["superseded"]].iterrows():
+        d = x["decision"]
+        for c, now in [(d.winner, True), *[(o, False) for o in d.superseded]]:
+            rows.append(
+                [
+                    esc(x["label_zh"]),
+                    esc(conditions_text(x["conditions"], ds.labels)),
+                    esc(value_text(c.value, x["type"], ds.labels)) + notes.ref_claim(c.claim_id),
+                    esc(c.effective.isoformat() if c.effective.year > 1900 else "—"),
+                    "现行 shown" if now else "已被取代 superseded",
+                ]
+            )
+    header = ["参数 parameter", "条件 conditions", "数值 value", "生效 from", ""]
+    body = table(header, rows, raw=True) if rows else "<p>没有 none.</p>"
+    return Section("数值变化 Value history (superseded values)", [body])

@@ -1,0 +1,158 @@
+"""The shared input checks (helpers.data.inputs): aliases, place groups, conversions, messages."""
+
+from __future__ import annotations
+
+import pytest
+
+import helpers as h
+from helpers.data import inputs, places
+from helpers.exceptions import InputError
+
+SHANDONG_16 = [
+    "370100", "370200", "370300", "370400", "370500", "370600", "370700", "370800",
+    "370900", "371000", "371100", "371300", "371400", "371500", "371600", "371700",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "word,code",
+    [
+        ("配偶", "spouse"), ("wife", "spouse"), ("父母", "parent"), ("父亲", "parent"), ("母亲", "parent"),
+        ("father", "parent"), ("Mother", "parent"), ("子女", "child"), ("儿子", "child"), ("女儿", "child"),
+        ("son", "child"), ("daughter", "child"), ("兄弟姐妹", "sibling"), ("brother", "sibling"),
+        ("sister", "sibling"), ("祖父母", "grandparent"), ("外祖父母", "grandparent"),
+        ("孙子女", "grandchild"), ("外孙子女", "grandchild"), ("岳父母", "parent_in_law"),
+        ("公婆", "parent_in_law"), ("father-in-law", "parent_in_law"), ("Father in law", "parent_in_law"),
+        ("mother_in_law", "parent_in_law"), ("parent_in_law", "parent_in_law"), ("grandchild", "grandchild"),
+    ],
+)  # fmt: skip
+def test_relation_aliases_map_to_the_vocabulary(real, word, code):
+    assert inputs.relation(real, word) == code
+
+
+def test_every_alias_names_one_relation_of_the_catalogue(real):
+    vocab = inputs.relations_vocabulary(real)
+    seen: dict[str, str] = {}
+    for code in vocab:
+        for alias in real.labels[code]["aliases"]:
+            assert seen.setdefault(alias, code) == code, f"alias {alias} names {seen[alias]} and {code}"
+
+
+def test_unknown_relation_gets_a_close_match(real):
+    with pytest.raises(InputError, match=r"relation: unknown relation 'brohter' — did you mean 'sibling'"):
+        inputs.relation(real, "brohter")
+    with pytest.raises(InputError, match="allowed: spouse, parent, child"):
+        inputs.relation(real, "叔叔")
+
+
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("spouse,child", "'spouse,child' is not a JSON list — write a list of objects"),
+        (["spouse", "child"], r'got a list of words, expected a list of objects — write e.g. \[\{"relation"'),
+        ([{"relation": "spouse"}, "child"], r"household\[2\]: .child. is a bare word, expected an object"),
+        ([{"relatoin": "spouse"}], r"household\[1\]: unknown field 'relatoin' — did you mean 'relation'"),
+        ([{"age": 3}], r"household\[1\]: no 'relation' field"),
+        ([{"relation": "child", "age": "eight"}], r"household\[1\].age: 'eight' is not a whole number"),
+        ('[{"relation": "child",]', "not valid JSON"),
+        (42, "expected a list of objects, got int"),
+    ],
+)
+def test_wrongly_shaped_household_says_the_shape_expected(real, value, message):
+    with pytest.raises(InputError, match=message):
+        inputs.household(real, value)
+
+
+def test_household_converts_types_and_words(real):
+    text = '[{"relation": "女儿", "age": "8", "student": "true"}, {"relation": "公婆"}]'
+    got = inputs.household(real, text)
+    assert got == [{"relation": "child", "age": 8, "student": True}, {"relation": "parent_in_law"}]
+
+
+GROUPS = ["山东全省", "山东省全部", "shandong:*", "Shandong:*", "370000:*", "山东：*"]
+
+
+@pytest.mark.parametrize("name", GROUPS)
+def test_place_group_expands_to_the_16_shandong_cities(real, name):
+    assert places.find_many(real, name) == SHANDONG_16
+    assert inputs.places(real, name) == SHANDONG_16
+
+
+def test_place_group_mixed_with_cities_keeps_order_without_repeats(real):
+    assert inputs.places(real, ["北京", "泰安", "山东全省"])[:3] == ["110000", "370900", "370100"]
+    assert len(inputs.places(real, "泰安,山东全省")) == 16
+
+
+def test_group_of_a_city_is_refused(real):
+    with pytest.raises(InputError, match="'泰安' is not a province"):
+        inputs.places(real, "泰安:*")
+
+
+def test_one_city_refuses_a_group(real):
+    with pytest.raises(InputError, match="city: '山东全省' names 16 places — give one city"):
+        inputs.place(real, "山东全省")
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [(370900, ["370900"]), ("370900", ["370900"]), (["济南", 370900], ["370100", "370900"])],
+)
+def test_places_given_as_int_or_list(real, value, expected):
+    assert inputs.places(real, value) == expected
+
+
+@pytest.mark.parametrize(
+    "func,value,expected",
+    [
+        (inputs.year, "2025", 2025), (inputs.year, 2025, 2025), (inputs.year, 0, None),
+        (inputs.year, "", None),
+        (inputs.wages, 8000, [8000.0]), (inputs.wages, "2500, 8000", [2500.0, 8000.0]),
+        (inputs.wages, [3000, "5000"], [3000.0, 5000.0]), (inputs.months, "12", 12),
+    ],
+)  # fmt: skip
+def test_conversions(func, value, expected):
+    assert func(value) == expected
+
+
+@pytest.mark.parametrize(
+    "func,value,message",
+    [
+        (inputs.year, "abc", "year: 'abc' is not a year — give a year 1990–2100, or 0 for any year"),
+        (inputs.year, 20250, "year: 20250 is not a year"),
+        (inputs.year, True, "year: True is not a year"),
+        (inputs.date, "2025-13-01", "as_of: '2025-13-01' is not a date — write YYYY-MM-DD"),
+        (inputs.wages, "abc", "wages: 'abc' is not a monthly wage — give yuan per month"),
+        (inputs.wages, -5, "wages: -5 is not a monthly wage"),
+        (inputs.wages, "nan", "wages: 'nan' is not a monthly wage"),
+        (inputs.months, -1, "months: -1 is not a whole number"),
+    ],
+)
+def test_bad_values_give_one_line(func, value, message):
+    with pytest.raises(InputError) as exc:
+        func(value)
+    assert str(exc.value).startswith(message)
+    assert "\n" not in str(exc.value)
+
+
+def test_scheme_topic_tier_words(real):
+    assert inputs.scheme(real, "居民") == "resident"
+    assert inputs.topics(real, "binding, lapse") == ["binding", "lapse"]
+    assert inputs.tier(real, "2") == 2
+    with pytest.raises(InputError, match=r"scheme: unknown scheme 'residential' — did you mean 'resident'\?"):
+        inputs.scheme(real, "residential")
+    with pytest.raises(InputError, match="tier: unknown tier 3 — give one of 1, 2"):
+        inputs.tier(real, 3)
+
+
+def test_input_error_renders_as_one_line_in_ipython():
+    exc = InputError("city: x — y")
+    assert exc._render_traceback_() == ["InputError: city: x — y"]
+
+
+def test_calculators_accept_words_and_name_the_city(real):
+    r = h.family_binding(real, 370900, [{"relation": "父亲"}, {"relation": "sister"}])
+    assert r["relation"].tolist() == ["parent", "sibling"]
+    assert set(r["city_zh"]) == {"泰安市"}
+    assert h.lapse(real, "370900", "职工", gap_months=2)["city_zh"] == "泰安市"
+    assert h.employee_contribution(real, "taian", 3000)["city_zh"] == "泰安市"
+    assert h.resident_premiums(real, "泰安", [{"age": 8}])["city_zh"].tolist() == ["泰安市"]
