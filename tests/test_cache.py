@@ -24,6 +24,7 @@ from helpers.build.render import code_fingerprint, render, render_lock, report_h
 from helpers.exceptions import YibaoError
 
 render_mod = importlib.import_module("helpers.build.render")  # the package re-exports render()
+cachekey = importlib.import_module("helpers.build.cachekey")
 
 NB = Path(__file__).parent / "fixtures" / "notebooks" / "raises.ipynb"
 CATALOG = """reports:
@@ -130,26 +131,27 @@ def test_code_fingerprint_ignores_other_files(package):
 
 
 def test_code_fingerprint_without_an_installed_package(package, monkeypatch):
-    real = render_mod.metadata.version
+    real = cachekey.package_versions
 
-    def missing(name):
-        if name == "seaborn":
-            raise render_mod.metadata.PackageNotFoundError(name)
-        return real(name)
+    def missing(names):
+        return {n: (None if n == "seaborn" else v) for n, v in real(names).items()}
 
     before = code_fingerprint()
-    monkeypatch.setattr(render_mod.metadata, "version", missing)
+    assert real(("seaborn",))["seaborn"]  # installed here: the test below changes something
+    monkeypatch.setattr(cachekey, "package_versions", missing)
     assert code_fingerprint() != before
     assert code_fingerprint() == code_fingerprint()
 
 
 def test_code_fingerprint_follows_package_and_python_versions(package, monkeypatch):
     before = code_fingerprint()
-    real = render_mod.metadata.version
-    monkeypatch.setattr(render_mod.metadata, "version", lambda n: "0.0-test" if n == "pandas" else real(n))
+    real = cachekey.package_versions
+    bumped = lambda names: {n: ("0.0-test" if n == "pandas" else v) for n, v in real(names).items()}  # noqa: E731
+    monkeypatch.setattr(cachekey, "package_versions", bumped)
     assert code_fingerprint() != before
-    monkeypatch.setattr(render_mod.metadata, "version", real)
-    monkeypatch.setattr(render_mod.platform, "python_version", lambda: "3.0.0")
+    monkeypatch.setattr(cachekey, "package_versions", real)
+    assert code_fingerprint() == before
+    monkeypatch.setattr(cachekey.platform, "python_version", lambda: "3.0.0")
     assert code_fingerprint() != before
 
 

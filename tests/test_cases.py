@@ -12,8 +12,9 @@ YAML tests)::
 For `resolve`, `input` names a city, parameter and optional conditions, year, as_of,
 stale_after_years, include_leads, and `cities` to resolve it alongside other places (condition
 sets come from every place resolved). Its output names the row's value, values, status, from,
-claim, conflict, stale, and the claim ids the decision lists as competing, outranked, overrides,
-leads and rejected.
+claim, conflict, stale, superseded (true/false), support, undated, and the claim ids the decision
+lists as competing, outranked, overrides, leads, rejected, agreeing, unattributed and
+superseded_claims.
 
 Only the output keys a case names are compared. For calculators that return one row per member
 or relative, `output` is a list with one mapping per row. `error: text` instead of `output`
@@ -41,6 +42,17 @@ KEYS = {"name", "dataset", "calculator", "input", "output", "error", "why"}
 def _read(path: Path) -> list[tuple[str, dict]]:
     cases = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     return [(f"{path.stem}: {c['name']}", c) for c in cases]
+
+
+def _ids(cases: list[tuple[str, dict]]) -> list[str]:
+    """Plain ASCII test ids (file stem and number): mutmut maps tests by id and cannot read others."""
+    count: dict[str, int] = {}
+    out = []
+    for name, _ in cases:
+        stem = name.split(":", 1)[0]
+        count[stem] = count.get(stem, 0) + 1
+        out.append(f"{stem}-{count[stem]:02d}")
+    return out
 
 
 CASES = [c for f in sorted(CASES_DIR.glob("*.yaml")) for c in _read(f)]
@@ -71,9 +83,22 @@ def resolved(ds, inp: dict) -> dict:
     assert len(sel) == 1, f"no single row for {inp}"
     row = sel.iloc[0]
     d = row["decision"]
-    out = {k: plain(row[k]) for k in ("value", "values", "status", "from", "claim", "conflict", "stale")}
-    for part in ("competing", "outranked", "overrides", "leads", "rejected"):
+    keys = (
+        "value",
+        "values",
+        "status",
+        "from",
+        "claim",
+        "conflict",
+        "stale",
+        "superseded",
+        "support",
+        "undated",
+    )
+    out = {k: plain(row[k]) for k in keys}
+    for part in ("competing", "outranked", "overrides", "leads", "rejected", "agreeing", "unattributed"):
         out[part] = [c.claim_id for c in getattr(d, part)]
+    out["superseded_claims"] = [c.claim_id for c in d.superseded]
     return out
 
 
@@ -101,7 +126,7 @@ def test_cases_are_well_formed():
         assert ("output" in c) != ("error" in c), name
 
 
-@pytest.mark.parametrize(("name", "case"), CASES, ids=[n for n, _ in CASES])
+@pytest.mark.parametrize(("name", "case"), CASES, ids=_ids(CASES))
 def test_case(name, case):
     ds = dataset(case["dataset"])
     if "error" in case:
@@ -114,6 +139,6 @@ def test_case(name, case):
     if isinstance(want, list):
         assert len(got) == len(want), got
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
-            assert {k: g[k] for k in w} == w, f"row {i + 1}"
+            assert {k: g[k] for k in w} == w, f"{name}, row {i + 1}"
     else:
-        assert {k: plain(got[k]) for k in want} == want
+        assert {k: plain(got[k]) for k in want} == want, name

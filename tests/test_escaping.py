@@ -16,12 +16,12 @@ import yaml
 from conftest import GOOD
 
 from helpers.data import load
-from helpers.report import sections
+from helpers.report import profile, sections
 from helpers.report.content import Section, csv_cell, csv_text, figure_html
 from helpers.report.markup import Footnotes, esc, frame_table, safe_url, table
 from helpers.resolution import resolve
 
-FIELDS = ("title", "publisher", "locator", "city", "label", "relation", "url", "sourcenote")
+FIELDS = ("title", "publisher", "basis", "locator", "city", "label", "relation", "url", "sourcenote")
 
 
 def tag(field: str) -> str:
@@ -39,6 +39,7 @@ def hostile(tmp_path_factory):
     src = yaml.safe_load((data / "sources.yaml").read_text(encoding="utf-8"))
     src[0]["title"] += tag("title")
     src[0]["publisher"] += tag("publisher")
+    src[0]["kind_basis"] += tag("basis")
     src[1]["url"] = "javascript:alert(1)//" + tag("url")
     src[2]["note"] = tag("sourcenote")
     (data / "sources.yaml").write_text(yaml.safe_dump(src, allow_unicode=True), encoding="utf-8")
@@ -61,9 +62,9 @@ def pages(ds) -> dict[str, str]:
         "title": sections.title(ds, "对比", "济南,taian", 2025).to_html(),
         "comparison": sections.comparison_html(ds, r, notes),
         "narrative": sections.narrative(ds, r).to_html(),
-        "own_claims": sections.own_claims(ds, "taian", notes).to_html(),
-        "inherited": sections.inherited(ds, resolve(ds, "taian", year=2025), notes).to_html(),
-        "unknowns": sections.unknowns(ds, r).to_html(),
+        "own_claims": profile.own_claims(ds, "taian", notes).to_html(),
+        "inherited": profile.inherited(ds, resolve(ds, "taian", year=2025), notes).to_html(),
+        "unknowns": profile.unknowns(ds, r).to_html(),
     }
     for sid in ds.sources["id"]:
         notes.ref(sid)
@@ -75,6 +76,7 @@ def pages(ds) -> dict[str, str]:
 SHOWN = {
     "title": ["footnotes"],
     "publisher": ["footnotes"],
+    "basis": ["footnotes"],
     "url": ["footnotes"],
     "locator": ["own_claims"],
     "city": ["title", "comparison", "narrative"],
@@ -212,12 +214,15 @@ def test_footnotes_number_sources_in_order_of_first_use(mini):
     assert ">[3]</a>" in notes.ref_claim("taian-family-max-relatives-2")  # its source agg-b, first use
     assert notes.html() == (
         "<h3>来源 Sources</h3><ol class='yb-notes'>"
-        "<li id='yb-note-1'>Aggregator page A — Q&amp;A site; 聚合问答 <code>aggregator</code>; "
-        "发布 published 2025-03-01; <code>agg-a</code></li>"
+        "<li id='yb-note-1'>Aggregator page A — Q&amp;A site; 聚合问答 <code>aggregator</code> "
+        "(fixture page judged aggregator); 发布 published 2025-03-01; 核对 checked 2026-11-25; "
+        "<code>agg-a</code></li>"
         "<li id='yb-note-2'><a href='https://example.gov.cn/a'>Official notice A</a> — Test bureau; "
-        "官方 <code>official</code>; 发布 published 2025-06-01; <code>off-a</code></li>"
-        "<li id='yb-note-3'>Aggregator page B — Q&amp;A site; 聚合问答 <code>aggregator</code>; "
-        "发布 published ≥ 2025-03-05; <code>agg-b</code></li></ol>"
+        "官方 <code>official</code> (fixture page judged official); 发布 published 2025-06-01; "
+        "核对 checked 2026-11-25; <code>off-a</code></li>"
+        "<li id='yb-note-3'>Aggregator page B — Q&amp;A site; 聚合问答 <code>aggregator</code> "
+        "(fixture page judged aggregator); 发布 published ≥ 2025-03-05; 核对 checked 2026-11-25; "
+        "<code>agg-b</code></li></ol>"
     )
 
 
@@ -247,7 +252,7 @@ def test_footnotes_show_a_kind_without_a_label_as_its_code(mini):
     notes = Footnotes(mini)
     notes.ref("off-a")
     notes.ds = dataclasses.replace(mini, labels={})
-    assert "— Test bureau; official <code>official</code>;" in notes.html()
+    assert "— Test bureau; official <code>official</code> (fixture" in notes.html()
 
 
 def test_table_with_fewer_classes_than_cells():

@@ -134,20 +134,21 @@ def test_claims_table_rows(edge):
     t = claims_table(edge, "泰安")
     first = t.iloc[0].to_dict()
     assert {k: v for k, v in first.items() if k != "url"} == {
-        "claim": "ta-er-first-half",
+        "claim": "ta-er-a",
         "place": "泰安市",
         "parameter": "employee.rate.employer",
         "conditions": "scheme=employee",
         "value": "0.08",
-        "period": "from 2024-01-01 to 2025-06-30",
+        "period": "from 2025-01-01",
         "usable": True,
         "source": "agg-a",
         "kind": "aggregator",
         "published": "2025-03-01",
         "locator": "t1",
     }
-    assert pd.isna(first["url"]) and t["claim"].iloc[1] == "ta-er-second-half"
-    assert t.set_index("claim").at["ta-er-second-half", "period"] == "from 2025-06-30"
+    assert pd.isna(first["url"]) and t["claim"].iloc[1] == "ta-er-b"
+    assert t.set_index("claim").at["ta-mat-first-half", "period"] == "from 2024-01-01 to 2025-06-29"
+    assert t.set_index("claim").at["ta-mat-second-half", "period"] == "from 2025-06-30"
     rows = claims_table(edge, parameter="resident.premium")[["claim", "place", "period", "usable"]]
     assert rows.to_dict("records") == [
         {"claim": "n-premium-1", "place": "全国", "period": "2025", "usable": True},
@@ -210,7 +211,12 @@ def test_compare_cells_order_year_topic_and_staleness(mini):
         ["9 / 8 ⚠", "7"],
         ["province ↑省", "province ↑省"],
         ["— 未知 unknown", "— 未知 unknown"],
-        ["390", "400 ↑国"],
+        ["— 未知 unknown", "— 未知 unknown"],  # the 2025 premiums are not yet in force in June 2022
         ["0.08 旧", "— 未知 unknown"],
+    ]
+    t = compare(mini, "泰安,济南", as_of="2026-06-01")  # the 2025 period has ended: shown, marked stale
+    assert t.set_index("parameter").loc["resident.premium", ["泰安市", "济南市"]].tolist() == [
+        "390 旧",
+        "400 ↑国 旧",
     ]
     assert compare(mini, "泰安", stale_after_years=3, as_of="2022-06-01").iloc[4, -1] == "0.08"

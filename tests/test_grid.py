@@ -101,7 +101,8 @@ def lapse_grid(ds) -> list[dict]:
     for city, scheme, back_paid in itertools.product(
         varied_places(ds), ["employee", "flexible", "resident"], [False, True]
     ):
-        rows += [dict(city=city, scheme=scheme, gap_months=g, back_paid=back_paid) for g in GAPS]
+        gaps = [g for g in GAPS if scheme != "resident" or g % 12 == 0]  # resident gaps: whole years
+        rows += [dict(city=city, scheme=scheme, gap_months=g, back_paid=back_paid) for g in gaps]
         if scheme == "resident":
             rows += [dict(city=city, scheme=scheme, lapsed_years=y, back_paid=back_paid) for y in YEARS]
     return rows
@@ -236,6 +237,8 @@ def lapse_groups(draw):
         back_paid = draw(st.booleans())
         by_years = scheme == "resident" and draw(st.booleans())
         near = st.sampled_from([0, 1, 2, 3, 4, 5, 11, 12, 13, 14, 23, 24, 25, 26]) | st.integers(0, 40)
+        if scheme == "resident":  # a resident gap in months is whole policy years
+            near = st.integers(0, 4).map(lambda y: 12 * y)
         for n in draw(st.lists(st.integers(0, 10) if by_years else near, min_size=2, max_size=8)):
             key = "lapsed_years" if by_years else "gap_months"
             rows.append({"city": city, "scheme": scheme, key: n, "back_paid": back_paid})
