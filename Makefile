@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab bench clean check-data
+.PHONY: help report test lab bench clean check-data mutation
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -36,5 +36,11 @@ lab: $(STAMP) ## open JupyterLab on notebooks/ (as root too); options via ARGS="
 bench: $(STAMP) ## run the benchmarks and write benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 
+mutation: $(STAMP) ## mutation testing of data, resolution, rules, formatting, cache (slow); writes tests/MUTATION.md
+	rm -rf mutants
+	start=$$(date +%s); HYPOTHESIS_PROFILE=mutation PYTHONPATH=$(CURDIR)/mutants/src \
+	  nice -n 10 $(BIN)/mutmut run --max-children 2 || true; \
+	$(BIN)/python tests/mutation_report.py --seconds $$(( $$(date +%s) - start ))
+
 clean: ## remove build output (reports/html, reports/executed, index, caches)
-	rm -rf reports/html reports/executed reports/screenshots reports/index.html reports/.cache .pytest_cache .ruff_cache
+	rm -rf reports/html reports/executed reports/screenshots reports/index.html reports/.cache .pytest_cache .ruff_cache mutants

@@ -7,8 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from helpers.data import load
+
+# `make mutation` runs every test once per mutant: the same examples each time, none stored.
+settings.register_profile("mutation", derandomize=True, database=None, print_blob=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 TESTS = Path(__file__).parent
 GOOD = TESTS / "fixtures" / "good_data"

@@ -167,8 +167,18 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
 
 
 def test_cache_state_is_recorded(rendered):
-    st = json.loads((rendered["kw"]["reports_dir"] / ".cache" / "pair.json").read_text())
-    assert st["status"] == "rendered" and len(st["hash"]) == 64
+    from helpers.build.catalog import Entry
+    from helpers.build.render import code_fingerprint, report_hash
+    from helpers.data import data_version
+
+    kw = rendered["kw"]
+    st = json.loads((kw["reports_dir"] / ".cache" / "pair.json").read_text())
+    entry = load_catalog(kw["catalog"], kw["notebooks_dir"])[0]
+    assert isinstance(entry, Entry) and entry.name == "pair"
+    version = data_version(config.DATA_DIR)
+    assert st["hash"] == report_hash(entry, version, code_fingerprint())
+    assert (st["status"], st["data_version"], st["csv"]) == ("rendered", version, ["pair-binding.csv"])
+    assert st["seconds"] > 0
 
 
 def test_killed_render_leaves_no_partial_output_and_next_run_recovers(tmp_path):
@@ -187,9 +197,10 @@ def test_killed_render_leaves_no_partial_output_and_next_run_recovers(tmp_path):
         f"catalog=Path({str(kw['catalog'])!r}), notebooks_dir=Path({str(kw['notebooks_dir'])!r}))",
     ]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
+    deadline = time.time() + 120
     while time.time() < deadline and not list((reports / "html").glob("*")):
         time.sleep(0.05)  # kill as soon as the first output file is being written
+    at_kill = list((reports / "html").glob("*"))
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     while time.time() < deadline:  # its forked workers hold the render lock until they are gone too
@@ -198,6 +209,7 @@ def test_killed_render_leaves_no_partial_output_and_next_run_recovers(tmp_path):
         except ProcessLookupError:
             break
         time.sleep(0.05)
+    assert at_kill, "the render was killed before it wrote anything: nothing was tested"
     for html in (reports / "html").glob("*.html"):
         assert html.read_text(encoding="utf-8").rstrip().endswith("</html>"), html.name
     index = reports / "index.html"

@@ -81,7 +81,9 @@ def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None =
     """A copy of a scenario table: place names as codes, `city_zh` added, missing columns defaulted.
 
     A true/false column (one whose default is False) reads a missing value (None, NaN, NA) as
-    False; any value other than true/false/0/1 is refused with a message naming the column.
+    False; any value other than true/false/0/1 is refused with a message naming the column. In
+    another column with a default, a row that leaves the cell empty gets the default too (as a
+    one-scenario call that omits the field would).
     """
     df = scenarios.reset_index(drop=True).copy()
     df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
@@ -95,6 +97,8 @@ def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None =
             df[col] = default
         elif default is False:
             df[col] = _bools(df[col], col)
+        elif default is not None and not pd.isna(default):
+            df[col] = df[col].astype(object).where(df[col].notna(), default)
     return df
 
 

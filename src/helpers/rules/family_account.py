@@ -242,11 +242,16 @@ def family_bindings(
     df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]
     gid = _case_ids(df, cols)
-    first = {}
+    first, refused_claims = {}, {}
     for g, i in gid.drop_duplicates().items():
         rel = {c: df.at[g, c] for c in ("relation", "place", "already_bound", "student", "group", "scheme")}
         rel["age"] = 10 if df.at[g, "category"] == "minor" else None
-        first[i] = family_binding(ds, df.at[g, "city"], [rel], tier, year).iloc[0][RESULT].to_dict()
+        city = df.at[g, "city"]
+        first[i] = family_binding(ds, city, [rel], tier, year).iloc[0][RESULT].to_dict()
+        # claims as the reference lists them for a relative refused at the limit (no premium looked up)
+        pays = lookup(ds, city, "family_account.pays_resident_premium", year)
+        checked = Span(claims=_relative_checks(ds, city, rel, year)["claims"])
+        refused_claims[i] = merge_claims(checked, _limit(ds, city, year), pays)
     res = pd.DataFrame.from_dict(first, orient="index", columns=RESULT)
     out = pd.concat([df, res.loc[gid.to_numpy()].reset_index(drop=True)], axis=1)
     eligible = out["can_bind"] != "no"
@@ -267,6 +272,7 @@ def family_bindings(
     out.loc[over, "can_bind"] = "no"
     out.loc[between, "can_bind"] = "disputed"
     out.loc[over, ["premium_lo", "premium_hi"]] = None
+    out.loc[over, "claims"] = pd.Series([refused_claims[i] for i in gid], dtype=object)[over]
     return out.drop(columns=["category"])
 
 

@@ -1,0 +1,283 @@
+"""Every data field that reaches report HTML or CSV is escaped (unit level, no notebook run).
+
+A hostile copy of the fixture data puts a distinct tag into each free-text field; each section
+function must show the field escaped (so the field really reaches the page) and never raw.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import GOOD
+
+from helpers.data import load
+from helpers.report import profile, sections
+from helpers.report.content import Section, csv_cell, csv_text, figure_html
+from helpers.report.markup import Footnotes, esc, frame_table, safe_url, table
+from helpers.resolution import resolve
+
+FIELDS = ("title", "publisher", "basis", "locator", "city", "label", "relation", "url", "sourcenote")
+
+
+def tag(field: str) -> str:
+    return f"<x-{field} a='1'>"
+
+
+def escaped(field: str) -> str:
+    return f"&lt;x-{field} a=&#x27;1&#x27;&gt;"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(GOOD, data)
+    src = yaml.safe_load((data / "sources.yaml").read_text(encoding="utf-8"))
+    src[0]["title"] += tag("title")
+    src[0]["publisher"] += tag("publisher")
+    src[0]["kind_basis"] += tag("basis")
+    src[1]["url"] = "javascript:alert(1)//" + tag("url")
+    src[2]["note"] = tag("sourcenote")
+    (data / "sources.yaml").write_text(yaml.safe_dump(src, allow_unicode=True), encoding="utf-8")
+    pol = data / "policies" / "370900-taian.yaml"
+    pol.write_text(pol.read_text(encoding="utf-8").replace("locator: limits", f'locator: "{tag("locator")}"'))
+    jur = data / "jurisdictions.csv"
+    jur.write_text(jur.read_text(encoding="utf-8").replace("泰安市", f"泰安市{tag('city')}"), "utf-8")
+    par = data / "parameters.yaml"
+    text = par.read_text(encoding="utf-8")
+    text = text.replace("label_zh: 最多可绑定近亲属人数", f'label_zh: "最多{tag("label")}"')
+    text = text.replace("spouse: {zh: 配偶,", f'spouse: {{zh: "配偶{tag("relation")}",')
+    par.write_text(text, encoding="utf-8")
+    return load(data)
+
+
+def pages(ds) -> dict[str, str]:
+    notes = Footnotes(ds)
+    r = resolve(ds, "济南,taian", year=2025, as_of="2026-11-25")
+    out = {
+        "title": sections.title(ds, "对比", "济南,taian", 2025).to_html(),
+        "comparison": sections.comparison_html(ds, r, notes),
+        "narrative": sections.narrative(ds, r).to_html(),
+        "own_claims": profile.own_claims(ds, "taian", notes).to_html(),
+        "inherited": profile.inherited(ds, resolve(ds, "taian", year=2025), notes).to_html(),
+        "unknowns": profile.unknowns(ds, r).to_html(),
+    }
+    for sid in ds.sources["id"]:
+        notes.ref(sid)
+    out["footnotes"] = notes.html()
+    return out
+
+
+# field → the section(s) where it must appear, escaped
+SHOWN = {
+    "title": ["footnotes"],
+    "publisher": ["footnotes"],
+    "basis": ["footnotes"],
+    "url": ["footnotes"],
+    "locator": ["own_claims"],
+    "city": ["title", "comparison", "narrative"],
+    "label": ["comparison", "narrative"],
+}
+
+
+def test_every_field_is_escaped_where_it_is_shown(hostile):
+    got = pages(hostile)
+    for name, html in got.items():
+        for field in FIELDS:
+            assert tag(field) not in html, (name, field)
+        assert "<x-" not in html, name
+    for field, where in SHOWN.items():
+        for name in where:
+            assert escaped(field) in got[name], (field, name)
+
+
+def test_a_non_http_url_is_never_linked(hostile):
+    html = pages(hostile)["footnotes"]
+    assert "href='javascript" not in html and "link not shown: javascript:alert(1)//" in html
+    assert "<a href='https://example.gov.cn/a'>" in html
+
+
+def test_list_labels_are_escaped_in_the_comparison(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    par = data / "parameters.yaml"
+    hostile_label = f'spouse: {{zh: "配偶{tag("relation")}",'
+    par.write_text(par.read_text(encoding="utf-8").replace("spouse: {zh: 配偶,", hostile_label), "utf-8")
+    pol = data / "policies" / "370100-jinan.yaml"
+    pol.write_text(
+        pol.read_text(encoding="utf-8")
+        + "  - {id: jn-rel, parameter: family_account.relations, value: [spouse], source: off-a,"
+        + " locator: x}\n",
+        encoding="utf-8",
+    )
+    ds = load(data)
+    html = sections.comparison_html(ds, resolve(ds, "济南"), Footnotes(ds))
+    assert escaped("relation") in html and tag("relation") not in html
+
+
+def test_table_escapes_header_cells_caption_and_classes():
+    html = table(["<h>"], [["<c>&"]], [["x' onclick='y"]], caption="<cap>")
+    assert "&lt;h&gt;" in html and "&lt;c&gt;&amp;" in html and "&lt;cap&gt;" in html
+    assert "class='x&#x27; onclick=&#x27;y'" in html
+    assert "<h>" not in html and "<c>" not in html and "<cap>" not in html
+
+
+def test_table_raw_cells_are_the_callers_html():
+    assert "<td><b>ok</b></td>" in table(["h"], [["<b>ok</b>"]], raw=True)
+
+
+def test_frame_table_escapes_and_shows_missing_as_dash():
+    html = frame_table(pd.DataFrame({"<col>": ["<v>", None], "n": [1.0, float("nan")]}))
+    assert "&lt;col&gt;" in html and "&lt;v&gt;" in html and "<v>" not in html
+    assert html.count("<td>—</td>") == 2
+
+
+def test_esc_and_safe_url():
+    assert esc(None) == "" and esc("a\"b'<>&") == "a&quot;b&#x27;&lt;&gt;&amp;" and esc(3) == "3"
+    assert safe_url(" https://a.cn/x ") == "https://a.cn/x" and safe_url("HTTP://a.cn") == "HTTP://a.cn"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//a.cn", "ftp://a.cn", None, 3):
+        assert safe_url(bad) is None
+
+
+def test_section_heading_and_chart_alt_text_are_escaped():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    assert Section("<h>", ["<p>x</p>"], level=2).to_html() == (
+        "<section class='yb-section'><h2>&lt;h&gt;</h2><p>x</p></section>"
+    )
+    assert Section("", ["<p>x</p>"]).to_html() == "<section class='yb-section'><p>x</p></section>"
+    fig, _ = plt.subplots()
+    html = figure_html(fig, "a' onerror='x")
+    assert "alt='a&#x27; onerror=&#x27;x'>" in html and html.startswith("<img class='yb-chart' src='data:")
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=1", "a=1"),
+        ("", ""),
+        (-1, -1),
+        (0.5, 0.5),
+        (None, None),
+        (["=a", "b"], "'=a, b"),
+        (["a", "=b"], "a, =b"),
+        (("x", 1), "x, 1"),
+    ],
+)
+def test_csv_cell(value, cell):
+    assert csv_cell(value) == cell
+
+
+def test_csv_text_has_a_bom_and_reads_back():
+    df = pd.DataFrame({"城市": ["泰安市", "=cmd"], "values": [[8, 9], []], "n": [1, 2]})
+    text = csv_text(df)
+    assert text.startswith("\ufeff城市,values,n\n")
+    back = pd.read_csv(io.StringIO(text.removeprefix("\ufeff")))
+    assert back["城市"].tolist() == ["泰安市", "'=cmd"]
+    assert back["values"].fillna("").tolist() == ["8, 9", ""] and back["n"].tolist() == [1, 2]
+
+
+def test_section_hands_its_tables_as_csv():
+    s = Section("h", ["<p/>"], {"t": pd.DataFrame({"a": ["=x"]})})
+    bundle = s._repr_mimebundle_()
+    assert bundle["text/html"] == s.to_html()
+    assert bundle["application/vnd.yibao.tables+json"] == {"t": "\ufeffa\n'=x\n"}
+    assert "application/vnd.yibao.tables+json" not in Section("h")._repr_mimebundle_()
+
+
+def test_footnotes_number_sources_in_order_of_first_use(mini):
+    notes = Footnotes(mini)
+    assert notes.html() == ""
+    first, second, again = notes.ref("agg-a"), notes.ref("off-a"), notes.ref("agg-a")
+    assert (
+        "<a href='#yb-note-1'" in first
+        and ">[1]</a></sup>" in first
+        and first.startswith("<sup class='yb-ref'>")
+    )
+    assert "<a href='#yb-note-2'" in second and ">[2]</a>" in second
+    assert "<a href='#yb-note-1'" in again and ">[1]</a>" in again
+    assert notes.ref(None) == notes.ref(float("nan")) == notes.ref("no-such-source") == ""
+    assert notes.ref_claim("no-such-claim") == ""
+    assert ">[3]</a>" in notes.ref_claim("taian-family-max-relatives-2")  # its source agg-b, first use
+    assert notes.html() == (
+        "<h3>来源 Sources</h3><ol class='yb-notes'>"
+        "<li id='yb-note-1'>Aggregator page A — Q&amp;A site; 聚合问答 <code>aggregator</code> "
+        "(fixture page judged aggregator); 发布 published 2025-03-01; 核对 checked 2026-11-25; "
+        "<code>agg-a</code></li>"
+        "<li id='yb-note-2'><a href='https://example.gov.cn/a'>Official notice A</a> — Test bureau; "
+        "官方 <code>official</code> (fixture page judged official); 发布 published 2025-06-01; "
+        "核对 checked 2026-11-25; <code>off-a</code></li>"
+        "<li id='yb-note-3'>Aggregator page B — Q&amp;A site; 聚合问答 <code>aggregator</code> "
+        "(fixture page judged aggregator); 发布 published ≥ 2025-03-05; 核对 checked 2026-11-25; "
+        "<code>agg-b</code></li></ol>"
+    )
+
+
+def test_frame_table_exact():
+    html = frame_table(pd.DataFrame({"a": [1, None], "b": [["x"], "y"]}), caption="c")
+    assert html == (
+        "<table class='yb'><caption>c</caption><thead><tr><th>a</th><th>b</th></tr></thead><tbody>"
+        "<tr><td>1.0</td><td>[&#x27;x&#x27;]</td></tr><tr><td>—</td><td>y</td></tr></tbody></table>"
+    )
+
+
+def test_footnotes_cite_every_source_behind_a_claim(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    pol = data / "policies" / "370100-jinan.yaml"
+    text = pol.read_text(encoding="utf-8").replace(
+        "    source: agg-a\n", "    source: agg-a\n    also: [{source: agg-b, locator: same}]\n", 1
+    )
+    pol.write_text(text, encoding="utf-8")
+    notes = Footnotes(load(data))
+    refs = notes.ref_claim("jinan-family-max-relatives-2")
+    assert refs.count("<sup") == 2 and ">[1]</a>" in refs and ">[2]</a>" in refs
+    assert refs.startswith("<sup") and refs.endswith("</sup>") and "</sup><sup" in refs
+
+
+def test_footnotes_show_a_kind_without_a_label_as_its_code(mini):
+    notes = Footnotes(mini)
+    notes.ref("off-a")
+    notes.ds = dataclasses.replace(mini, labels={})
+    assert "— Test bureau; official <code>official</code> (fixture" in notes.html()
+
+
+def test_table_with_fewer_classes_than_cells():
+    html = table(["a", "b"], [["1", "2"]], [["x"]])
+    assert html.endswith("<tr><td class='x'>1</td><td>2</td></tr></tbody></table>")
+
+
+def test_section_parts_are_joined_as_they_are():
+    s = Section("", ["<p>a</p>", "<p>b</p>"], {"t": pd.DataFrame()})
+    assert s.to_html() == "<section class='yb-section'><p>a</p><p>b</p></section>"
+    assert repr(s) == "<Section '': 2 parts, tables ['t']>"
+
+
+def test_chart_is_an_embedded_png():
+    import base64
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, _ = plt.subplots(figsize=(1, 1))
+    html = figure_html(fig, "alt")
+    data = html.split("base64,")[1].split("'")[0]
+    png = base64.b64decode(data)
+    assert png.startswith(b"\x89PNG") and b"Software" not in png
+    assert int.from_bytes(png[16:20], "big") == 200  # 1 inch at 200 dpi
+    assert not plt.get_fignums()  # the figure was closed

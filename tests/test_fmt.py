@@ -1,0 +1,222 @@
+"""The formatter readers see: every value type, unit, condition and status mark (report.fmt, tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from helpers.report.fmt import conditions_text, label_zh, value_text
+from helpers.report.tables import cell_text, marks, published_text
+
+LABELS = {
+    "spouse": {"zh": "配偶", "en": "spouse"},
+    "child": {"zh": "子女", "en": "children"},
+    "province": {"zh": "省内", "en": "same province"},
+    "employee": {"zh": "职工医保", "en": "employee scheme"},
+    "minor": {"zh": "未成年人", "en": "minors"},
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "ptype", "text"),
+    [
+        (None, "yuan", "—"),
+        (True, None, "是 yes"),
+        (False, None, "否 no"),
+        (True, "rate", "是 yes"),  # a bool is never a number
+        (False, "yuan", "否 no"),
+        (0.08, "rate", "8 %"),
+        (0.015, "rate", "1.5 %"),
+        (1, "rate", "100 %"),
+        (0, "rate", "0 %"),
+        (3.0, "ratio", "300 %"),
+        (0.6, "ratio", "60 %"),
+        (390, "yuan", "390 元"),
+        (390.0, "yuan", "390 元"),
+        (22078, "yuan", "22,078 元"),
+        (4416.5, "yuan", "4,416.50 元"),
+        (0.25, "yuan", "0.25 元"),
+        (6, "months", "6 个月"),
+        (0, "months", "0 个月"),
+        (4, "years", "4 年"),
+        (7, "int", "7"),
+        (7, None, "7"),
+        ("province", "enum", "省内"),
+        ("nowhere", "enum", "nowhere"),
+        ("text <b>", "text", "text <b>"),  # escaping is the HTML layer's job, not the formatter's
+        (["spouse", "child"], "list", "配偶、子女"),
+        (["spouse", "cousin"], "list", "配偶、cousin"),
+        ([], "list", ""),
+        (["2024-09-01", "2024-12-31"], "date_range", "2024-09-01 – 2024-12-31"),
+        (dt.date(2025, 1, 1), "date", "2025-01-01"),
+        ("0.08", "rate", "0.08"),  # text in a rate column is shown as is, not ×100
+    ],
+)
+def test_value_text(value, ptype, text):
+    assert value_text(value, ptype, LABELS) == text
+
+
+def test_value_text_without_labels_shows_codes():
+    assert value_text(["spouse"], "list") == "spouse"
+    assert value_text("province") == "province"
+    assert label_zh("spouse", None) == "spouse"
+    assert label_zh(3, LABELS) == "3"
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("", ""),
+        ("scheme=employee", "职工医保"),
+        ("tier=1", "第1档"),
+        ("scheme=employee;tier=2", "职工医保 · 第2档"),
+        ("gap_min=4", "断缴 ≥ 4个月"),
+        ("gap_max=3", "断缴 ≤ 3个月"),
+        ("gap_max=24;gap_min=13;scheme=employee", "断缴 ≤ 24个月 · 断缴 ≥ 13个月 · 职工医保"),
+        ("age_min=18", "年龄 ≥ 18岁"),
+        ("age_max=17", "年龄 ≤ 17岁"),
+        ("group=minor", "未成年人"),
+        ("group=retiree", "retiree"),
+    ],
+)
+def test_conditions_text(key, text):
+    assert conditions_text(key, LABELS) == text
+
+
+def _row(**kw):
+    base = {"status": "own", "conflict": False, "stale": False, "value": 7, "values": [7]}
+    return pd.Series({**base, **kw})
+
+
+@pytest.mark.parametrize(
+    ("row", "text", "mk"),
+    [
+        (_row(), "7", []),
+        (_row(status="inherited-province"), "7 ↑省", ["↑省"]),
+        (_row(status="inherited-national"), "7 ↑国", ["↑国"]),
+        (_row(conflict=True, value=9, values=[9, 8]), "9 / 8 ⚠", ["⚠"]),
+        (_row(stale=True), "7 旧", ["旧"]),
+        (
+            _row(status="inherited-national", conflict=True, stale=True, value=True, values=[True, False]),
+            "true / false ↑国 ⚠ 旧",
+            ["↑国", "⚠", "旧"],
+        ),
+        (_row(value=["spouse", "child"], values=[["spouse", "child"]]), "spouse, child", []),
+        (_row(status="unknown", value=None, values=[]), "— 未知 unknown", ["—"]),
+    ],
+)
+def test_comparison_cell_marks(row, text, mk):
+    assert cell_text(row) == text
+    assert marks(row) == mk
+
+
+@pytest.mark.parametrize(
+    ("published", "lo", "hi", "text"),
+    [
+        ("2025-03-01", None, None, "2025-03-01"),
+        (None, "2025-03-05", "2025-04-01", "2025-03-05 – 2025-04-01"),
+        (None, "2025-03-05", None, "≥ 2025-03-05"),
+        (None, None, "2025-04-01", "≤ 2025-04-01"),
+        (None, None, None, "undated"),
+    ],
+)
+def test_published_text(published, lo, hi, text):
+    ts = lambda v: pd.Timestamp(v) if v else pd.NaT  # noqa: E731
+    row = {"published": ts(published), "published_not_before": ts(lo), "published_not_after": ts(hi)}
+    assert published_text(row) == text
+
+
+def test_claims_table_rows(edge):
+    from helpers.report.tables import claims_table
+
+    t = claims_table(edge, "泰安")
+    first = t.iloc[0].to_dict()
+    assert {k: v for k, v in first.items() if k != "url"} == {
+        "claim": "ta-er-a",
+        "place": "泰安市",
+        "parameter": "employee.rate.employer",
+        "conditions": "scheme=employee",
+        "value": "0.08",
+        "period": "from 2025-01-01",
+        "usable": True,
+        "source": "agg-a",
+        "kind": "aggregator",
+        "published": "2025-03-01",
+        "locator": "t1",
+    }
+    assert pd.isna(first["url"]) and t["claim"].iloc[1] == "ta-er-b"
+    assert t.set_index("claim").at["ta-mat-first-half", "period"] == "from 2024-01-01 to 2025-06-29"
+    assert t.set_index("claim").at["ta-mat-second-half", "period"] == "from 2025-06-30"
+    rows = claims_table(edge, parameter="resident.premium")[["claim", "place", "period", "usable"]]
+    assert rows.to_dict("records") == [
+        {"claim": "n-premium-1", "place": "全国", "period": "2025", "usable": True},
+        {"claim": "n-premium-2", "place": "全国", "period": "2025", "usable": True},
+        {
+            "claim": "jn-premium-2",
+            "place": "济南市",
+            "period": "from 2024-01-01 to 2025-01-01",
+            "usable": True,
+        },
+        {"claim": "qd-premium-unusable", "place": "青岛市", "period": "2025", "usable": False},
+    ]
+    lists = claims_table(edge, "济南", "family_account.relations")
+    assert lists["value"].tolist() == ["spouse, child", "spouse, child, sibling"] and list(lists.index) == [
+        0,
+        1,
+    ]
+    assert claims_table(edge, "山东", "family_account.relations_list_complete")["value"].tolist() == ["true"]
+    undated = claims_table(edge, "山东", "family_account.scope")
+    assert undated["period"].tolist() == [""] and undated["url"].tolist() == ["https://example.gov.cn/a"]
+
+
+def test_claims_table_unknown_parameter(edge):
+    from helpers.exceptions import UnknownNameError
+    from helpers.report.tables import claims_table
+
+    with pytest.raises(UnknownNameError, match="unknown parameter 'resident.premum' — did you mean"):
+        claims_table(edge, parameter="resident.premum")
+
+
+@pytest.fixture(scope="module")
+def edge():
+    from conftest import TESTS
+
+    from helpers.data import load
+
+    return load(TESTS / "fixtures" / "edge_data")
+
+
+def test_compare_cells_order_year_topic_and_staleness(mini):
+    from helpers import compare
+
+    t = compare(mini, "泰安,济南", topic="contribution", year=2024, as_of="2021-12-31")
+    assert list(t.columns) == ["parameter", "label_zh", "label_en", "conditions", "泰安市", "济南市"]
+    assert t[["parameter", "conditions", "泰安市", "济南市"]].values.tolist() == [
+        ["resident.premium", "tier=1", "— 未知 unknown", "— 未知 unknown"],  # 2024: no period covers it
+        ["employee.rate.employer", "scheme=employee", "0.08", "— 未知 unknown"],  # not yet stale
+        ["resident.collection_period", "", "— 未知 unknown", "— 未知 unknown"],
+    ]
+    t = compare(mini, "泰安,济南", as_of="2022-06-01")  # every topic, parameters in catalogue order
+    assert t["parameter"].tolist()[:6] == [
+        "family_account.max_relatives",
+        "family_account.scope",
+        "family_account.relations",
+        "resident.premium",
+        "employee.rate.employer",
+        "resident.collection_period",
+    ]
+    assert t.iloc[:5, -2:].values.tolist() == [
+        ["9 / 8 ⚠", "7"],
+        ["province ↑省", "province ↑省"],
+        ["— 未知 unknown", "— 未知 unknown"],
+        ["— 未知 unknown", "— 未知 unknown"],  # the 2025 premiums are not yet in force in June 2022
+        ["0.08 旧", "— 未知 unknown"],
+    ]
+    t = compare(mini, "泰安,济南", as_of="2026-06-01")  # the 2025 period has ended: shown, marked stale
+    assert t.set_index("parameter").loc["resident.premium", ["泰安市", "济南市"]].tolist() == [
+        "390 旧",
+        "400 ↑国 旧",
+    ]
+    assert compare(mini, "泰安", stale_after_years=3, as_of="2022-06-01").iloc[4, -1] == "0.08"
