@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import shutil
 
 import pandas as pd
@@ -16,7 +17,7 @@ import yaml
 from conftest import GOOD
 
 from helpers.data import load
-from helpers.report import profile, sections
+from helpers.report import evidence, profile, sections
 from helpers.report.content import Section, csv_cell, csv_text, figure_html
 from helpers.report.markup import Footnotes, esc, frame_table, safe_url, table
 from helpers.resolution import resolve
@@ -69,14 +70,15 @@ def pages(ds) -> dict[str, str]:
     for sid in ds.sources["id"]:
         notes.ref(sid)
     out["footnotes"] = notes.html()
+    out["source_list"] = evidence.sources_section(ds).to_html()  # the data-quality list of sources
     return out
 
 
 # field → the section(s) where it must appear, escaped
 SHOWN = {
-    "title": ["footnotes"],
+    "title": ["footnotes", "source_list"],
     "publisher": ["footnotes"],
-    "basis": ["footnotes"],
+    "basis": ["source_list"],
     "url": ["footnotes"],
     "locator": ["own_claims"],
     "city": ["title", "comparison", "narrative"],
@@ -98,7 +100,7 @@ def test_every_field_is_escaped_where_it_is_shown(hostile):
 def test_a_non_http_url_is_never_linked(hostile):
     html = pages(hostile)["footnotes"]
     assert "href='javascript" not in html and "link not shown: javascript:alert(1)//" in html
-    assert "<a href='https://example.gov.cn/a'>" in html
+    assert "<a class='yb-url' href='https://example.gov.cn/a'>" in html
 
 
 def test_list_labels_are_escaped_in_the_comparison(tmp_path):
@@ -127,13 +129,14 @@ def test_table_escapes_header_cells_caption_and_classes():
 
 
 def test_table_raw_cells_are_the_callers_html():
-    assert "<td><b>ok</b></td>" in table(["h"], [["<b>ok</b>"]], raw=True)
+    html = table(["h", "i"], [["<b>ok</b>", "<i>x</i>"]], raw=True)
+    assert "<th scope='row'><b>ok</b></th><td><i>x</i></td>" in html  # first column heads its row
 
 
 def test_frame_table_escapes_and_shows_missing_as_dash():
     html = frame_table(pd.DataFrame({"<col>": ["<v>", None], "n": [1.0, float("nan")]}))
     assert "&lt;col&gt;" in html and "&lt;v&gt;" in html and "<v>" not in html
-    assert html.count("<td>—</td>") == 2
+    assert len(re.findall(r">—</t[hd]>", html)) == 2
 
 
 def test_esc_and_safe_url():
@@ -202,35 +205,32 @@ def test_footnotes_number_sources_in_order_of_first_use(mini):
     notes = Footnotes(mini)
     assert notes.html() == ""
     first, second, again = notes.ref("agg-a"), notes.ref("off-a"), notes.ref("agg-a")
-    assert (
-        "<a href='#yb-note-1'" in first
-        and ">[1]</a></sup>" in first
-        and first.startswith("<sup class='yb-ref'>")
-    )
-    assert "<a href='#yb-note-2'" in second and ">[2]</a>" in second
-    assert "<a href='#yb-note-1'" in again and ">[1]</a>" in again
+    assert first == "<sup><a href='#fn1' id='fr1-1'>[1]</a></sup>"
+    assert second == "<sup><a href='#fn2' id='fr2-1'>[2]</a></sup>"
+    assert again == "<sup><a href='#fn1' id='fr1-2'>[1]</a></sup>"  # same note, its own back-link target
     assert notes.ref(None) == notes.ref(float("nan")) == notes.ref("no-such-source") == ""
     assert notes.ref_claim("no-such-claim") == ""
     assert ">[3]</a>" in notes.ref_claim("taian-family-max-relatives-2")  # its source agg-b, first use
+    back = "<a class='yb-back' href='#fr{}-1' aria-label='返回引用 back to text'>↩</a>"
     assert notes.html() == (
-        "<h3>来源 Sources</h3><ol class='yb-notes'>"
-        "<li id='yb-note-1'>Aggregator page A — Q&amp;A site; 聚合问答 <code>aggregator</code> "
-        "(fixture page judged aggregator); 发布 published 2025-03-01; 核对 checked 2026-11-25; "
-        "<code>agg-a</code></li>"
-        "<li id='yb-note-2'><a href='https://example.gov.cn/a'>Official notice A</a> — Test bureau; "
-        "官方 <code>official</code> (fixture page judged official); 发布 published 2025-06-01; "
-        "核对 checked 2026-11-25; <code>off-a</code></li>"
-        "<li id='yb-note-3'>Aggregator page B — Q&amp;A site; 聚合问答 <code>aggregator</code> "
-        "(fixture page judged aggregator); 发布 published ≥ 2025-03-05; 核对 checked 2026-11-25; "
-        "<code>agg-b</code></li></ol>"
+        "<h2>来源 Sources</h2><ol class='yb-notes'>"
+        "<li id='fn1'><cite>Aggregator page A</cite> · Q&amp;A site · 聚合问答 · 发布 published 2025-03-01 · "
+        f"核对 checked 2026-11-25 · 无公开链接 no public URL {back.format(1)}</li>"
+        "<li id='fn2'><cite>Official notice A</cite> · Test bureau · 官方 · 发布 published 2025-06-01 · "
+        "核对 checked 2026-11-25 · <a class='yb-url' href='https://example.gov.cn/a'>https://example.gov.cn/a</a>"
+        f" {back.format(2)}</li>"
+        "<li id='fn3'><cite>Aggregator page B</cite> · Q&amp;A site · 聚合问答 · 发布 published ≥ 2025-03-05 · "
+        f"核对 checked 2026-11-25 · 位置 locator: limits · 无公开链接 no public URL {back.format(3)}</li></ol>"
     )
 
 
 def test_frame_table_exact():
     html = frame_table(pd.DataFrame({"a": [1, None], "b": [["x"], "y"]}), caption="c")
     assert html == (
-        "<table class='yb'><caption>c</caption><thead><tr><th>a</th><th>b</th></tr></thead><tbody>"
-        "<tr><td>1.0</td><td>[&#x27;x&#x27;]</td></tr><tr><td>—</td><td>y</td></tr></tbody></table>"
+        "<div class='yb-scroll' role='region' aria-label='c' tabindex='0'><table class='yb'><caption>c</caption>"
+        "<thead><tr><th scope='col'>a</th><th scope='col'>b</th></tr></thead><tbody>"
+        "<tr><th scope='row'>1.0</th><td>[&#x27;x&#x27;]</td></tr><tr><th scope='row'>—</th><td>y</td></tr>"
+        "</tbody></table></div>"
     )
 
 
@@ -252,12 +252,12 @@ def test_footnotes_show_a_kind_without_a_label_as_its_code(mini):
     notes = Footnotes(mini)
     notes.ref("off-a")
     notes.ds = dataclasses.replace(mini, labels={})
-    assert "— Test bureau; official <code>official</code> (fixture" in notes.html()
+    assert "Test bureau · official · 发布" in notes.html()
 
 
 def test_table_with_fewer_classes_than_cells():
     html = table(["a", "b"], [["1", "2"]], [["x"]])
-    assert html.endswith("<tr><td class='x'>1</td><td>2</td></tr></tbody></table>")
+    assert html.endswith("<tr><th scope='row' class='x'>1</th><td>2</td></tr></tbody></table></div>")
 
 
 def test_section_parts_are_joined_as_they_are():
@@ -266,7 +266,7 @@ def test_section_parts_are_joined_as_they_are():
     assert repr(s) == "<Section '': 2 parts, tables ['t']>"
 
 
-def test_chart_is_an_embedded_png():
+def test_chart_is_an_embedded_svg_with_text_and_no_date():
     import base64
 
     import matplotlib
@@ -274,10 +274,15 @@ def test_chart_is_an_embedded_png():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, _ = plt.subplots(figsize=(1, 1))
-    html = figure_html(fig, "alt")
-    data = html.split("base64,")[1].split("'")[0]
-    png = base64.b64decode(data)
-    assert png.startswith(b"\x89PNG") and b"Software" not in png
-    assert int.from_bytes(png[16:20], "big") == 200  # 1 inch at 200 dpi
-    assert not plt.get_fignums()  # the figure was closed
+    def chart() -> bytes:
+        fig, ax = plt.subplots(figsize=(1, 1))
+        ax.set_title("济南 <b>")
+        html = figure_html(fig, "alt")
+        return base64.b64decode(html.split("base64,")[1].split("'")[0])
+
+    svg = chart()
+    assert svg.startswith(b"<?xml") and b"<svg" in svg and b"<dc:date>" not in svg
+    assert "济南 &lt;b&gt;</text>".encode() in svg  # text stays text, escaped
+    assert b"'Noto Sans CJK SC'" in svg  # the simplified-Chinese font stack, not one family
+    assert chart() == svg  # same figure, same bytes
+    assert not plt.get_fignums()  # the figures were closed

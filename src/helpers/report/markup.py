@@ -177,6 +177,8 @@ class Footnotes:
                 parts.append(f"位置 locator: {esc(loc)}")
             if url:
                 parts.append(f"<a class='yb-url' href='{esc(url)}'>{esc(url)}</a>")
+            elif isinstance(s["url"], str) and s["url"].strip():  # a URL we will not link (javascript: …)
+                parts.append(f"无公开链接 no public URL (链接未显示 link not shown: {esc(s['url'])})")
             else:
                 parts.append("无公开链接 no public URL")
             back = f" <a class='yb-back' href='#fr{n}-1' aria-label='返回引用 back to text'>↩</a>"
