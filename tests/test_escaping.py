@@ -219,15 +219,17 @@ def test_footnotes_number_sources_in_order_of_first_use(mini):
         "<li id='fn2'><cite>Official notice A</cite> · Test bureau · 官方 · 发布 published 2025-06-01 · "
         "核对 checked 2026-11-25 · <a class='yb-url' href='https://example.gov.cn/a'>https://example.gov.cn/a</a>"
         f" {back.format(2)}</li>"
-        "<li id='fn3'><cite>Aggregator page B</cite> · Q&amp;A site · 聚合问答 · 发布 published ≥ 2025-03-05 · "
-        f"核对 checked 2026-11-25 · 位置 locator: limits · 无公开链接 no public URL {back.format(3)}</li></ol>"
+        "<li id='fn3'><cite>Aggregator page B</cite> · Q&amp;A site · 聚合问答 · "
+        "发布 published ≥ 2025-03-05 · 核对 checked 2026-11-25 · 位置 locator: limits · "
+        f"无公开链接 no public URL {back.format(3)}</li></ol>"
     )
 
 
 def test_frame_table_exact():
     html = frame_table(pd.DataFrame({"a": [1, None], "b": [["x"], "y"]}), caption="c")
     assert html == (
-        "<div class='yb-scroll' role='region' aria-label='c' tabindex='0'><table class='yb'><caption>c</caption>"
+        "<div class='yb-scroll' role='region' aria-label='c' tabindex='0'>"
+        "<table class='yb'><caption>c</caption>"
         "<thead><tr><th scope='col'>a</th><th scope='col'>b</th></tr></thead><tbody>"
         "<tr><th scope='row'>1.0</th><td>[&#x27;x&#x27;]</td></tr><tr><th scope='row'>—</th><td>y</td></tr>"
         "</tbody></table></div>"
