@@ -32,7 +32,13 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--only", choices=list(TITLES), action="append")
     p.add_argument("--scenarios", type=int, default=100_000)
-    p.add_argument("--cities", type=int, default=34, help="national scale: cities rendered (333 = all)")
+    p.add_argument("--cities", type=int, default=333, help="national scale: cities rendered (333 = all)")
+    p.add_argument(
+        "--national-limit",
+        type=float,
+        default=None,
+        help="national scale: stop the render after this many seconds and record how many ran",
+    )
     args = p.parse_args()
     which = args.only or list(TITLES)
     parts = [
@@ -60,7 +66,7 @@ def main() -> int:
     if "national" in which:
         import national_bench
 
-        parts.append(national_bench.section(national_bench.run(args.cities)))
+        parts.append(national_bench.section(national_bench.run(args.cities, args.national_limit)))
     if "sizes" in which:
         import size_bench
 

@@ -71,6 +71,21 @@ def make_exporter():
     return HTMLExporter(config=c, template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)])
 
 
+_EXPORTER: list = []
+
+
+def exporter():
+    """The exporter, made and its template compiled once (in the renderer, before workers fork)."""
+    if not _EXPORTER:
+        import nbformat
+
+        exp = make_exporter()
+        empty = {"title": "", "shown_parameters": [], "data_version": "", "rendered": "", "downloads": []}
+        exp.from_notebook_node(nbformat.v4.new_notebook(), resources={"yibao": empty})  # compiles it
+        _EXPORTER.append(exp)
+    return _EXPORTER[0]
+
+
 def _strip_run_metadata(nb) -> None:
     """Drop timings and papermill run data so the executed notebook is byte-stable."""
     nb.metadata.pop("papermill", None)
@@ -186,7 +201,7 @@ def run_jobs(jobs: list[Job], cwd: str, put) -> None:
 
 
 def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
-    exporter = make_exporter()
+    exp = exporter()
     start_kernel = source.start
 
     def put_(res: dict) -> None:
@@ -205,7 +220,7 @@ def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
             _LIVE.add(km)
             nxt = bg.submit(start_kernel) if i + 1 < len(jobs) else None
             try:
-                put_(run_one(job, km, exporter))
+                put_(run_one(job, km, exp))
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
                 put_(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
             finally:

@@ -18,7 +18,7 @@ from ..hints import did_you_mean
 from .atomic import write_atomic
 from .cachekey import code_fingerprint, report_hash
 from .catalog import load_catalog
-from .execute import Job, result, worker
+from .execute import Job, exporter, result, worker
 from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
 
@@ -55,6 +55,7 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
     """Run jobs in forked worker processes (never in this process, which stays kernel-free)."""
     if not jobs:
         return
+    exporter()  # nbconvert imported and its template compiled once, here; the workers inherit it
     ctx = mp.get_context("fork")
     results = ctx.Queue()
     procs = [
