@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -74,9 +75,17 @@ def make_exporter():
 _EXPORTER: list = []
 
 
+def skip_iri_grammars() -> None:
+    """Render without jsonschema's IRI format checks: when rfc3987_syntax is installed (jupyterlab
+    brings it), importing nbformat compiles its 38 grammars, ~2 s per process, for a check that
+    nbformat, nbconvert, nbclient and papermill never run (they use no format checker)."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def exporter():
     """The exporter, made and its template compiled once (in the renderer, before workers fork)."""
     if not _EXPORTER:
+        skip_iri_grammars()
         import nbformat
 
         exp = make_exporter()
