@@ -113,6 +113,6 @@ def run() -> str:
         "ratios, not the seconds.\n\n"
         f"{table}\n\nBest cold ratio **{base / best:.1f}×** (bar ≥ 10×, aim 15×); no-op render "
         f"**{noop:.2f} s** (bar ≤ 0.2 s), check-data **{chk:.2f} s** (bar ≤ 0.3 s) — "
-        f"{'meets' if ok else 'MISSES'} the bars. {sum(s['status'] == 'rendered' for s in states)} "
+        f"{'meets' if ok else 'MISSES'} the bars. {sum(s.get('status') == 'rendered' for s in states)} "
         f"reports on record; no kernel started on a no-op. Largest report {sizes[-1] / 1e6:.2f} MB.\n"
     )

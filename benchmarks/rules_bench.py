@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import numpy as np
@@ -19,6 +20,7 @@ def scenarios(n: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     scheme = rng.choice(["employee", "flexible", "resident"], n)
     by_years = (scheme == "resident") & (rng.random(n) < 0.5)
     gap = rng.integers(0, 36, n)
+    gap = np.where(scheme == "resident", gap // 12 * 12, gap)  # a resident gap counts whole years
     lapse = pd.DataFrame(
         {
             "city": city,
@@ -94,14 +96,23 @@ VECTOR = {
 }
 
 
+#: Runs of each vectorised calculator (its median is used); the scalar path, 10–60 s, runs once.
+REPEAT = 5
+
+
 def run(n: int = 100_000) -> list[dict]:
     """Time both paths on n scenarios per calculator; return one result row per calculator."""
     ds = h.load()
     out = []
     for name, df in scenarios(n).items():
-        t = time.perf_counter()
-        VECTOR[name](ds, df)
-        vec = time.perf_counter() - t
+        VECTOR[name](ds, df.head(50))  # both paths timed with the dataset's lookup tables built
+        scalar(ds, name, df.head(50))
+        runs = []
+        for _ in range(REPEAT):  # a sub-second time on a shared machine: the median of several runs
+            t = time.perf_counter()
+            VECTOR[name](ds, df)
+            runs.append(time.perf_counter() - t)
+        vec = statistics.median(runs)
         t = time.perf_counter()
         scalar(ds, name, df)
         ref = time.perf_counter() - t

@@ -90,3 +90,45 @@ def test_jurisdictions_cover_provinces_and_shandong(real):
 def test_find_city_by_code_name_and_pinyin(real):
     assert {places.find(real, n) for n in ("370900", "泰安", "泰安市", "taian", "Tai'an")} == {"370900"}
     assert places.chain(real, "370900") == ["370900", "370000", "000000"]
+
+
+def _same(a, b) -> bool:
+    """Equal values of equal types, and equal line numbers on every mapping."""
+    if isinstance(a, dict):
+        return (
+            isinstance(b, dict)
+            and list(a) == list(b)
+            and (a.line, a.key_lines) == (b.line, b.key_lines)
+            and all(_same(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(_same, a, b))
+    return type(a) is type(b) and a == b
+
+
+def test_libyaml_and_python_loaders_read_every_data_file_alike():
+    import yaml
+
+    from helpers import config
+    from helpers.data import yamlio
+
+    if yamlio._CLoader is None:
+        pytest.skip("PyYAML built without libyaml")
+    files = sorted(config.DATA_DIR.rglob("*.yaml"))
+    assert len(files) > 10
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        fast, slow = yaml.load(text, Loader=yamlio._CLoader), yaml.load(text, Loader=yamlio._Loader)  # noqa: S506
+        assert _same(fast, slow), f
+
+
+def test_yaml_problems_are_worded_by_the_python_loader(tmp_path):
+    from helpers.data.yamlio import load_yaml
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: 1\nb: [1, 2\nc: 3\n", encoding="utf-8")  # libyaml refuses it too; the message is ours
+    _, problems = load_yaml(bad)
+    assert len(problems) == 1 and problems[0].message.startswith("YAML syntax error")
+    bad.write_text("a: &x 1\nb: *x\n", encoding="utf-8")  # an alias never reaches libyaml
+    _, problems = load_yaml(bad)
+    assert (problems[0].line, problems[0].message) == (2, "YAML alias (*name) found")

@@ -44,7 +44,7 @@ def run(km, code: str) -> dict:
 
 
 PROBE = """
-import json, os, signal, threading
+import json, os, signal, sys, threading
 import matplotlib.pyplot as plt
 import helpers as h
 plt.plot([1, 2], [3, 4]); plt.title("济南"); plt.show()
@@ -56,6 +56,8 @@ print(json.dumps({
     "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     "preloaded": ds is h.load(), "claims": len(ds.claims),
     "py_threads": [t.name for t in threading.enumerate()],
+    "debugpy": "debugpy" in sys.modules and sys.modules["debugpy"] is not None,
+    "history": get_ipython().history_manager.hist_file,
 }))
 MARK = "set by this report"
 """
@@ -90,6 +92,7 @@ def test_forked_kernels_are_separate_fresh_and_working(source):
     assert "image/png" in first["mimes"] and "inline" in first["backend"]
     assert first["sigchld_default"] and first["blas_threads"] == "1"
     assert first["preloaded"] and first["claims"] > 0
+    assert not first["debugpy"] and first["history"] == ":memory:"  # no debugger thread, no shared sqlite
     # only the kernel's own threads (ipykernel's channels); none came from the parent
     assert all(not n.startswith(("ThreadPoolExecutor", "Thread-")) for n in first["py_threads"])
 
@@ -120,7 +123,9 @@ def test_kernels_die_with_the_parent_and_the_folder_goes():
     km = src.start()
     pid, folder = km.pid, src.folder
     assert stat.S_IMODE(os.stat(folder).st_mode) & 0o777 == 0o700  # private to this user
+    assert km.ready_client is not None  # readied for papermill, not used here
     src.close()  # stops the zygote without shutting the kernel down first
+    assert km.ready_client is None  # its sockets closed: an open client would hang zmq when collected
     import time
 
     end = time.monotonic() + 10

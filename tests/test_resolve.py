@@ -98,3 +98,13 @@ def test_unknown_topic_and_city(mini):
         resolve(mini, "济南", topic="bindings")
     with pytest.raises(UnknownNameError, match="did you mean"):
         resolve(mini, "济北", topic="binding")
+
+
+def test_repeated_resolve_gives_the_same_table_and_callers_cannot_change_it(mini):
+    first = resolve(mini, "济南,泰安", as_of=AS_OF)
+    first["added"] = 1  # a caller adding a column (the data-quality report does)
+    first.loc[first.index[0], "status"] = "changed"
+    again = resolve(mini, "济南,泰安", as_of=AS_OF)
+    assert "added" not in again.columns and again.iloc[0]["status"] != "changed"
+    fresh = resolve(mini, "济南,泰安", as_of="2026-11-26")  # another question is answered anew
+    assert list(fresh.columns) == list(again.columns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,29 @@ def make_exporter():
     return HTMLExporter(config=c, template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)])
 
 
+_EXPORTER: list = []
+
+
+def skip_iri_grammars() -> None:
+    """Render without jsonschema's IRI format checks: when rfc3987_syntax is installed (jupyterlab
+    brings it), importing nbformat compiles its 38 grammars, ~2 s per process, for a check that
+    nbformat, nbconvert, nbclient and papermill never run (they use no format checker)."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def exporter():
+    """The exporter, made and its template compiled once (in the renderer, before workers fork)."""
+    if not _EXPORTER:
+        skip_iri_grammars()
+        import nbformat
+
+        exp = make_exporter()
+        empty = {"title": "", "shown_parameters": [], "data_version": "", "rendered": "", "downloads": []}
+        exp.from_notebook_node(nbformat.v4.new_notebook(), resources={"yibao": empty})  # compiles it
+        _EXPORTER.append(exp)
+    return _EXPORTER[0]
+
+
 def _strip_run_metadata(nb) -> None:
     """Drop timings and papermill run data so the executed notebook is byte-stable."""
     nb.metadata.pop("papermill", None)
@@ -90,6 +114,31 @@ def _source_cell_index(notebook: str, executed_index: int) -> int:
 
 def _timed_out(exc, timeout: float, deadline_hit: threading.Event) -> bool:
     return deadline_hit.is_set() or exc.ename in ("CellTimeoutError", "TimeoutError")
+
+
+@contextlib.contextmanager
+def closing_clients(km):
+    """Close the clients papermill asks `km` for once the report ran. nbclient leaves a client of
+    a kernel it did not start open: its heartbeat thread and zmq context (3 threads) would stay
+    in the worker for every report — 2,000 reports meant 6,000 threads."""
+    made: list = []
+    client = km.client
+
+    def tracked(**kwargs):
+        kc = client(**kwargs)
+        made.append(kc)
+        return kc
+
+    km.client = tracked
+    try:
+        yield
+    finally:
+        del km.client  # the manager's own method again
+        for kc in made:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+                if kc._created_context:
+                    kc.context.destroy(linger=0)
 
 
 def run_one(job: Job, km, exporter) -> dict:
@@ -112,16 +161,17 @@ def run_one(job: Job, km, exporter) -> dict:
     timer.daemon = True
     timer.start()
     try:
-        nb = pm.execute_notebook(
-            job.notebook,
-            None,
-            parameters=job.parameters,
-            progress_bar=False,
-            km=km,
-            request_save_on_cell_execute=False,
-            log_output=False,
-            execution_timeout=job.timeout,
-        )
+        with closing_clients(km):
+            nb = pm.execute_notebook(
+                job.notebook,
+                None,
+                parameters=job.parameters,
+                progress_bar=False,
+                km=km,
+                request_save_on_cell_execute=False,
+                log_output=False,
+                execution_timeout=job.timeout,
+            )
     except pm.PapermillExecutionError as exc:
         cell = _source_cell_index(job.notebook, exc.cell_index)
         first = (exc.source or "").strip().splitlines()[:1]
@@ -186,7 +236,7 @@ def run_jobs(jobs: list[Job], cwd: str, put) -> None:
 
 
 def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
-    exporter = make_exporter()
+    exp = exporter()
     start_kernel = source.start
 
     def put_(res: dict) -> None:
@@ -205,7 +255,7 @@ def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
             _LIVE.add(km)
             nxt = bg.submit(start_kernel) if i + 1 < len(jobs) else None
             try:
-                put_(run_one(job, km, exporter))
+                put_(run_one(job, km, exp))
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on
                 put_(result(job.name, "failed", t0, f"{type(exc).__name__}: {exc}"))
             finally:

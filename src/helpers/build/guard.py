@@ -49,6 +49,7 @@ def data_snapshot(data_dir: Path):
     shows the snapshot, and is recorded under the snapshot's version. Yields the snapshot's Dataset.
     """
     from ..data import load  # pandas: only when a report must run, never on the warm path
+    from ..data.loading import forget, keep
 
     snap = Path(tempfile.mkdtemp(prefix="yibao-data-"))
     try:
@@ -65,6 +66,7 @@ def data_snapshot(data_dir: Path):
             raise DataError(
                 [Problem(p.file.replace(shown, real, 1), p.line, p.message, p.fix) for p in exc.problems]
             ) from None
+        keep(ds)  # workers and their kernel parents are forked from here: they inherit it, loaded once
         old = {k: os.environ.get(k) for k in ("YIBAO_DATA_DIR", "YIBAO_DATA_ORIGIN")}
         os.environ["YIBAO_DATA_DIR"] = str(snap)  # the kernels' data folder
         os.environ["YIBAO_DATA_ORIGIN"] = str(data_dir)  # where its git history is (editions)
@@ -75,6 +77,7 @@ def data_snapshot(data_dir: Path):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        forget(snap)
         shutil.rmtree(snap, ignore_errors=True)
 
 

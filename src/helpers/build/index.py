@@ -12,8 +12,6 @@ import io
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from ..config import TEMPLATES_DIR
 from .atomic import write_atomic
 
@@ -103,9 +101,6 @@ def _report_list(reports_dir: Path, entries, states: dict, results: dict) -> str
 
 def write_workbook(reports_dir: Path, csv_names: list[str]) -> str | None:
     """One Excel workbook with a sheet per CSV (text cells stay text, never formulas); its name."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
     if not csv_names:
         return None
     digest = hashlib.sha256()
@@ -114,6 +109,10 @@ def write_workbook(reports_dir: Path, csv_names: list[str]) -> str | None:
     stamp = reports_dir / ".cache" / "workbook.sha256"
     if (reports_dir / WORKBOOK).exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
         return WORKBOOK  # same tables as last time (writing a workbook takes seconds)
+    import pandas as pd  # only when the tables changed: a no-op render imports neither
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     wb = Workbook(write_only=True)
     used: set[str] = set()
     for name in csv_names:

@@ -25,6 +25,7 @@ import signal
 import sys
 import tempfile
 import time
+import weakref
 
 from .zygote import native_threads, zygote_main
 
@@ -50,6 +51,13 @@ def _forked_km_class():
         """A KernelManager for a kernel another process forked: signals go to its pid."""
 
         pid: int = 0
+        #: The client `start()` readied (subscribed to IOPub); handed to the first caller of client()
+        ready_client = None
+
+        def client(self, **kwargs):
+            """The readied client the first time (no second handshake for nbclient), then new ones."""
+            kc, self.ready_client = self.ready_client, None
+            return kc if kc is not None and not kwargs else super().client(**kwargs)
 
         @property
         def has_kernel(self) -> bool:
@@ -87,6 +95,9 @@ def _forked_km_class():
                 while self.is_alive() and time.monotonic() < end:
                     time.sleep(0.01)
             self.pid = 0
+            kc, self.ready_client = self.ready_client, None
+            if kc is not None:  # readied but never used (the report failed before running)
+                kc.stop_channels()
             self.cleanup_resources()
 
         def cleanup_resources(self, restart: bool = False) -> None:
@@ -96,6 +107,34 @@ def _forked_km_class():
                     os.remove(path)
 
     return ForkedKernelManager
+
+
+def _handshake(km, kc, timeout: float) -> None:
+    """Wait until the kernel answers kernel_info and its IOPub reaches us (as wait_for_ready does,
+    without the final 0.2 s of IOPub silence it waits for)."""
+    from queue import Empty
+
+    end = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:
+            msg = kc.get_shell_msg(timeout=1)
+        except Empty:
+            msg = None
+        if msg is not None and msg["msg_type"] == "kernel_info_reply":
+            try:
+                kc.get_iopub_msg(timeout=0.2)  # IOPub is connected once a message arrives
+                return
+            except Empty:
+                pass
+        if not km.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > end:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
+def _already_ready(timeout: float | None = None) -> None:
+    """wait_for_ready of a client `ForkedKernels.start` has just seen answer kernel_info."""
 
 
 class ForkedKernels:
@@ -108,6 +147,7 @@ class ForkedKernels:
         self.folder = private_folder()
         atexit.register(shutil.rmtree, self.folder, True)
         self.count = 0
+        self._handed: weakref.WeakSet = weakref.WeakSet()  # managers whose readied client may be unused
         req_r, self._req = os.pipe()
         self._resp, resp_w = os.pipe()
         self.zygote = os.fork()
@@ -136,18 +176,26 @@ class ForkedKernels:
         km.load_connection_file()
         km.pid = int(line)
         kc = km.client()
-        kc.start_channels()
+        kc.start_channels(hb=False)  # the heartbeat thread is started by papermill's start_channels
         try:
-            kc.wait_for_ready(timeout=60)
+            _handshake(km, kc, timeout=60)
         except Exception:
+            kc.stop_channels()
             km.shutdown_kernel(now=True)
             raise
-        finally:
-            kc.stop_channels()
+        # papermill's client is this one, ready and subscribed: nbclient's own wait_for_ready on a
+        # new client ends with 0.2 s of IOPub silence, on the report's critical path
+        kc.wait_for_ready = _already_ready
+        km.ready_client = kc
+        self._handed.add(km)
         return km
 
     def close(self) -> None:
         """Stop the zygote (its kernels die with it) and remove the connection folder."""
+        for km in list(self._handed):  # a client left open would hang zmq when collected
+            kc, km.ready_client = km.ready_client, None
+            if kc is not None:
+                kc.stop_channels()
         try:
             os.write(self._req, b"\n")
             os.close(self._req)

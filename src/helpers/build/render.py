@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing as mp
+import os
 import queue as queue_mod
 import shutil
 import time
@@ -18,9 +19,10 @@ from ..hints import did_you_mean
 from .atomic import write_atomic
 from .cachekey import code_fingerprint, report_hash
 from .catalog import load_catalog
-from .execute import Job, result, worker
+from .execute import Job, exporter, result, skip_iri_grammars, worker
 from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
+from .zygote import THREAD_ENV
 
 
 def _state(cache_dir: Path, name: str) -> dict:
@@ -55,6 +57,7 @@ def _execute(jobs: list[Job], workers: int, cost: dict, cwd: str, on_result) -> 
     """Run jobs in forked worker processes (never in this process, which stays kernel-free)."""
     if not jobs:
         return
+    exporter()  # nbconvert imported and its template compiled once, here; the workers inherit it
     ctx = mp.get_context("fork")
     results = ctx.Queue()
     procs = [
@@ -114,6 +117,9 @@ def render(
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
     catalog = Path(catalog or config.CATALOG_PATH).resolve()
     data_dir = Path(data_dir or config.DATA_DIR).resolve()
+    skip_iri_grammars()  # before anything imports nbformat (inspecting notebooks, exporting)
+    for key, value in THREAD_ENV.items():  # before numpy loads here: workers and kernels fork from us
+        os.environ.setdefault(key, value)
     with stop_on_sigterm(), render_lock(reports_dir):
         check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
         return _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir)

@@ -49,8 +49,16 @@ def preimport(data_dir: str | None) -> None:
     import matplotlib
 
     matplotlib.rcParams["backend"] = INLINE  # resolved lazily, in the kernel, on the first figure
+    # No debugger in report kernels: importing debugpy starts a thread (unsafe to fork) and costs
+    # each kernel ~0.1 s; with it blocked, ipykernel runs without the debug feature.
+    sys.modules["debugpy"] = None  # type: ignore[assignment]
+    import ipykernel.debugger  # noqa: F401
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
+    import ipykernel.zmqshell  # noqa: F401
+    import IPython.core.completerlib  # noqa: F401 - what each kernel would import while starting
+    import IPython.core.debugger  # noqa: F401
+    import IPython.extensions.storemagic  # noqa: F401
     import matplotlib.pyplot  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
     import pandas  # noqa: F401
@@ -63,11 +71,25 @@ def preimport(data_dir: str | None) -> None:
     from helpers.data.loading import preload
 
     helpers.report.plots.setup()
-    preload(data_dir)
+    ds = preload(data_dir)  # the renderer's snapshot, inherited (loaded again only if not kept)
+    warm(ds)
     import gc
 
     gc.collect()
     gc.freeze()  # keep the imported objects' pages shared after fork (no refcount-free writes by gc)
+
+
+def warm(ds) -> None:
+    """Build the lookup tables every report builds first (places, ranked claims, citations) once,
+    here, so each kernel inherits them instead of rebuilding them."""
+    from helpers.data import places
+    from helpers.report.markup import Footnotes
+    from helpers.resolution import rank
+
+    places.find(ds, str(ds.jurisdictions["code"].iloc[0]))
+    places.chain(ds, str(ds.jurisdictions["code"].iloc[0]))
+    rank.index(ds)
+    Footnotes(ds)
 
 
 def _reset_inherited_async() -> None:
@@ -106,7 +128,8 @@ def kernel_main(connection_file: str, cwd: str) -> None:
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance(connection_file=connection_file)
-        app.initialize(["-f", connection_file, "--quiet"])
+        # history in memory: no shared sqlite file (and no saving thread) across report kernels
+        app.initialize(["-f", connection_file, "--quiet", "--HistoryManager.hist_file=:memory:"])
         app.shell.enable_matplotlib("inline")  # pyplot was imported before this shell existed
         app.start()
     except BaseException:  # noqa: BLE001 - the child must never return into the zygote's loop

@@ -168,9 +168,19 @@ def preload(data_dir: Path | str | None = None) -> Dataset:
 
     `load()` still checks the data version (a hash of the files), so changed data is reloaded.
     """
-    ds = load(data_dir)
+    return keep(load(data_dir))
+
+
+def keep(ds: Dataset) -> Dataset:
+    """Remember a loaded dataset by its folder, so `load()` of that folder here and in processes
+    forked later (workers, the kernel parent, kernels) reuses it while the files are unchanged."""
     _PRELOADED[str(Path(ds.data_dir).resolve())] = ds
     return ds
+
+
+def forget(data_dir: Path | str) -> None:
+    """Drop a remembered dataset (its folder is going away)."""
+    _PRELOADED.pop(str(Path(data_dir).resolve()), None)
 
 
 def load(data_dir: Path | str | None = None) -> Dataset:

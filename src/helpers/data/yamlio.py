@@ -122,11 +122,27 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     return text
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+#: The same rules on libyaml's parser (several times faster), when PyYAML was built with it. It is
+#: used only for text without '*' (so no alias can occur) and only when it accepts the text: on
+#: any error the pure-Python loader parses again, so every message stays the one it gives.
+_CLoader = type("_CLoader", (yaml.CSafeLoader,), {}) if yaml.__with_libyaml__ else None
+
+for _cls in (_Loader, _CLoader) if _CLoader else (_Loader,):
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _cls.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _cls.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    _cls.add_constructor("tag:yaml.org,2002:str", _construct_str)
+
+
+def _parse(text: str) -> Any:
+    """yaml.load with `_Loader`'s rules: libyaml when it applies and accepts the text, else Python."""
+    if _CLoader is not None and "*" not in text:
+        try:
+            return yaml.load(text, Loader=_CLoader)  # noqa: S506 - a CSafeLoader subclass
+        except Exception:  # noqa: BLE001 - the Python loader parses again and words the problem
+            pass
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -173,7 +189,7 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, [Problem(shown, None, "file is empty", "add content or delete the file")]
     try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+        doc = _parse(text)
     except _YamlProblem as exc:
         return None, [Problem(shown, exc.line, exc.message, exc.fix)]
     except yaml.MarkedYAMLError as exc:

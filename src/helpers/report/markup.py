@@ -109,6 +109,16 @@ def frame_table(df: pd.DataFrame, caption: str | None = None) -> str:
     return table([str(c) for c in df.columns], rows, caption=caption)
 
 
+def _citations(ds: Dataset) -> dict:
+    """claim id -> (source, locator, also), built once per dataset (a page cites thousands)."""
+    got = ds.cache.get("citations")
+    if got is None:
+        c = ds.claims
+        got = dict(zip(c["claim_id"], zip(c["source"], c["locator"], c["also"], strict=True), strict=True))
+        ds.cache["citations"] = got
+    return got
+
+
 class Footnotes:
     """One numbering of sources for a whole page: `ref` gives a linked [n], `html` the list.
 
@@ -123,7 +133,8 @@ class Footnotes:
         self.src = ds.sources.set_index("id")
         self.order: list[tuple[str, str]] = []
         self.uses: dict[int, int] = {}
-        self.claims = ds.claims.set_index("claim_id")
+        self._number: dict[tuple[str, str], int] = {}  # note -> its n (order.index was a scan)
+        self._cited = _citations(ds)
 
     def ref(self, source_id: str | None, locator: str | None = None) -> str:
         """A linked '[n]' marker for a source at a locator (adds the note to the list)."""
@@ -132,9 +143,10 @@ class Footnotes:
         if source_id not in self.src.index:
             return ""
         key = (source_id, "" if locator is None or pd.isna(locator) else str(locator))
-        if key not in self.order:
+        if key not in self._number:
             self.order.append(key)
-        n = self.order.index(key) + 1
+            self._number[key] = len(self.order)
+        n = self._number[key]
         self.uses[n] = self.uses.get(n, 0) + 1
         # short markup: a comparison page carries over a thousand of these
         return f"<sup><a href='#fn{n}' id='fr{n}-{self.uses[n]}'>[{n}]</a></sup>"
@@ -147,12 +159,12 @@ class Footnotes:
         """Footnote markers for the sources behind several claims, each note once, in order."""
         keys: dict[tuple[str, str], None] = {}
         for claim_id in claim_ids:
-            if claim_id not in self.claims.index:
+            if claim_id not in self._cited:
                 continue
-            row = self.claims.loc[claim_id]
-            keys[(row["source"], row["locator"])] = None
-            for c in row["also"] or []:
-                keys[(c["source"], c.get("locator", row["locator"]))] = None
+            source, locator, also = self._cited[claim_id]
+            keys[(source, locator)] = None
+            for c in also or []:
+                keys[(c["source"], c.get("locator", locator))] = None
         return "".join(self.ref(s, loc) for s, loc in keys)
 
     def html(self) -> str:

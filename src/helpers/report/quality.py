@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
@@ -125,12 +127,12 @@ def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
     """
     m = coverage_matrix(ds, as_of=as_of or None)
     topic_of = dict(zip(ds.parameters["id"], ds.parameters["topic"], strict=True))
+    columns = {topic: [c for c in m.columns if topic_of.get(c) == topic] for topic in ds.topics}
     rows = []
-    for place, ranks in m.iterrows():
+    for place, ranks in zip(m.index, m.to_dict("records"), strict=True):  # plain dicts: 1 place = 1 row
         cells = [esc(place)]
         for topic in ds.topics:
-            states = ranks[[c for c in m.columns if topic_of.get(c) == topic]].map(dict(enumerate(STATES)))
-            counts = states.value_counts()
+            counts = Counter(STATES[int(ranks[c])] for c in columns[topic] if not pd.isna(ranks[c]))
             cells.append(
                 " · ".join(
                     f"{esc(z)} {counts[s]}" for s, z in zip(STATES, STATE_ZH, strict=True) if s in counts

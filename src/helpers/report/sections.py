@@ -116,7 +116,8 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
     national value) is folded into one line: "所有城市 all: 全国规定 …".
     """
     cities = list(dict.fromkeys(r["city_zh"]))
-    keyed = r.set_index(["parameter", "conditions", "city_zh"])
+    # one row per (parameter, conditions, place) as a Series, looked up by key (a .loc per cell was slow)
+    keyed = {(x["parameter"], x["conditions"], x["city_zh"]): x for _, x in r.iterrows()}
     rows, classes = [], []
     for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         first = grp.iloc[0]
@@ -124,7 +125,7 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
         same = len(cities) >= FOLD_FROM and grp[["status", "from", "stale"]].astype(str).nunique().max() == 1
         same = same and grp["values"].map(repr).nunique() == 1
         if same:
-            text, cls = cell_html(keyed.loc[(pid, ck, cities[0])], notes, ds.labels)
+            text, cls = cell_html(keyed[(pid, ck, cities[0])], notes, ds.labels)
             rows.append(
                 f"<tr><th scope='row'>{head}</th>"
                 f"<td colspan='{len(cities)}' class='folded {esc(cls)}'>"
@@ -132,7 +133,7 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
             )
             classes.append([])
             continue
-        cells = [cell_html(keyed.loc[(pid, ck, c)], notes, ds.labels) for c in cities]
+        cells = [cell_html(keyed[(pid, ck, c)], notes, ds.labels) for c in cities]
         rows.append([head] + [c[0] for c in cells])
         classes.append([""] + [c[1] for c in cells])
     return table(["参数 · 条件 parameter", *cities], rows, classes, raw=True)

@@ -41,6 +41,10 @@ COLUMNS: dict[str, str] = {
 }
 
 
+#: Results `resolve` keeps per dataset (the newest ones).
+MEMO = 8
+
+
 def _keys(ds: Dataset, codes: list[str], params: list[str]) -> list[tuple[str, str]]:
     """(parameter, cond_key) pairs: every condition set any compared place or its chain has."""
     idx = index(ds)
@@ -130,6 +134,26 @@ def resolve(
     """
     codes = _codes(ds, cities)
     as_of = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    wanted = tuple(topic) if isinstance(topic, list | tuple) else topic
+    key = (tuple(codes), year, as_of, stale_after_years, wanted, include_leads)
+    memo = ds.cache.setdefault("resolved", {})  # a report asks the same question several times
+    if key not in memo:
+        memo[key] = _resolve(ds, codes, year, as_of, stale_after_years, topic, include_leads)
+        while len(memo) > MEMO:
+            memo.pop(next(iter(memo)))
+    return memo[key].copy()  # callers add columns to what they get
+
+
+def _resolve(
+    ds: Dataset,
+    codes: list[str],
+    year: int | None,
+    as_of: dt.date,
+    stale_after_years: float,
+    topic,
+    include_leads: bool,
+) -> pd.DataFrame:
+    """`resolve` for place codes and a date (not memoised)."""
     cutoff = as_of - dt.timedelta(days=round(365.25 * stale_after_years))
     params = ds.parameters
     national_only = set(params.loc[params["scope"] == "national", "id"])
@@ -143,9 +167,10 @@ def resolve(
         params = params[params["topic"].isin(wanted)]
     meta = params.set_index("id")[["topic", "label_zh", "label_en", "unit", "type"]].to_dict("index")
     rows = []
+    keys = _keys(ds, codes, list(params["id"]))  # the same for every place compared
     for code in codes:
         level = places.level(ds, code)
-        for pid, ck in _keys(ds, codes, list(params["id"])):
+        for pid, ck in keys:
             if pid in national_only and level != "national":
                 continue  # a national figure (e.g. the minimum premium) is never a city's value
             d = decide_for(ds, code, pid, ck, year, include_leads, as_of)

@@ -112,6 +112,8 @@ def _bools(col: pd.Series, name: str) -> pd.Series:
             return bool(v)
         raise YibaoError(f"column '{name}' holds {v!r} — use true/false (a missing value means false)")
 
+    if col.dtype == bool:  # already plain true/false (no missing value possible): nothing to check
+        return col.copy()
     return pd.Series([one(v) for v in col], index=col.index, dtype=bool)
 
 
