@@ -134,6 +134,11 @@ def changes_section(result: ChangeResult) -> Section:
     meta = ds.parameters.set_index("id") if ds is not None else pd.DataFrame()
     ptypes = meta["type"].to_dict() if "type" in meta else {}
     names = meta["label_zh"].to_dict() if "label_zh" in meta else {}
+    # lookups built once per section, not per change row
+    titles, claim_source = {}, {}
+    if ds is not None:
+        titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+        claim_source = dict(zip(ds.claims["claim_id"], ds.claims["source"], strict=True))
     intro = "<p>" + "<br>".join(map(esc, result.summary().splitlines())) + "</p>"
     if t.empty:
         return Section("变化 What changed", [intro, "<p>没有变化 nothing changed.</p>"], {"changes": t})
@@ -154,8 +159,9 @@ def changes_section(result: ChangeResult) -> Section:
                     esc(_CHANGE_ZH[x.change]),
                     esc(names.get(x.parameter) or x.parameter),
                     *map(esc, [conditions_text(x.conditions, labels), x.period, old, new]),
-                    *map(esc, [_src(ds, x.old_source, x.old_kind), _src(ds, x.new_source, x.new_kind)]),
-                    esc(_detail(ds, x.detail)),
+                    esc(_src(titles, labels, x.old_source, x.old_kind)),
+                    esc(_src(titles, labels, x.new_source, x.new_kind)),
+                    esc(_detail(titles, claim_source, x.detail)),
                 ]
             )
         head = [
@@ -175,25 +181,22 @@ def changes_section(result: ChangeResult) -> Section:
     return Section("变化 What changed", parts, {"changes": t})
 
 
-def _src(ds: Dataset | None, source, kind) -> str:
+def _src(titles: dict, labels: dict, source, kind) -> str:
     """A source for readers: its title and kind label (the id only when the edition lacks it)."""
     if source is None:
         return ""
-    titles = ds.sources.set_index("id")["title"] if ds is not None else {}
-    kind_zh = _labels(ds).get(kind, {}).get("zh", kind)
+    kind_zh = labels.get(kind, {}).get("zh", kind)
     return "; ".join(titles.get(s, s) for s in str(source).split(", ")) + f" ({kind_zh})"
 
 
-def _detail(ds: Dataset | None, detail: str) -> str:
+def _detail(titles: dict, claim_source: dict, detail: str) -> str:
     """The change's note with claim ids replaced by their sources' titles (ids are for the appendix)."""
-    if ds is None or not detail:
-        return detail or ""
-    by_claim = ds.claims.set_index("claim_id")["source"]
-    titles = ds.sources.set_index("id")["title"]
+    if not detail:
+        return ""
 
     def title(m: re.Match) -> str:
         cid = m.group(0)
-        return f"《{titles.get(by_claim[cid], cid)}》" if cid in by_claim.index else cid
+        return f"《{titles.get(claim_source[cid], cid)}》" if cid in claim_source else cid
 
     return re.sub(r"[a-z0-9]+(?:-[a-z0-9]+)+", title, detail)
 
