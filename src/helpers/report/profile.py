@@ -51,8 +51,8 @@ def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
             ("" if u else "不可用 unusable ") + notes.ref_claim(cid),
             esc(loc),
         ]
-        for cid, p, c, v, per, u, loc in own[
-            ["claim", "parameter", "conditions", "value", "period", "usable", "locator"]
+        for cid, p, c, per, u, loc in own[
+            ["claim", "parameter", "conditions", "period", "usable", "locator"]
         ].itertuples(index=False)
     ]
     body = (
