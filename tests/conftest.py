@@ -18,6 +18,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 TESTS = Path(__file__).parent
 GOOD = TESTS / "fixtures" / "good_data"
 BAD = TESTS / "bad_inputs"
+NB = TESTS / "fixtures" / "notebooks" / "raises.ipynb"
+CATALOG = """reports:
+  - {name: one, title: One, notebook: raises.ipynb, parameters: {fail: false}}
+  - {name: two, title: Two, notebook: raises.ipynb, parameters: {fail: false}}
+"""
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +80,40 @@ def build_case(case: Path, root: Path) -> Path:
         with open(root / rel, "wb") as fh:
             fh.write(b"#" * (int(size) - 1) + b"\n")
     return root / "data"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A catalogue of two reports (tmp_path/reports, notebooks, data) and a fake executor that writes
+    each job's HTML: `run(**more)` renders and returns {name: status}; `ran` lists the jobs run."""
+    import importlib
+
+    from helpers.build.execute import result
+
+    render_mod = importlib.import_module("helpers.build.render")
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    shutil.copy(NB, nbs / "raises.ipynb")
+    (tmp_path / "reports").mkdir()
+    cat = tmp_path / "reports" / "catalog.yaml"
+    cat.write_text(CATALOG, encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    ran: list[list[str]] = []
+
+    def fake_execute(jobs, workers, cost, cwd, on_result):
+        if jobs:
+            ran.append(sorted(j.name for j in jobs))
+        for j in jobs:
+            Path(j.html_dir).mkdir(parents=True, exist_ok=True)
+            (Path(j.html_dir) / f"{j.name}.html").write_text(f"<html>{j.name}</html>", encoding="utf-8")
+            on_result({**result(j.name, "rendered", None, "ok"), "csv": []})
+
+    monkeypatch.setattr(render_mod, "_execute", fake_execute)
+    kw = {"reports_dir": tmp_path / "reports", "catalog": cat, "notebooks_dir": nbs, "data_dir": data}
+
+    def run(**more):
+        res = render_mod.render(progress=False, **kw, **more)
+        return {r["name"]: r["status"] for r in res}
+
+    return {"run": run, "ran": ran, "kw": kw, "data": data, "cat": cat}

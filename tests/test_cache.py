@@ -15,22 +15,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import GOOD
+from conftest import CATALOG, NB
 
 from helpers import config
 from helpers.build.catalog import Entry
 from helpers.build.execute import result
-from helpers.build.render import code_fingerprint, render, render_lock, report_hash
+from helpers.build.render import code_fingerprint, render_lock, report_hash
 from helpers.exceptions import YibaoError
 
 render_mod = importlib.import_module("helpers.build.render")  # the package re-exports render()
 cachekey = importlib.import_module("helpers.build.cachekey")
 
-NB = Path(__file__).parent / "fixtures" / "notebooks" / "raises.ipynb"
-CATALOG = """reports:
-  - {name: one, title: One, notebook: raises.ipynb, parameters: {fail: false}}
-  - {name: two, title: Two, notebook: raises.ipynb, parameters: {fail: false}}
-"""
 
 
 # ---------------------------------------------------------------- report_hash
@@ -103,13 +98,16 @@ def package(tmp_path, monkeypatch) -> Path:
     (pkg / "a.py").write_text("x = 1\n")
     (pkg / "build" / "templates" / "t.html.j2").write_text("<p>{{ x }}</p>")
     (pkg / "build" / "c.json").write_text("{}")
+    (pkg / "build" / "templates" / "s.css").write_text("p { color: black }")
     (pkg / "fonts").mkdir()
     (pkg / "fonts" / "f.otf").write_bytes(b"font")
     monkeypatch.setattr(config, "PACKAGE_DIR", pkg)
     return pkg
 
 
-@pytest.mark.parametrize("path", ["a.py", "build/templates/t.html.j2", "build/c.json"])
+@pytest.mark.parametrize(
+    "path", ["a.py", "build/templates/t.html.j2", "build/c.json", "build/templates/s.css"]
+)
 def test_code_fingerprint_follows_source_and_templates(package, path):
     before = code_fingerprint()
     assert code_fingerprint() == before
@@ -156,37 +154,6 @@ def test_code_fingerprint_follows_package_and_python_versions(package, monkeypat
 
 
 # ---------------------------------------------------------------- render's cache decisions
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A catalogue of two reports and a fake executor that writes each job's HTML."""
-    nbs = tmp_path / "notebooks"
-    nbs.mkdir()
-    shutil.copy(NB, nbs / "raises.ipynb")
-    (tmp_path / "reports").mkdir()
-    cat = tmp_path / "reports" / "catalog.yaml"
-    cat.write_text(CATALOG, encoding="utf-8")
-    data = tmp_path / "data"
-    shutil.copytree(GOOD, data)
-    ran: list[list[str]] = []
-
-    def fake_execute(jobs, workers, cost, cwd, on_result):
-        if jobs:
-            ran.append(sorted(j.name for j in jobs))
-        for j in jobs:
-            Path(j.html_dir).mkdir(parents=True, exist_ok=True)
-            (Path(j.html_dir) / f"{j.name}.html").write_text(f"<html>{j.name}</html>", encoding="utf-8")
-            on_result({**result(j.name, "rendered", None, "ok"), "csv": []})
-
-    monkeypatch.setattr(render_mod, "_execute", fake_execute)
-    kw = {"reports_dir": tmp_path / "reports", "catalog": cat, "notebooks_dir": nbs, "data_dir": data}
-
-    def run(**more):
-        res = render(progress=False, **kw, **more)
-        return {r["name"]: r["status"] for r in res}
-
-    return {"run": run, "ran": ran, "kw": kw, "data": data, "cat": cat}
 
 
 def test_unchanged_reports_are_skipped(project):

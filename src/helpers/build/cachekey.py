@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from typing import TYPE_CHECKING
 
 from .. import config
 from ..fingerprint import package_versions
-from .catalog import Entry
+
+if TYPE_CHECKING:  # the no-op render path imports this module without YAML or the catalogue
+    from .catalog import Entry
 
 PACKAGES = (
     "pandas",
@@ -26,10 +29,11 @@ PACKAGES = (
 
 
 def code_fingerprint() -> str:
-    """Hash of the helpers source, templates and the versions of the packages that shape output."""
+    """Hash of the helpers source, templates, stylesheet and the versions of the packages that shape
+    output (the stylesheet is inlined in every page: editing it re-renders)."""
     h = hashlib.sha256()
     for p in sorted(config.PACKAGE_DIR.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".j2", ".json"):
+        if p.is_file() and p.suffix in (".py", ".j2", ".json", ".css"):
             h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode() + p.read_bytes())
     for name, version in package_versions(PACKAGES).items():  # reads dist-info names: fast
         h.update(f"{name}={version}".encode() if version else name.encode())

@@ -22,6 +22,7 @@ from .catalog import load_catalog
 from .execute import Job, exporter, result, skip_iri_grammars, worker
 from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
+from .warm import write_stamp
 from .zygote import THREAD_ENV
 
 
@@ -111,7 +112,11 @@ def render(
     notebooks_dir: Path | None = None,
     data_dir: Path | None = None,
 ) -> list[dict]:
-    """Render the catalogue; return one result per report (rendered / cached / failed)."""
+    """Render the catalogue; return one result per report (rendered / cached / failed).
+
+    After a render of the whole catalogue with no failure, a stamp lets the next run with nothing
+    to do answer from `helpers.build.warm.unchanged` without loading the renderer.
+    """
     # every path is absolute before anything runs: kernels work in notebooks/, not here
     reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
@@ -122,7 +127,11 @@ def render(
         os.environ.setdefault(key, value)
     with stop_on_sigterm(), render_lock(reports_dir):
         check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
-        return _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir)
+        out = _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir)
+        if not only:  # the whole catalogue is up to date: a no-op run can tell so cheaply next time
+            dates = {r["name"]: _state(reports_dir / ".cache", r["name"]).get("date") for r in out}
+            write_stamp(reports_dir, catalog, notebooks_dir, data_dir, out, dates)
+        return out
 
 
 def _render(
