@@ -53,8 +53,11 @@ def main() -> int:
     if not res:
         print("no mutmut results: run `make mutation` (or `mutmut run`) first", file=sys.stderr)
         return 2
-    why_path = ROOT / "tests" / "mutation_why.yaml"
-    why = yaml.safe_load(why_path.read_text(encoding="utf-8")) if why_path.exists() else {}
+    why: dict = {}  # tests/mutation_why.yaml and tests/mutation_why/*.yaml (one file per area)
+    areas = sorted((ROOT / "tests" / "mutation_why").glob("*.yaml"))
+    for why_path in [ROOT / "tests" / "mutation_why.yaml", *areas]:
+        if why_path.exists():
+            why.update(yaml.safe_load(why_path.read_text(encoding="utf-8")) or {})
     by_module: dict[str, Counter] = defaultdict(Counter)
     for name, status in res:
         by_module[module_of(name)][status] += 1
