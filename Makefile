@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab bench clean check-data mutation
+.PHONY: help report test lab bench clean check-data mutation mutation-fresh
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -36,11 +36,16 @@ lab: $(STAMP) ## open JupyterLab on notebooks/ (as root too); options via ARGS="
 bench: $(STAMP) ## run the benchmarks and write benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
 
-mutation: $(STAMP) ## mutation testing of data, resolution, rules, formatting, cache (slow); writes tests/MUTATION.md
-	rm -rf mutants
+mutation: $(STAMP) ## mutation testing of data, resolution, rules, formatting, cache (hours; resumable: stop with Ctrl-C, run again to go on); writes tests/MUTATION.md
+	mkdir -p mutants
 	start=$$(date +%s); HYPOTHESIS_PROFILE=mutation PYTHONPATH=$(CURDIR)/mutants/src \
 	  nice -n 10 $(BIN)/mutmut run --max-children 2 || true; \
-	$(BIN)/python tests/mutation_report.py --seconds $$(( $$(date +%s) - start ))
+	echo $$(( $$(date +%s) - start )) >> mutants/run-seconds; \
+	$(BIN)/python tests/mutation_report.py
+
+mutation-fresh: ## forget every mutation result (mutants/) and start `make mutation` from scratch
+	rm -rf mutants
+	$(MAKE) mutation
 
 clean: ## remove build output (reports/html, reports/executed, index, caches)
 	rm -rf reports/html reports/executed reports/screenshots reports/index.html reports/.cache .pytest_cache .ruff_cache mutants

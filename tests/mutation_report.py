@@ -9,6 +9,7 @@ equivalent or left); a survivor without a reason is marked "not reviewed".
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import subprocess
 import sys
@@ -46,9 +47,18 @@ def diff(name: str) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=int, default=None, help="wall time of the mutmut run")
+    ap.add_argument(
+        "--seconds",
+        type=int,
+        default=None,
+        help="wall time of the mutmut runs (default: the sum of mutants/run-seconds, one line per run)",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "MUTATION.md")
     args = ap.parse_args()
+    if args.seconds is None:
+        runs = ROOT / "mutants" / "run-seconds"
+        with contextlib.suppress(OSError, ValueError):
+            args.seconds = sum(int(x) for x in runs.read_text().split())
     res = results()
     if not res:
         print("no mutmut results: run `make mutation` (or `mutmut run`) first", file=sys.stderr)
@@ -81,7 +91,11 @@ def main() -> int:
         "",
         f"**Overall: {score(total)}** of {sum(total.values()) - sum(total[s] for s in NOT_RUN)} mutants run"
         + f" ({sum(total.values())} generated)"
-        + (f"; run time {args.seconds // 60} min {args.seconds % 60} s" if args.seconds is not None else ""),
+        + (
+            f"; mutmut wall time over all runs so far {args.seconds // 60} min {args.seconds % 60} s"
+            if args.seconds is not None
+            else ""
+        ),
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
