@@ -60,6 +60,11 @@ def _add_notebook(p):
     (p["kw"]["notebooks_dir"] / "other.ipynb").write_text("{}", encoding="utf-8")
 
 
+def _add_notebook_in_a_subfolder(p):
+    (p["kw"]["notebooks_dir"] / "sub").mkdir()
+    (p["kw"]["notebooks_dir"] / "sub" / "other.ipynb").write_text("{}", encoding="utf-8")
+
+
 def _edit_data(p):
     pol = p["data"] / "policies" / "370900-taian.yaml"
     pol.write_text(pol.read_text(encoding="utf-8").replace("value: 390", "value: 391"), encoding="utf-8")
@@ -88,7 +93,8 @@ def _delete_state(p):
 @pytest.mark.parametrize(
     "change",
     [
-        _edit_catalog, _edit_notebook, _add_notebook, _edit_data, _delete_html, _edit_html, _add_csv,
+        _edit_catalog, _edit_notebook, _add_notebook, _add_notebook_in_a_subfolder, _edit_data,
+        _delete_html, _edit_html, _add_csv,
         _delete_index, _delete_state,
     ],  # fmt: skip
 )
@@ -99,6 +105,14 @@ def test_every_change_takes_the_full_path(project, change):
     assert warm.unchanged(*_args(project["kw"])) is None
     statuses = project["run"]()  # the full path decides; afterwards the stamp holds again
     assert set(statuses.values()) <= {"rendered", "cached"}
+    assert warm.unchanged(*_args(project["kw"])) is not None
+
+
+def test_a_jupyter_checkpoint_is_not_a_change(project):
+    project["run"]()
+    ckpt = project["kw"]["notebooks_dir"] / ".ipynb_checkpoints"
+    ckpt.mkdir()
+    (ckpt / "raises-checkpoint.ipynb").write_text("{}", encoding="utf-8")
     assert warm.unchanged(*_args(project["kw"])) is not None
 
 

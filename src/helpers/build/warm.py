@@ -5,7 +5,8 @@ everything the render's output depends on; `unchanged` recomputes that key and r
 stored summary when nothing moved. The key is deliberately conservative — any change it cannot
 rule out sends the caller down the full path, which is always correct:
 
-- the catalogue file and every notebook in the notebooks folder (bytes);
+- the catalogue file and every notebook under the notebooks folder (bytes; not hidden folders
+  such as .ipynb_checkpoints);
 - the data version (the same hash the report cache keys use);
 - the code fingerprint (helpers source, templates, stylesheet, package and Python versions);
 - the state of the git checkout holding the data (HEAD, the branch ref, packed refs, the
@@ -91,8 +92,11 @@ def warm_key(reports_dir: Path, catalog: Path, notebooks_dir: Path, data_dir: Pa
         h.update(catalog.read_bytes())
     except OSError:
         return ""  # no catalogue: the full path says what is wrong
-    for nb in sorted(Path(notebooks_dir).glob("*.ipynb")):
-        h.update(nb.name.encode() + nb.read_bytes())
+    notebooks_dir = Path(notebooks_dir)
+    for nb in sorted(notebooks_dir.rglob("*.ipynb")):  # a catalogue may name sub/x.ipynb
+        rel = nb.relative_to(notebooks_dir)
+        if not any(part.startswith(".") for part in rel.parts):  # not .ipynb_checkpoints/
+            h.update(rel.as_posix().encode() + nb.read_bytes())
     h.update(f"|{data_version(data_dir)}|{code_fingerprint()}|{git_token(data_dir)}|".encode())
     for part in (
         _listing(reports_dir / "html"),
