@@ -297,3 +297,30 @@ def test_value_text_count_units_from_the_catalogue(catalogue):
     }
     assert shown == {"resident.paid_tier": "第 2 档", "family_account.max_relatives": "2 人"}
     assert value_text(31, "int", LABELS, unit="provinces") == "31 个省份"
+
+
+@pytest.mark.parametrize(
+    ("origin", "mk"),
+    [
+        ("370000", ["未核实", "↑省"]),  # an unverified value a province states
+        ("000000", ["未核实", "↑国"]),  # ... a national source states
+        ("370900", ["未核实"]),  # the city's own (unverified) value: no ↑
+        (None, ["未核实"]),
+    ],
+)
+def test_an_unverified_value_from_a_parent_carries_its_up_mark(origin, mk):
+    row = _row(status="unverified", city="370900", **{"from": origin})
+    assert marks(row) == mk
+    assert cell_text(row) == " ".join(["7", *mk])
+
+
+def test_compare_shows_only_the_values_of_the_year_asked_for(mini):
+    from helpers import compare
+
+    def premium(year):
+        t = compare(mini, "泰安,济南", topic="contribution", year=year, as_of="2025-06-01")
+        return t.set_index("parameter").loc["resident.premium", ["泰安市", "济南市"]].tolist()
+
+    assert premium(2025) == ["390", "400 ↑国"]
+    assert premium(2024) == ["— 未知 unknown", "— 未知 unknown"]  # the premiums are stated for 2025
+    assert premium(None) == ["390", "400 ↑国"]  # any year
