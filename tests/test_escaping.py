@@ -19,7 +19,7 @@ from conftest import GOOD
 from helpers.data import load
 from helpers.report import evidence, profile, sections
 from helpers.report.content import Section, csv_cell, csv_text, figure_html
-from helpers.report.markup import Footnotes, esc, frame_table, safe_url, table
+from helpers.report.markup import Footnotes, esc, frame_table, safe_url, scroll_box, table
 from helpers.resolution import resolve
 
 FIELDS = ("title", "publisher", "basis", "locator", "city", "label", "relation", "url", "sourcenote")
@@ -288,3 +288,111 @@ def test_chart_is_an_embedded_svg_with_text_and_no_date():
     assert b"'Noto Sans CJK SC'" in svg  # the simplified-Chinese font stack, not one family
     assert chart() == svg  # same figure, same bytes
     assert not plt.get_fignums()  # the figures were closed
+
+
+def test_footnotes_cite_each_page_at_its_own_locator(tmp_path):
+    """An `also` page is a note at its own locator (data/README.md: `also: [{source, locator}]`)."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    pol = data / "policies" / "370100-jinan.yaml"
+    text = pol.read_text(encoding="utf-8").replace(
+        "    source: agg-a\n", "    source: agg-a\n    also: [{source: agg-b, locator: same}]\n", 1
+    )
+    pol.write_text(text, encoding="utf-8")
+    notes = Footnotes(load(data))
+    refs = notes.cite(["no-such-claim", "jinan-family-max-relatives-2"])  # an unknown id is skipped
+    assert refs.count("<sup") == 2
+    notes_html = notes.html()
+    assert "Aggregator page A</cite>" in notes_html.split("<li id='fn2'>")[0]
+    assert "位置 locator: binding section" in notes_html.split("<li id='fn2'>")[0]
+    assert "Aggregator page B</cite>" in notes_html.split("<li id='fn2'>")[1]
+    assert "位置 locator: same" in notes_html.split("<li id='fn2'>")[1]
+
+
+def test_footnotes_a_missing_locator_or_check_date_is_not_shown(mini):
+    """A locator or checked date missing from a table (NaN, NaT) is no locator, no checked date."""
+    unchecked = dataclasses.replace(mini, sources=mini.sources.assign(checked=pd.NaT), cache={})
+    notes = Footnotes(unchecked)
+    assert notes.ref("agg-a", float("nan")) == "<sup><a href='#fn1' id='fr1-1'>[1]</a></sup>"
+    assert notes.ref("agg-a", None) == "<sup><a href='#fn1' id='fr1-2'>[1]</a></sup>"  # the same note
+    assert notes.html().startswith(
+        "<h2>来源 Sources</h2><ol class='yb-notes'><li id='fn1'><cite>Aggregator page A</cite> · Q&amp;A site"
+        " · 聚合问答 · 发布 published 2025-03-01 · 无公开链接 no public URL <a class='yb-back'"
+    )
+
+
+def test_citations_are_built_once_per_dataset(mini):
+    """Every Footnotes of one dataset shares one claim -> citation map (a page cites thousands)."""
+    first, second = Footnotes(mini), Footnotes(mini)
+    assert first._cited is second._cited
+    assert first._cited["taian-family-max-relatives-2"][0] == "agg-b"
+
+
+def test_scroll_box_marks_tables_wider_than_three_columns():
+    """More than three columns: the `yb-wide` box that shows a swipe cue on narrow screens (yibao.css)."""
+    assert scroll_box("<table/>", 3) == (
+        "<div class='yb-scroll' role='region' aria-label='表格 table' tabindex='0'><table/></div>"
+    )
+    assert scroll_box("<table/>", 4, "<城市>") == (
+        "<div class='yb-scroll yb-wide' role='region' aria-label='&lt;城市&gt;' tabindex='0'><table/></div>"
+    )
+
+
+def test_table_names_its_region_and_keeps_ready_made_rows():
+    """The scroll region is named by the caption, else the first header, else 表格 table."""
+    html = table(["城市 city", "值 value"], ["<tr><td colspan='2'>folded</td></tr>", ["济南", "<7>"]])
+    assert "aria-label='城市 city'" in html
+    rows = "<tr><td colspan='2'>folded</td></tr><tr><th scope='row'>济南</th><td>&lt;7&gt;</td></tr>"
+    assert "<tbody>" + rows + "</tbody>" in html
+    assert "aria-label='表格 table'" in table([], [])
+    assert "aria-label='标题'" in table(["a"], [], caption="标题")
+
+
+def test_legend_prints_the_resolver_default_threshold(mini):
+    """`legend()` without a threshold states the one `resolve()` uses by default."""
+    import inspect
+
+    from helpers.report.markup import legend
+
+    default = inspect.signature(resolve).parameters["stale_after_years"].default
+    assert f"(阈值 threshold: {default:g} 年 years)" in legend(mini.labels)
+    assert "(阈值 threshold: 3.5 年 years)" in legend(mini.labels, 3.5)
+
+
+def test_fill_doc_puts_the_shared_fragments_in_place():
+    from helpers.report.content import DOC_FRAGMENTS, fill_doc
+
+    def section(ds, notes):
+        """Parameters
+        ----------
+        {ds}
+        {notes}
+
+        Returns
+        -------
+        {section}
+        """
+
+    def bare():
+        pass
+
+    assert fill_doc(section) is section
+    assert section.__doc__ == (
+        f"Parameters\n        ----------\n        {DOC_FRAGMENTS['ds']}\n        {DOC_FRAGMENTS['notes']}\n\n"
+        f"        Returns\n        -------\n        {DOC_FRAGMENTS['section']}\n        "
+    )
+    assert "The loaded data (`helpers.load()`)." in section.__doc__ and "{" not in section.__doc__
+    assert fill_doc(bare).__doc__ == ""  # nothing is made up for a function without a docstring
+
+
+def test_chart_closes_its_own_figure_not_the_current_one():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, _ = plt.subplots(figsize=(1, 1))
+    other = plt.figure()  # the current figure is another one, e.g. the analyst's
+    figure_html(fig, "alt")
+    assert not plt.fignum_exists(fig.number) and plt.fignum_exists(other.number)
+    plt.close(other)

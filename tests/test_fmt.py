@@ -220,3 +220,107 @@ def test_compare_cells_order_year_topic_and_staleness(mini):
         "400 ↑国 旧",
     ]
     assert compare(mini, "泰安", stale_after_years=3, as_of="2022-06-01").iloc[4, -1] == "0.08"
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    """The project's own labels and topics (data/parameters.yaml), where the reason words live."""
+    from pathlib import Path
+
+    from helpers.data.catalogue import load_catalogue
+
+    problems: list = []
+    cat = load_catalogue(Path(__file__).parent.parent / "data", problems)
+    assert problems == []
+    return cat
+
+
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        ("qualifies", "符合条件"),
+        # the docstring's example: two reasons, the second a template filled with the number
+        ("relation does not qualify; limit of 8 reached", "该亲属关系不可绑定;已达上限 8 人"),
+        (" relation does not qualify ;; limit of 8 reached ", "该亲属关系不可绑定;已达上限 8 人"),
+        ("sources give a limit of 3 or 5", "来源给出的上限为 3 或 5 人"),  # {lo}, {hi} in their places
+        ("sources give a limit of 2.5 or 10", "来源给出的上限为 2.5 或 10 人"),
+        ("limit of many reached", "limit of many reached"),  # {hi} stands for a number only
+        ("limit of 8 reached today", "limit of 8 reached today"),  # the whole part must match
+        ("a reason with no label", "a reason with no label"),
+        ("", ""),
+    ],
+)
+def test_reason_text_in_zh_words(catalogue, reason, text):
+    from helpers.report.fmt import reason_text
+
+    assert reason_text(reason, catalogue.labels) == text
+
+
+def test_reason_text_without_labels_is_the_reason():
+    from helpers.report.fmt import reason_text
+
+    assert reason_text("limit of 8 reached; qualifies", None) == "limit of 8 reached;qualifies"
+
+
+def test_label_both_gives_zh_and_en(catalogue):
+    from helpers.report.fmt import label_both
+
+    assert label_both("employee", LABELS) == "职工医保 employee scheme"  # the docstring's example
+    assert label_both("official", catalogue.labels) == "官方 official"
+    assert label_both("tier9", LABELS) == "tier9"
+    assert label_both("employee", None) == "employee"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("binding,contribution", "家庭共济绑定、缴费标准"),  # topics
+        ("binding, lapse", "家庭共济绑定、断缴·补缴·等待期"),
+        ("employee,resident", "职工医保、居民医保"),  # labels
+        ("employee, binding,", "职工医保、家庭共济绑定"),  # both; an empty item is dropped
+        ("济南,泰安", "济南、泰安"),  # a code without a label is shown as is
+        (2025, "2025"),
+    ],
+)
+def test_parameter_text_lists_codes_by_zh_label(catalogue, value, text):
+    from helpers.report.fmt import parameter_text
+
+    assert parameter_text(value, catalogue.labels, catalogue.topics) == text
+
+
+def test_value_text_count_units_from_the_catalogue(catalogue):
+    """A count parameter's value is followed by its unit word (tier: 第 n 档, as in 第1档 of a condition)."""
+    shown = {
+        pid: value_text(2, p.type, LABELS, unit=p.unit)
+        for pid, p in catalogue.params.items()
+        if pid in ("resident.paid_tier", "family_account.max_relatives")
+    }
+    assert shown == {"resident.paid_tier": "第 2 档", "family_account.max_relatives": "2 人"}
+    assert value_text(31, "int", LABELS, unit="provinces") == "31 个省份"
+
+
+@pytest.mark.parametrize(
+    ("origin", "mk"),
+    [
+        ("370000", ["未核实", "↑省"]),  # an unverified value a province states
+        ("000000", ["未核实", "↑国"]),  # ... a national source states
+        ("370900", ["未核实"]),  # the city's own (unverified) value: no ↑
+        (None, ["未核实"]),
+    ],
+)
+def test_an_unverified_value_from_a_parent_carries_its_up_mark(origin, mk):
+    row = _row(status="unverified", city="370900", **{"from": origin})
+    assert marks(row) == mk
+    assert cell_text(row) == " ".join(["7", *mk])
+
+
+def test_compare_shows_only_the_values_of_the_year_asked_for(mini):
+    from helpers import compare
+
+    def premium(year):
+        t = compare(mini, "泰安,济南", topic="contribution", year=year, as_of="2025-06-01")
+        return t.set_index("parameter").loc["resident.premium", ["泰安市", "济南市"]].tolist()
+
+    assert premium(2025) == ["390", "400 ↑国"]
+    assert premium(2024) == ["— 未知 unknown", "— 未知 unknown"]  # the premiums are stated for 2025
+    assert premium(None) == ["390", "400 ↑国"]  # any year
