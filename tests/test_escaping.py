@@ -290,6 +290,23 @@ def test_chart_is_an_embedded_svg_with_text_and_no_date():
     assert not plt.get_fignums()  # the figures were closed
 
 
+def test_chart_labels_from_data_are_never_drawn_as_maths():
+    """A place or source name with two `$` is text, whoever made the figure (plots.figure() or not)."""
+    import base64
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(1, 1))  # made with maths parsing on (matplotlib's default)
+    ax.set_title("$x^2$ 元")
+    ax.set_xlabel(r"$\frac{a}{b}$")
+    html = figure_html(fig, "alt")
+    svg = base64.b64decode(html.split("base64,")[1].split("'")[0])
+    assert "$x^2$ 元</text>".encode() in svg and rb"$\frac{a}{b}$</text>" in svg
+
+
 def test_footnotes_cite_each_page_at_its_own_locator(tmp_path):
     """An `also` page is a note at its own locator (data/README.md: `also: [{source, locator}]`)."""
     data = tmp_path / "data"

@@ -116,9 +116,13 @@ def figure_html(fig, alt: str) -> str:
     1
     """
     import matplotlib.pyplot as plt
+    from matplotlib.text import Text
 
     buf = io.BytesIO()
-    # labels from data are never maths; text stays text; fixed ids and no date: same bytes each run
+    # labels from data are never maths (text.parse_math is read when a text is made, so each text
+    # already in the figure is told too); text stays text; fixed ids and no date: same bytes each run
+    for t in fig.findobj(Text):
+        t.set_parse_math(False)
     rc = {"text.parse_math": False, "svg.fonttype": "none", "svg.hashsalt": "yibao"}
     with plt.rc_context(rc):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
