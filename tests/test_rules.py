@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -149,6 +150,49 @@ def test_beijing_employee_contribution_2025(real):
 def test_unknown_band_gives_no_amount(mini):
     r = employee_contribution(mini, "泰安", 5000)
     assert r["band"] == "unknown" and r["employer_month_lo"] is None
+
+
+def withheld(ds, *parameters: str, place: str | None = None):
+    """The dataset as if no page had stated these parameters (for `place`, or anywhere): the figures
+    left are still the ones the data states; only what a rule may lean on is taken away."""
+    c = ds.claims
+    drop = c["parameter"].isin(parameters) & ((c["jurisdiction"] == place) if place else True)
+    return dataclasses.replace(ds, claims=c[~drop].reset_index(drop=True), cache={})
+
+
+def test_a_yuan_band_needs_both_its_floor_and_its_ceiling(real):
+    # Beijing states its 2025 band in yuan (7162–35811) and no ratio: with either end not stated,
+    # there is no band and so no amount — never a band open at one end
+    for missing in ("employee.base.ceiling", "employee.base.floor"):
+        r = employee_contribution(withheld(real, missing, place="110000"), "北京", 3000, 2025)
+        assert (r["band"], r["base_lo"], r["employer_month_lo"]) == ("unknown", None, None), missing
+
+
+def test_a_ratio_band_needs_the_average_wage_and_both_ratios(real):
+    # with no yuan band stated anywhere: Jinan's 60 % / 300 % (leads) have no average wage to apply
+    # to, and Shanghai's stated average wage (12434, from 2025-07) has no employee-scheme ratios
+    ds = withheld(real, "employee.base.floor", "employee.base.ceiling")
+    for city in ("济南", "上海"):
+        r = employee_contribution(ds, city, 3000, 2025)
+        assert (r["band"], r["base_lo"], r["base_hi"]) == ("unknown", None, None), city
+
+
+@pytest.mark.parametrize("bad", [-1, "abc", None])
+def test_employee_contributions_refuse_a_wage_that_is_no_amount(mini, bad):
+    s = pd.DataFrame({"city": ["泰安", "泰安"], "wage": [3000, bad]})
+    with pytest.raises(YibaoError, match="^every wage must be a number of yuan per month ≥ 0$"):
+        employee_contributions(mini, s)
+
+
+def test_household_premiums_use_the_year_and_echo_the_scenario(real):
+    # Tai'an 2024 tier 1: 370 yuan (taian-bendibao-2023-11-29-premium-2024); 390 from 2025
+    s = pd.DataFrame([{"city": "泰安", "age": 40}, {"city": "泰安", "age": 70, "group": "orphan"}])
+    r = household_premiums(real, s, year=2024)
+    assert r.at[0, "pays_lo"] == 370 and r.at[0, "claims"] == ["taian-resident-premium-tier1-2024"]
+    # the scenario's own columns, then resident_premiums' answer columns: nothing more
+    ref = resident_premiums(real, "泰安", [{"age": 40}, {"age": 70, "group": "orphan"}], year=2024)
+    assert set(r.columns) == {"tier", *ref.columns} - {"member"}
+    assert r["group"].tolist()[1] == "orphan" and pd.isna(r.at[0, "group"])
 
 
 @pytest.mark.parametrize(
