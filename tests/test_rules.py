@@ -184,6 +184,15 @@ def test_employee_contributions_refuse_a_wage_that_is_no_amount(mini, bad):
         employee_contributions(mini, s)
 
 
+def test_member_rows_from_a_table_read_empty_cells_as_not_given(mini):
+    # rows taken from a DataFrame hold NaN where a member has no student flag: an adult of 40
+    # without one is not a student (no category) and pays the plain tier-1 premium (Tai'an 390)
+    members = pd.DataFrame([{"age": 20, "student": True}, {"age": 40}]).to_dict("records")
+    assert math.isnan(members[1]["student"])
+    r = resident_premiums(mini, "泰安", members, tier=1, year=2025)
+    assert r.at[0, "category"] == "student" and pd.isna(r.at[1, "category"])
+    assert (r.at[1, "pays_lo"], r.at[1, "rule"]) == (390, "tier 1 premium")
+
 def test_household_premiums_use_the_year_and_echo_the_scenario(real):
     # Tai'an 2024 tier 1: 370 yuan (taian-bendibao-2023-11-29-premium-2024); 390 from 2025
     s = pd.DataFrame([{"city": "泰安", "age": 40}, {"city": "泰安", "age": 70, "group": "orphan"}])
