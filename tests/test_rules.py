@@ -193,6 +193,16 @@ def test_member_rows_from_a_table_read_empty_cells_as_not_given(mini):
     assert r.at[0, "category"] == "student" and pd.isna(r.at[1, "category"])
     assert (r.at[1, "pays_lo"], r.at[1, "rule"]) == (390, "tier 1 premium")
 
+def test_a_full_subsidy_leaves_nothing_to_pay_even_without_a_premium_figure(real):
+    # with no premium stated anywhere, Tai'an's 2026 full subsidy for orphans (tier 1) still
+    # means 0 to pay; an adult's premium is then simply not sourced
+    ds = withheld(real, "resident.premium")
+    r = resident_premiums(ds, "泰安", [{"age": 70, "group": "orphan"}, {"age": 40}], tier=1, year=2026)
+    orphan = r.iloc[0]
+    assert (orphan["pays_lo"], orphan["pays_hi"], orphan["rule"]) == (0, 0, "tier 1 premium fully subsidised")
+    assert pd.isna(r.at[1, "pays_lo"]) and r.at[1, "rule"] == "premium not sourced"
+
+
 def test_household_premiums_use_the_year_and_echo_the_scenario(real):
     # Tai'an 2024 tier 1: 370 yuan (taian-bendibao-2023-11-29-premium-2024); 390 from 2025
     s = pd.DataFrame([{"city": "泰安", "age": 40}, {"city": "泰安", "age": 70, "group": "orphan"}])
