@@ -177,6 +177,17 @@ def test_a_ratio_band_needs_the_average_wage_and_both_ratios(real):
         assert (r["band"], r["base_lo"], r["base_hi"]) == ("unknown", None, None), city
 
 
+def test_scenario_tables_get_codes_and_chinese_names(mini):
+    # places given as pinyin or code come back as codes, with the Chinese name right after
+    s = pd.DataFrame({"city": ["taian", "370100"], "wage": [3000, 3000]})
+    out = employee_contributions(mini, s)
+    assert list(out.columns[:3]) == ["city", "city_zh", "wage"]
+    assert out["city"].tolist() == ["370900", "370100"] and out["city_zh"].tolist() == ["泰安市", "济南市"]
+    # a city_zh column that comes with the scenarios is replaced by the names of the cities
+    again = employee_contributions(mini, s.assign(city_zh=["x", "y"]))
+    assert again["city_zh"].tolist() == ["泰安市", "济南市"] and "x" not in again.to_string()
+
+
 @pytest.mark.parametrize("bad", [-1, "abc", None])
 def test_employee_contributions_refuse_a_wage_that_is_no_amount(mini, bad):
     s = pd.DataFrame({"city": ["泰安", "泰安"], "wage": [3000, bad]})
