@@ -188,6 +188,17 @@ def test_scenario_tables_get_codes_and_chinese_names(mini):
     assert again["city_zh"].tolist() == ["泰安市", "济南市"] and "x" not in again.to_string()
 
 
+def test_a_true_false_column_reads_missing_as_false_and_refuses_other_values(mini):
+    s = pd.DataFrame({"city": ["泰安"] * 5, "age": [20] * 5, "student": [None, 1, 0, True, float("nan")]})
+    got = household_premiums(mini, s)["category"].tolist()
+    assert got[1] == got[3] == "student" and all(pd.isna(got[i]) for i in (0, 2, 4))
+    for bad, shown in (("yes", "'yes'"), (2, "2")):
+        s = pd.DataFrame({"city": ["泰安", "泰安"], "age": [20, 20], "student": [True, bad]})
+        with pytest.raises(YibaoError) as e:
+            household_premiums(mini, s)
+        assert str(e.value) == f"column 'student' holds {shown} — use true/false (a missing value means false)"
+
+
 @pytest.mark.parametrize("bad", [-1, "abc", None])
 def test_employee_contributions_refuse_a_wage_that_is_no_amount(mini, bad):
     s = pd.DataFrame({"city": ["泰安", "泰安"], "wage": [3000, bad]})
