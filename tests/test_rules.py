@@ -196,7 +196,17 @@ def test_a_true_false_column_reads_missing_as_false_and_refuses_other_values(min
         s = pd.DataFrame({"city": ["泰安", "泰安"], "age": [20, 20], "student": [True, bad]})
         with pytest.raises(YibaoError) as e:
             household_premiums(mini, s)
-        assert str(e.value) == f"column 'student' holds {shown} — use true/false (a missing value means false)"
+        want = f"column 'student' holds {shown} — use true/false (a missing value means false)"
+        assert str(e.value) == want
+
+
+def test_a_household_without_relatives_gives_an_empty_table_with_every_column(mini):
+    # callers select these columns by name, so an empty answer keeps them, in the documented order
+    r = family_binding(mini, "泰安", [])
+    assert r.empty and list(r.columns) == [
+        "city", "city_zh", "relative", "relation", "can_bind", "reason",
+        "premium_lo", "premium_hi", "conflict", "unverified", "claims",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("bad", [-1, "abc", None])
