@@ -225,6 +225,7 @@ def test_member_rows_from_a_table_read_empty_cells_as_not_given(mini):
     assert r.at[0, "category"] == "student" and pd.isna(r.at[1, "category"])
     assert (r.at[1, "pays_lo"], r.at[1, "rule"]) == (390, "tier 1 premium")
 
+
 def test_a_full_subsidy_leaves_nothing_to_pay_even_without_a_premium_figure(real):
     # with no premium stated anywhere, Tai'an's 2026 full subsidy for orphans (tier 1) still
     # means 0 to pay; an adult's premium is then simply not sourced
