@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -149,6 +150,101 @@ def test_beijing_employee_contribution_2025(real):
 def test_unknown_band_gives_no_amount(mini):
     r = employee_contribution(mini, "泰安", 5000)
     assert r["band"] == "unknown" and r["employer_month_lo"] is None
+
+
+def withheld(ds, *parameters: str, place: str | None = None):
+    """The dataset as if no page had stated these parameters (for `place`, or anywhere): the figures
+    left are still the ones the data states; only what a rule may lean on is taken away."""
+    c = ds.claims
+    drop = c["parameter"].isin(parameters) & ((c["jurisdiction"] == place) if place else True)
+    return dataclasses.replace(ds, claims=c[~drop].reset_index(drop=True), cache={})
+
+
+def test_a_yuan_band_needs_both_its_floor_and_its_ceiling(real):
+    # Beijing states its 2025 band in yuan (7162–35811) and no ratio: with either end not stated,
+    # there is no band and so no amount — never a band open at one end
+    for missing in ("employee.base.ceiling", "employee.base.floor"):
+        r = employee_contribution(withheld(real, missing, place="110000"), "北京", 3000, 2025)
+        assert (r["band"], r["base_lo"], r["employer_month_lo"]) == ("unknown", None, None), missing
+
+
+def test_a_ratio_band_needs_the_average_wage_and_both_ratios(real):
+    # with no yuan band stated anywhere: Jinan's 60 % / 300 % (leads) have no average wage to apply
+    # to, and Shanghai's stated average wage (12434, from 2025-07) has no employee-scheme ratios
+    ds = withheld(real, "employee.base.floor", "employee.base.ceiling")
+    for city in ("济南", "上海"):
+        r = employee_contribution(ds, city, 3000, 2025)
+        assert (r["band"], r["base_lo"], r["base_hi"]) == ("unknown", None, None), city
+
+
+def test_scenario_tables_get_codes_and_chinese_names(mini):
+    # places given as pinyin or code come back as codes, with the Chinese name right after
+    s = pd.DataFrame({"city": ["taian", "370100"], "wage": [3000, 3000]})
+    out = employee_contributions(mini, s)
+    assert list(out.columns[:3]) == ["city", "city_zh", "wage"]
+    assert out["city"].tolist() == ["370900", "370100"] and out["city_zh"].tolist() == ["泰安市", "济南市"]
+    # a city_zh column that comes with the scenarios is replaced by the names of the cities
+    again = employee_contributions(mini, s.assign(city_zh=["x", "y"]))
+    assert again["city_zh"].tolist() == ["泰安市", "济南市"] and "x" not in again.to_string()
+
+
+def test_a_true_false_column_reads_missing_as_false_and_refuses_other_values(mini):
+    s = pd.DataFrame({"city": ["泰安"] * 5, "age": [20] * 5, "student": [None, 1, 0, True, float("nan")]})
+    got = household_premiums(mini, s)["category"].tolist()
+    assert got[1] == got[3] == "student" and all(pd.isna(got[i]) for i in (0, 2, 4))
+    for bad, shown in (("yes", "'yes'"), (2, "2")):
+        s = pd.DataFrame({"city": ["泰安", "泰安"], "age": [20, 20], "student": [True, bad]})
+        with pytest.raises(YibaoError) as e:
+            household_premiums(mini, s)
+        want = f"column 'student' holds {shown} — use true/false (a missing value means false)"
+        assert str(e.value) == want
+
+
+def test_a_household_without_relatives_gives_an_empty_table_with_every_column(mini):
+    # callers select these columns by name, so an empty answer keeps them, in the documented order
+    r = family_binding(mini, "泰安", [])
+    assert r.empty and list(r.columns) == [
+        "city", "city_zh", "relative", "relation", "can_bind", "reason",
+        "premium_lo", "premium_hi", "conflict", "unverified", "claims",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", [-1, "abc", None])
+def test_employee_contributions_refuse_a_wage_that_is_no_amount(mini, bad):
+    s = pd.DataFrame({"city": ["泰安", "泰安"], "wage": [3000, bad]})
+    with pytest.raises(YibaoError, match="^every wage must be a number of yuan per month ≥ 0$"):
+        employee_contributions(mini, s)
+
+
+def test_member_rows_from_a_table_read_empty_cells_as_not_given(mini):
+    # rows taken from a DataFrame hold NaN where a member has no student flag: an adult of 40
+    # without one is not a student (no category) and pays the plain tier-1 premium (Tai'an 390)
+    members = pd.DataFrame([{"age": 20, "student": True}, {"age": 40}]).to_dict("records")
+    assert math.isnan(members[1]["student"])
+    r = resident_premiums(mini, "泰安", members, tier=1, year=2025)
+    assert r.at[0, "category"] == "student" and pd.isna(r.at[1, "category"])
+    assert (r.at[1, "pays_lo"], r.at[1, "rule"]) == (390, "tier 1 premium")
+
+
+def test_a_full_subsidy_leaves_nothing_to_pay_even_without_a_premium_figure(real):
+    # with no premium stated anywhere, Tai'an's 2026 full subsidy for orphans (tier 1) still
+    # means 0 to pay; an adult's premium is then simply not sourced
+    ds = withheld(real, "resident.premium")
+    r = resident_premiums(ds, "泰安", [{"age": 70, "group": "orphan"}, {"age": 40}], tier=1, year=2026)
+    orphan = r.iloc[0]
+    assert (orphan["pays_lo"], orphan["pays_hi"], orphan["rule"]) == (0, 0, "tier 1 premium fully subsidised")
+    assert pd.isna(r.at[1, "pays_lo"]) and r.at[1, "rule"] == "premium not sourced"
+
+
+def test_household_premiums_use_the_year_and_echo_the_scenario(real):
+    # Tai'an 2024 tier 1: 370 yuan (taian-bendibao-2023-11-29-premium-2024); 390 from 2025
+    s = pd.DataFrame([{"city": "泰安", "age": 40}, {"city": "泰安", "age": 70, "group": "orphan"}])
+    r = household_premiums(real, s, year=2024)
+    assert r.at[0, "pays_lo"] == 370 and r.at[0, "claims"] == ["taian-resident-premium-tier1-2024"]
+    # the scenario's own columns, then resident_premiums' answer columns: nothing more
+    ref = resident_premiums(real, "泰安", [{"age": 40}, {"age": 70, "group": "orphan"}], year=2024)
+    assert set(r.columns) == {"tier", *ref.columns} - {"member"}
+    assert r["group"].tolist()[1] == "orphan" and pd.isna(r.at[0, "group"])
 
 
 @pytest.mark.parametrize(
