@@ -108,3 +108,12 @@ def test_repeated_resolve_gives_the_same_table_and_callers_cannot_change_it(mini
     assert "added" not in again.columns and again.iloc[0]["status"] != "changed"
     fresh = resolve(mini, "济南,泰安", as_of="2026-11-26")  # another question is answered anew
     assert list(fresh.columns) == list(again.columns)
+
+
+def test_resolve_columns_name_every_column_and_are_a_copy(r):
+    from helpers import resolve_columns
+
+    cols = resolve_columns()
+    assert list(cols) == list(r.columns) and all(isinstance(m, str) and m for m in cols.values())
+    cols.clear()  # a caller's edit does not change the documented columns
+    assert list(resolve_columns()) == list(r.columns)
