@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
+from conftest import GOOD
 
 from helpers import compare, resolve
+from helpers.data import load
 from helpers.exceptions import UnknownNameError
 
 AS_OF = "2026-11-25"
@@ -117,3 +121,31 @@ def test_resolve_columns_name_every_column_and_are_a_copy(r):
     assert list(cols) == list(r.columns) and all(isinstance(m, str) and m for m in cols.values())
     cols.clear()  # a caller's edit does not change the documented columns
     assert list(resolve_columns()) == list(r.columns)
+
+
+def test_period_boundaries_and_specific_conditions_at_one_place(tmp_path):
+    """A rule in force from 31 December 2025 applies to 2025; one that ended on 1 January 2025 too;
+    a claim for employees beats the same page's claim for everyone."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "policies" / "370200-qingdao.yaml").write_text(
+        'jurisdiction: "370200"\nclaims:\n'
+        "  - {id: qd-from-new-year-eve, parameter: lapse.resident.fixed_waiting_months, value: 5,\n"
+        "     source: agg-a, locator: t, period: {from: 2025-12-31}}\n"
+        "  - {id: qd-to-new-year, parameter: family_account.scope, value: city,\n"
+        "     source: agg-a, locator: t, period: {from: 2024-01-01, to: 2025-01-01}}\n"
+        "  - {id: qd-wait-any, parameter: lapse.waiting_months, value: 1, source: agg-a, locator: t}\n"
+        "  - {id: qd-wait-employee, parameter: lapse.waiting_months, value: 3, source: agg-a, locator: t,\n"
+        "     conditions: {scheme: employee}}\n",
+        encoding="utf-8",
+    )
+    ds = load(data)
+    r2025, r2024 = resolve(ds, "青岛", year=2025, as_of=AS_OF), resolve(ds, "青岛", year=2024, as_of=AS_OF)
+    assert row(r2025, "青岛市", "lapse.resident.fixed_waiting_months")["claim"] == "qd-from-new-year-eve"
+    assert row(r2024, "青岛市", "lapse.resident.fixed_waiting_months")["claim"] != "qd-from-new-year-eve"
+    assert row(r2025, "青岛市", "family_account.scope")["claim"] == "qd-to-new-year"
+    # at one place, a claim naming the scheme beats one that names none (not a conflict)
+    x = row(r2025, "青岛市", "lapse.waiting_months", "scheme=employee")
+    assert (x["claim"], x["conflict"]) == ("qd-wait-employee", False)
+    r2026 = resolve(ds, "青岛", year=2026, as_of=AS_OF)
+    assert row(r2026, "青岛市", "family_account.scope")["claim"] != "qd-to-new-year"
