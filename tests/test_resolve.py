@@ -149,3 +149,32 @@ def test_period_boundaries_and_specific_conditions_at_one_place(tmp_path):
     assert (x["claim"], x["conflict"]) == ("qd-wait-employee", False)
     r2026 = resolve(ds, "青岛", year=2026, as_of=AS_OF)
     assert row(r2026, "青岛市", "family_account.scope")["claim"] != "qd-to-new-year"
+
+
+def test_pages_meeting_on_one_day_conflict(tmp_path):
+    """A one-day rule for 30 June 2025 and another page's rule from that day on overlap on that day:
+    same rank, different values, so a conflict (the more recent page is shown)."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "policies" / "370200-qingdao.yaml").write_text(
+        'jurisdiction: "370200"\nclaims:\n'
+        "  - {id: qd-one-day, parameter: lapse.resident.fixed_waiting_months, value: 4, source: agg-b,\n"
+        "     locator: t, period: {from: 2025-06-30, to: 2025-06-30}}\n"
+        "  - {id: qd-from-that-day, parameter: lapse.resident.fixed_waiting_months, value: 5,\n"
+        "     source: agg-a, locator: t, period: {from: 2025-06-30}}\n",
+        encoding="utf-8",
+    )
+    x = row(
+        resolve(load(data), "青岛", year=2025, as_of=AS_OF), "青岛市", "lapse.resident.fixed_waiting_months"
+    )
+    assert (x["claim"], x["conflict"]) == ("qd-one-day", True)
+    assert [c.claim_id for c in x["decision"].competing] == ["qd-from-that-day"]
+
+
+def test_a_bound_condition_is_read_from_its_last_underscore():
+    """`<name>_min` / `<name>_max` bound the scenario's `<name>`, whatever underscores the name holds."""
+    from helpers.resolution.rank import matches
+
+    assert matches({"months_back_min": 3}, {"months_back": 4})
+    assert not matches({"months_back_max": 3}, {"months_back": 4})
+    assert matches({"gap_min": 4}, {"gap": 4}) and not matches({"gap_min": 4}, {"gap": 3})
