@@ -14,12 +14,12 @@ from conftest import GOOD
 
 from helpers.cli import main
 from helpers.data import load
-from helpers.data.editions import EditionError, checkout, edition, last_change
+from helpers.data.editions import EditionError, checkout, edition, last_change, read_lenient
 from helpers.report.changes import changes_section, compare_editions
 from helpers.report.history import history
 from helpers.report.history import period_values as value_history
 from helpers.report.markup import Footnotes
-from helpers.resolution.changes import COLUMNS, counts
+from helpers.resolution.changes import CHANGES, COLUMNS, counts, diff
 
 TAIAN = "policies/370900-taian.yaml"
 NEW_CLAIMS = """
@@ -301,3 +301,236 @@ def test_this_repository_history(real):
     assert r.by_id == old.has_ids
     everything = compare_editions("2000-01-01")
     assert counts(everything.changes)["added"] == len(real.claims)
+
+
+# --- Two editions as plain folders (no git): the fixture data plus a Qingdao policy file -------------
+
+QINGDAO = "370200"
+
+
+def _folder(root: Path, qingdao: str | None, drop_place: str | None = None) -> Path:
+    """The fixture data with `qingdao` as Qingdao's claims (YAML list items; None: no file), and
+    without the place `drop_place` in the jurisdiction table."""
+    shutil.copytree(GOOD, root)
+    if qingdao is not None:
+        text = f'jurisdiction: "{QINGDAO}"\nclaims:\n{qingdao}'
+        (root / "policies" / "370200-qingdao.yaml").write_text(text, encoding="utf-8")
+    csv = root / "jurisdictions.csv"
+    rows = [ln for ln in csv.read_text(encoding="utf-8").splitlines() if not ln.startswith(f"{drop_place},")]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+def _claim(cid: str, parameter: str, value, source: str, more: str = "") -> str:
+    text = f"  - id: {cid}\n    parameter: {parameter}\n    value: {value}\n    source: {source}\n"
+    return text + f"    locator: fixture\n{more}"
+
+
+# Edition 1 → 2 of Qingdao's claims; each comment says what a reader of the change table should see.
+QD_OLD = """
+  # re-read in edition 2 (same id): conditions and period dropped, another source, no longer usable
+  - {id: qd-premium, parameter: resident.premium, value: 380, source: agg-a, locator: p. 1,
+     period: {from: 2024-01-01, to: 2024-12-31}, conditions: {tier: 1}}
+  # rejected here; usable in edition 2, for flexible workers and from July 2025
+  - {id: qd-waiting, parameter: lapse.waiting_months, value: 3, source: agg-b, locator: p. 2,
+     usable: false, note: the page contradicts itself}
+  # a rejected statement in both editions: its place/parameter/conditions exist before leads appear
+  - {id: qd-scope, parameter: family_account.scope, value: city, source: agg-a, locator: p. 3,
+     usable: false, note: the page contradicts itself}
+"""
+QD_NEW = """
+  - {id: qd-premium, parameter: resident.premium, value: 380, source: off-a, locator: p. 1,
+     usable: false, note: the page contradicts itself}
+  - {id: qd-waiting, parameter: lapse.waiting_months, value: 3, source: agg-b, locator: p. 2,
+     period: {from: 2025-07-01}, conditions: {scheme: flexible}}
+  - {id: qd-scope, parameter: family_account.scope, value: city, source: agg-a, locator: p. 3,
+     usable: false, note: the page contradicts itself}
+  # newly unverified: two machine-written pages, which also disagree; the one shown is listed first
+  - {id: qd-scope-lead-b, parameter: family_account.scope, value: national, source: ai-lead, locator: a}
+  - {id: qd-scope-lead, parameter: family_account.scope, value: province, source: ai-lead, locator: a}
+  # a lead for a period that has not started yet: still only leads state it
+  - {id: qd-future-lead, parameter: lapse.waiting_months, value: 2, source: ai-lead, locator: a,
+     period: {from: 2099-01-01}, conditions: {scheme: resident}}
+  # two pages of the same (official) rank disagree: a conflict where the data had nothing before
+  - {id: qd-max-a, parameter: family_account.max_relatives, value: 4, source: off-a, locator: s. 2}
+  - {id: qd-max-b, parameter: family_account.max_relatives, value: 5, source: agg-a, locator: q. 7,
+     also: [{source: off-a, locator: cited notice}]}
+  # three years of tier-2 premiums: 2025 is replaced by 2027, not by the machine-written 2026 page
+  - {id: qd-tier2-2025, parameter: resident.premium, value: 390, source: agg-a, locator: t,
+     period: {year: 2025}, conditions: {tier: 2}}
+  - {id: qd-tier2-2026, parameter: resident.premium, value: 395, source: ai-lead, locator: t,
+     period: {year: 2026}, conditions: {tier: 2}}
+  - {id: qd-tier2-2027, parameter: resident.premium, value: 410, source: agg-b, locator: t,
+     period: {year: 2027}, conditions: {tier: 2}}
+  # a real page states the fixed wait and a lead another one: stated, so not unverified
+  - {id: qd-fixed, parameter: lapse.resident.fixed_waiting_months, value: 6, source: agg-a, locator: w}
+  - {id: qd-fixed-lead, parameter: lapse.resident.fixed_waiting_months, value: 3, source: ai-lead, locator: w}
+"""
+
+
+@pytest.fixture(scope="module")
+def qd_editions(tmp_path_factory):
+    root = tmp_path_factory.mktemp("qd")
+    return load(_folder(root / "old", QD_OLD)), load(_folder(root / "new", QD_NEW))
+
+
+def _records(t, place: str = QINGDAO) -> list[dict]:
+    return t[t["place"] == place].to_dict("records")
+
+
+def test_what_changed_for_one_claim_id(qd_editions):
+    old, new = qd_editions
+    t = diff(old, new)  # paired by id (the default): a claim whose conditions moved is "changed"
+    changed = {r["claim"]: r for r in _records(t) if r["change"] == "changed"}
+    prem, wait = changed["qd-premium"], changed["qd-waiting"]
+    assert (
+        prem["detail"]
+        == "conditions tier=1 → —; period from 2024-01-01 to 2024-12-31 → undated; source; usable → no"
+    )
+    assert (prem["conditions"], prem["period"]) == ("", "")  # the row is filed under the new claim
+    assert (prem["old_value"], prem["new_value"], prem["old_source"], prem["new_source"]) == (
+        380,
+        380,
+        "agg-a",
+        "off-a",
+    )
+    assert (prem["old_kind"], prem["new_kind"]) == ("aggregator", "official")
+    assert wait["detail"] == "conditions — → scheme=flexible; period undated → from 2025-07-01; usable → yes"
+    assert (wait["conditions"], wait["period"]) == ("scheme=flexible", "from 2025-07-01")
+    # paired by key instead, a claim with other conditions is another claim: removed + added
+    by_key = diff(old, new, by_id=False)
+    assert not (by_key["change"] == "changed").any()
+    assert {
+        (r["change"], r["claim"]) for r in _records(by_key) if r["claim"] in ("qd-premium", "qd-waiting")
+    } == {
+        ("removed", "qd-premium"),
+        ("added", "qd-premium"),
+        ("removed", "qd-waiting"),
+        ("added", "qd-waiting"),
+    }
+
+
+def test_new_conflict_unverified_and_superseded_rows(qd_editions):
+    old, new = qd_editions
+    t = diff(old, new)
+    rows = [r for r in _records(t) if r["change"] != "changed"]
+    base = {"place": QINGDAO, "place_zh": "青岛市", "old_value": None, "old_source": None, "old_kind": None}
+
+    def added(cid, parameter, cond, period, value, source, kind, detail=""):
+        return {
+            **base,
+            "change": "added",
+            "parameter": parameter,
+            "conditions": cond,
+            "period": period,
+            "new_value": value,
+            "new_source": source,
+            "new_kind": kind,
+            "claim": cid,
+            "detail": detail,
+        }
+
+    conflict = {
+        **base,
+        "change": "conflict",
+        "parameter": "family_account.max_relatives",
+        "conditions": "",
+        "period": "",
+        "new_value": [4, 5],
+        "new_source": "off-a, agg-a",
+        "new_kind": "official, aggregator",
+        "claim": "qd-max-a, qd-max-b",
+        "detail": "sources of the same rank disagree",
+    }
+    leads_only = "only machine-written pages (leads) state it"
+    scope = {
+        **base,
+        "parameter": "family_account.scope",
+        "conditions": "",
+        "period": "",
+        "new_value": ["province", "national"],
+        "new_source": "ai-lead",
+        "new_kind": "ai-generated",
+        "claim": "qd-scope-lead, qd-scope-lead-b",
+    }  # the lead shown first, each claim once
+    future = {
+        **base,
+        "change": "unverified",
+        "parameter": "lapse.waiting_months",
+        "conditions": "scheme=resident",
+        "period": "",
+        "new_value": [2],
+        "new_source": "ai-lead",
+        "new_kind": "ai-generated",
+        "claim": "qd-future-lead",
+        "detail": leads_only,
+    }
+    assert rows == [
+        added("qd-max-a", "family_account.max_relatives", "", "", 4, "off-a", "official"),
+        added("qd-max-b", "family_account.max_relatives", "", "", 5, "agg-a", "aggregator"),
+        conflict,  # after the added rows of the same key, whatever the claim ids
+        added("qd-scope-lead", "family_account.scope", "", "", "province", "ai-lead", "ai-generated"),
+        added("qd-scope-lead-b", "family_account.scope", "", "", "national", "ai-lead", "ai-generated"),
+        {**scope, "change": "conflict", "detail": "sources of the same rank disagree"},
+        {**scope, "change": "unverified", "detail": leads_only},
+        added("qd-fixed", "lapse.resident.fixed_waiting_months", "", "", 6, "agg-a", "aggregator"),
+        added("qd-fixed-lead", "lapse.resident.fixed_waiting_months", "", "", 3, "ai-lead", "ai-generated"),
+        future,  # a group row has no period, so it comes before the dated claim
+        added(
+            "qd-future-lead",
+            "lapse.waiting_months",
+            "scheme=resident",
+            "from 2099-01-01",
+            2,
+            "ai-lead",
+            "ai-generated",
+        ),
+        added(
+            "qd-tier2-2025",
+            "resident.premium",
+            "tier=2",
+            "2025",
+            390,
+            "agg-a",
+            "aggregator",
+            "already superseded by qd-tier2-2027 (2027)",
+        ),
+        added("qd-tier2-2026", "resident.premium", "tier=2", "2026", 395, "ai-lead", "ai-generated"),
+        added("qd-tier2-2027", "resident.premium", "tier=2", "2027", 410, "agg-b", "aggregator"),
+    ]
+
+
+def test_place_names_and_city_filter_when_an_edition_lacks_the_place(tmp_path):
+    one = _claim("qd-max", "family_account.max_relatives", 4, "off-a")
+    before = load(_folder(tmp_path / "before", None, drop_place=QINGDAO))  # Qingdao not yet in the data
+    after = load(_folder(tmp_path / "after", one))
+    added, removed = diff(before, after), diff(after, before)
+    # the place is named from whichever edition knows it
+    assert [(r["change"], r["place_zh"]) for r in _records(added)] == [("added", "青岛市")]
+    assert [(r["change"], r["place_zh"], r["detail"]) for r in _records(removed)] == [
+        ("removed", "青岛市", "")
+    ]
+    # an older edition read leniently may name a place its own table lacks: the code stands in
+    lenient = read_lenient(_folder(tmp_path / "lenient", one, drop_place=QINGDAO))
+    assert [(r["change"], r["place_zh"]) for r in _records(diff(lenient, before))] == [("removed", QINGDAO)]
+    # no earlier edition: everything is added; a city keeps its province's and the national claims
+    t = diff(None, after, cities=[QINGDAO])
+    chain = {QINGDAO, "370000", "000000"}
+    assert set(t["change"]) == {"added"} and set(t["place"]) == chain
+    assert sorted(t["claim"]) == sorted(
+        after.claims.loc[after.claims["jurisdiction"].isin(chain), "claim_id"]
+    )
+    assert list(diff(after, None, cities=["370100"])["place"].unique()) == ["000000", "370000", "370100"]
+    nothing = diff(None, None, cities=[QINGDAO])
+    assert nothing.empty and list(nothing.columns) == list(COLUMNS)
+
+
+def test_paired_by_key_equal_values_first(tmp_path):
+    """Without ids, two claims with the same key are matched by value first: reordering or
+    renaming them is no change."""
+    cond = "    conditions: {scheme: employee}\n"
+    three, six = ("lapse.waiting_months", 3, "agg-a", cond), ("lapse.waiting_months", 6, "agg-a", cond)
+    old = load(_folder(tmp_path / "old", _claim("qd-w-1", *three) + _claim("qd-w-2", *six)))
+    new = load(_folder(tmp_path / "new", _claim("qd-wait-six", *six) + _claim("qd-wait-three", *three)))
+    assert diff(old, new, by_id=False).empty
+    assert counts(diff(old, new)) == {**dict.fromkeys(CHANGES, 0), "added": 2, "removed": 2}

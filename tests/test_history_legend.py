@@ -4,9 +4,11 @@ legend of marks, pinned exactly on tests/fixtures/status_data (surviving mutants
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import GOOD
 
 from helpers.data import load
 from helpers.report import legend
@@ -157,3 +159,39 @@ def test_data_package_exports_lazily_and_refuses_other_names():
     assert "load" in vars(hd)  # cached after first use
     with pytest.raises(AttributeError, match="module 'helpers.data' has no attribute 'nope'"):
         hd.nope  # noqa: B018
+
+
+def test_history_undated_pages_that_disagree_do_not_end_each_other(mini):
+    """Tai'an's two undated pages (8 and 9 relatives) are a conflict, not a replacement: neither
+    ends the other, though the second page is dated a few days later."""
+    h = history(mini, "泰安", "family_account.max_relatives", on="2026-11-25")
+    assert h[["claim", "value", "from", "to"]].values.tolist() == [
+        ["taian-family-max-relatives", 8, D(2025, 3, 1), None],
+        ["taian-family-max-relatives-2", 9, D(2025, 3, 5), None],
+    ]
+
+
+def test_history_two_values_for_the_same_year_each_end_with_the_year(tmp_path):
+    """Two pages giving different premiums for 2025 both run to the year's end: a claim starting on
+    the same day does not replace it."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "policies" / "370200-qingdao.yaml").write_text(
+        'jurisdiction: "370200"\nclaims:\n'
+        "  - {id: qd-2025-a, parameter: resident.premium, value: 380, source: agg-a, locator: t,\n"
+        "     period: {year: 2025}, conditions: {tier: 1}}\n"
+        "  - {id: qd-2025-b, parameter: resident.premium, value: 390, source: agg-b, locator: t,\n"
+        "     period: {year: 2025}, conditions: {tier: 1}}\n",
+        encoding="utf-8",
+    )
+    h = history(load(data), "青岛", "resident.premium", "tier=1", on="2025-06-01")
+    assert h[["claim", "from", "to"]].values.tolist() == [
+        ["qd-2025-a", D(2025, 1, 1), D(2025, 12, 31)],
+        ["qd-2025-b", D(2025, 1, 1), D(2025, 12, 31)],
+        ["national-resident-premium-tier1-2025", D(2025, 1, 1), D(2025, 12, 31)],  # then its parents'
+    ]
+
+
+def test_history_with_no_claims_keeps_its_columns(sds):
+    h = history(sds, "济南", "status.superseded", conditions="scheme=employee")
+    assert h.empty and list(h.columns) == ["place", "claim", "value", "from", "to", "source", "kind", "shown"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
+from conftest import GOOD
 
 from helpers import compare, resolve
+from helpers.data import load
 from helpers.exceptions import UnknownNameError
 
 AS_OF = "2026-11-25"
@@ -108,3 +112,69 @@ def test_repeated_resolve_gives_the_same_table_and_callers_cannot_change_it(mini
     assert "added" not in again.columns and again.iloc[0]["status"] != "changed"
     fresh = resolve(mini, "济南,泰安", as_of="2026-11-26")  # another question is answered anew
     assert list(fresh.columns) == list(again.columns)
+
+
+def test_resolve_columns_name_every_column_and_are_a_copy(r):
+    from helpers import resolve_columns
+
+    cols = resolve_columns()
+    assert list(cols) == list(r.columns) and all(isinstance(m, str) and m for m in cols.values())
+    cols.clear()  # a caller's edit does not change the documented columns
+    assert list(resolve_columns()) == list(r.columns)
+
+
+def test_period_boundaries_and_specific_conditions_at_one_place(tmp_path):
+    """A rule in force from 31 December 2025 applies to 2025; one that ended on 1 January 2025 too;
+    a claim for employees beats the same page's claim for everyone."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "policies" / "370200-qingdao.yaml").write_text(
+        'jurisdiction: "370200"\nclaims:\n'
+        "  - {id: qd-from-new-year-eve, parameter: lapse.resident.fixed_waiting_months, value: 5,\n"
+        "     source: agg-a, locator: t, period: {from: 2025-12-31}}\n"
+        "  - {id: qd-to-new-year, parameter: family_account.scope, value: city,\n"
+        "     source: agg-a, locator: t, period: {from: 2024-01-01, to: 2025-01-01}}\n"
+        "  - {id: qd-wait-any, parameter: lapse.waiting_months, value: 1, source: agg-a, locator: t}\n"
+        "  - {id: qd-wait-employee, parameter: lapse.waiting_months, value: 3, source: agg-a, locator: t,\n"
+        "     conditions: {scheme: employee}}\n",
+        encoding="utf-8",
+    )
+    ds = load(data)
+    r2025, r2024 = resolve(ds, "青岛", year=2025, as_of=AS_OF), resolve(ds, "青岛", year=2024, as_of=AS_OF)
+    assert row(r2025, "青岛市", "lapse.resident.fixed_waiting_months")["claim"] == "qd-from-new-year-eve"
+    assert row(r2024, "青岛市", "lapse.resident.fixed_waiting_months")["claim"] != "qd-from-new-year-eve"
+    assert row(r2025, "青岛市", "family_account.scope")["claim"] == "qd-to-new-year"
+    # at one place, a claim naming the scheme beats one that names none (not a conflict)
+    x = row(r2025, "青岛市", "lapse.waiting_months", "scheme=employee")
+    assert (x["claim"], x["conflict"]) == ("qd-wait-employee", False)
+    r2026 = resolve(ds, "青岛", year=2026, as_of=AS_OF)
+    assert row(r2026, "青岛市", "family_account.scope")["claim"] != "qd-to-new-year"
+
+
+def test_pages_meeting_on_one_day_conflict(tmp_path):
+    """A one-day rule for 30 June 2025 and another page's rule from that day on overlap on that day:
+    same rank, different values, so a conflict (the more recent page is shown)."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "policies" / "370200-qingdao.yaml").write_text(
+        'jurisdiction: "370200"\nclaims:\n'
+        "  - {id: qd-one-day, parameter: lapse.resident.fixed_waiting_months, value: 4, source: agg-b,\n"
+        "     locator: t, period: {from: 2025-06-30, to: 2025-06-30}}\n"
+        "  - {id: qd-from-that-day, parameter: lapse.resident.fixed_waiting_months, value: 5,\n"
+        "     source: agg-a, locator: t, period: {from: 2025-06-30}}\n",
+        encoding="utf-8",
+    )
+    x = row(
+        resolve(load(data), "青岛", year=2025, as_of=AS_OF), "青岛市", "lapse.resident.fixed_waiting_months"
+    )
+    assert (x["claim"], x["conflict"]) == ("qd-one-day", True)
+    assert [c.claim_id for c in x["decision"].competing] == ["qd-from-that-day"]
+
+
+def test_a_bound_condition_is_read_from_its_last_underscore():
+    """`<name>_min` / `<name>_max` bound the scenario's `<name>`, whatever underscores the name holds."""
+    from helpers.resolution.rank import matches
+
+    assert matches({"months_back_min": 3}, {"months_back": 4})
+    assert not matches({"months_back_max": 3}, {"months_back": 4})
+    assert matches({"gap_min": 4}, {"gap": 4}) and not matches({"gap_min": 4}, {"gap": 3})

@@ -238,7 +238,7 @@ def _group_row(change: str, g: tuple, cs: list[Ranked], detail: str) -> dict:
         "new_source": ", ".join(dict.fromkeys(c.source for c in cs)),
         "old_kind": None,
         "new_kind": ", ".join(dict.fromkeys(c.kind for c in cs)),
-        "claim": ", ".join(c.claim_id for c in cs),
+        "claim": ", ".join(dict.fromkeys(c.claim_id for c in cs)),  # the shown lead is also among the leads
         "detail": detail,
     }
 
