@@ -132,3 +132,169 @@ def test_yaml_problems_are_worded_by_the_python_loader(tmp_path):
     bad.write_text("a: &x 1\nb: *x\n", encoding="utf-8")  # an alias never reaches libyaml
     _, problems = load_yaml(bad)
     assert (problems[0].line, problems[0].message) == (2, "YAML alias (*name) found")
+
+
+# --- editions: older layouts read without today's schema checks (helpers.data.editions) ---------
+
+EXTRA_SOURCES = """- id: undated-upper
+  title: Notice known only to be older than 2025-02-01
+  publisher: Test bureau
+  kind: official
+  kind_basis: fixture page judged official
+  checked: 2026-11-25
+  published: {not_after: 2025-02-01}
+  retrieved: 2026-11-25
+- id: within-year
+  title: Notice of some day in 2024
+  publisher: Test bureau
+  kind: media
+  kind_basis: fixture page judged media
+  checked: 2026-11-25
+  published: {not_before: 2024-01-01, not_after: 2024-12-31}
+  retrieved: 2026-11-25
+"""
+EXTRA_CLAIM = """  - id: taian-premium-window
+    parameter: resident.premium
+    value: 410
+    period: {year: 2025, from: 2025-01-01, to: 2025-06-30}
+    conditions: {tier: 1}
+    source: within-year
+    locator: table 2
+    also:
+      - {source: undated-upper, locator: page 3}
+    scope: unattributed
+    note: The page names no city; kept as a lead.
+    usable: false
+"""
+
+
+def _rich_data(root):
+    """The fixture data plus sources dated by bounds and a claim using every optional field."""
+    import shutil
+
+    from conftest import GOOD
+
+    shutil.copytree(GOOD, root)
+    with open(root / "sources.yaml", "a", encoding="utf-8") as fh:
+        fh.write(EXTRA_SOURCES)
+    with open(root / "policies" / "370900-taian.yaml", "a", encoding="utf-8") as fh:
+        fh.write(EXTRA_CLAIM)
+    return root
+
+
+def test_lenient_reading_of_current_data_agrees_with_the_validating_loader(tmp_path):
+    import pandas as pd
+
+    from helpers.data import load
+    from helpers.data.editions import read_lenient
+    from helpers.data.loading import CLAIM_DTYPES
+
+    folder = _rich_data(tmp_path / "data")
+    strict, lenient = load(folder), read_lenient(folder)
+    cols = [c for c in CLAIM_DTYPES if c != "file"]
+    pd.testing.assert_frame_equal(lenient.claims[cols], strict.claims[cols])
+    assert set(lenient.claims["file"]) == {p.name for p in (folder / "policies").glob("*.yaml")}
+    extra = lenient.claims.set_index("claim_id").loc["taian-premium-window"]
+    assert (str(extra.valid_from.date()), str(extra.valid_to.date())) == ("2025-01-01", "2025-06-30")
+    assert (extra.scope, extra.usable, extra.locator) == ("unattributed", False, "table 2")
+    assert extra.note.startswith("The page names no city")
+    assert extra.line == 32  # the line of its "- id:" (the file had 31)
+    assert extra.also == [{"source": "undated-upper", "locator": "page 3"}]
+    pd.testing.assert_frame_equal(lenient.jurisdictions, strict.jurisdictions)
+    assert lenient.jurisdictions.loc[0, "parent"] is pd.NA  # the national row's empty parent
+    dated = ["id", "title", "kind", "date"]
+    pd.testing.assert_frame_equal(lenient.sources[dated], strict.sources[dated])
+    # a bounded date counts from its earliest bound, else its latest (as load() does)
+    dates = dict(zip(lenient.sources["id"], lenient.sources["date"].astype(str), strict=True))
+    assert (dates["off-a"], dates["agg-b"], dates["within-year"], dates["undated-upper"]) == (
+        "2025-06-01",
+        "2025-03-05",
+        "2024-01-01",
+        "2025-02-01",
+    )
+    assert list(lenient.parameters["id"]) == list(strict.parameters["id"])
+    # no hash, no vocabularies: the dataset says it was read leniently, from that folder
+    assert (lenient.version, lenient.conditions, lenient.data_dir) == ("lenient", {}, folder)
+
+
+def _old_layout(root):
+    """The fixture data as an older revision kept it: claims without ids, an extra place column."""
+    import re
+    import shutil
+
+    from conftest import GOOD
+
+    shutil.copytree(GOOD, root)
+    for p in (root / "policies").glob("*.yaml"):
+        p.write_text(re.sub(r"- id: [a-z0-9-]+\n\s+", "- ", p.read_text(encoding="utf-8")), encoding="utf-8")
+    (root / "jurisdictions.csv").write_text(
+        "code,level,name_zh,name_en,pinyin,parent\n"
+        "000000,national,全国,National,quanguo,\n"
+        "370000,province,山东省,Shandong,shandong,000000\n"
+        "370900,city,泰安市,NA,taian,370000\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_older_layout_gets_positional_claim_ids_and_todays_place_columns(tmp_path):
+    import pandas as pd
+
+    from helpers.data import load
+    from helpers.data.editions import read_lenient
+    from helpers.exceptions import DataError
+
+    folder = _old_layout(tmp_path / "data")
+    with pytest.raises(DataError):
+        load(folder)  # today's loader wants claim ids
+    ds = read_lenient(folder)
+    ids = ds.claims.groupby("file")["claim_id"].agg(list).to_dict()
+    assert ids["370100-jinan.yaml"] == ["370100-jinan#1", "370100-jinan#2", "370100-jinan#3"]
+    assert ids["370000-shandong.yaml"] == ["370000-shandong#1"]
+    taian = ds.claims[ds.claims["claim_id"] == "370900-taian#3"].iloc[0]
+    got = (taian.parameter, taian.value, taian.year, taian.conditions)
+    assert got == ("resident.premium", 390, 2025, {"tier": 1})
+    j = ds.jurisdictions
+    assert list(j.columns) == ["code", "name_zh", "name_en", "level", "parent"]
+    # codes stay text with their zeros; a name that reads like "missing" stays a name
+    assert j["code"].tolist() == ["000000", "370000", "370900"]
+    assert j["name_en"].tolist() == ["National", "Shandong", "NA"]
+    assert j["parent"].tolist() == [pd.NA, "000000", "370000"]
+
+
+def test_lenient_reading_of_an_edition_without_claims(tmp_path):
+    from helpers.data.editions import read_lenient
+    from helpers.data.loading import CLAIM_DTYPES
+
+    folder = _old_layout(tmp_path / "data")
+    for p in (folder / "policies").glob("*.yaml"):
+        p.write_text('jurisdiction: "370900"\nclaims: []\n', encoding="utf-8")
+    claims = read_lenient(folder).claims
+    assert claims.empty and {c: str(t) for c, t in claims.dtypes.items()} == CLAIM_DTYPES
+
+
+@pytest.mark.parametrize(
+    ("policy", "what"),
+    [
+        ("- a list\n- not a policy file\n", "unreadable policy file"),
+        ('jurisdiction: "370900"\nclaims: [x\n', "unreadable policy file"),
+        (
+            'jurisdiction: "370900"\nclaims:\n  - {parameter: p, value: 1, source: agg-a}\n'
+            "  - {parameter: p, value: 2, source: nowhere}\n",
+            "claim 2 names no known source or parameter",
+        ),
+        (
+            'jurisdiction: "370900"\nclaims:\n  - {value: 1, source: agg-a}\n',
+            "claim 1 names no known source or parameter",
+        ),
+    ],
+)
+def test_lenient_reading_refuses_what_no_comparison_can_use(tmp_path, policy, what):
+    from helpers.data.editions import read_lenient
+    from helpers.exceptions import DataError, Problem
+
+    folder = _old_layout(tmp_path / "data")
+    (folder / "policies" / "370900-taian.yaml").write_text(policy, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_lenient(folder)
+    assert info.value.problems == [Problem("370900-taian.yaml", None, what, "pick another revision")]
