@@ -298,3 +298,129 @@ def test_lenient_reading_refuses_what_no_comparison_can_use(tmp_path, policy, wh
     with pytest.raises(DataError) as info:
         read_lenient(folder)
     assert info.value.problems == [Problem("370900-taian.yaml", None, what, "pick another revision")]
+
+
+# --- editions from git history: a small repository made once for these tests ---------------------
+
+
+def _git(repo, *args, date=None):
+    """Set-up only: run git in the temporary repository (the code under test runs in-process)."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_DATE": date or "", "GIT_COMMITTER_DATE": date or ""}
+    cmd = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """main: a README (Jan 10), the fixture data (Feb 10), a README edit (Feb 20), a merge of a side
+    branch (Mar 10) whose one commit (Mar 1) changed Tai'an's 8 relatives to 10, a README edit (Mar 20)."""
+    import shutil
+
+    from conftest import GOOD
+
+    root = tmp_path_factory.mktemp("history")
+    _git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("notes\n", encoding="utf-8")
+    _git(root, "add", "README.md")
+    _git(root, "commit", "-qm", "readme", date="2025-01-10T12:00:00+00:00")
+    shutil.copytree(GOOD, root / "data")
+    _git(root, "add", "data")
+    _git(root, "commit", "-qm", "data", date="2025-02-10T12:00:00+00:00")
+    _git(root, "checkout", "-qb", "side")
+    taian = root / "data" / "policies" / "370900-taian.yaml"
+    taian.write_text(
+        taian.read_text(encoding="utf-8").replace("value: 8\n", "value: 10\n", 1), encoding="utf-8"
+    )
+    _git(root, "commit", "-qam", "ten relatives", date="2025-03-01T12:00:00+00:00")
+    _git(root, "checkout", "-q", "main")
+    (root / "README.md").write_text("notes, more\n", encoding="utf-8")
+    _git(root, "commit", "-qam", "readme 2", date="2025-02-20T12:00:00+00:00")
+    _git(root, "merge", "-q", "--no-ff", "-m", "merge side", "side", date="2025-03-10T12:00:00+00:00")
+    (root / "README.md").write_text("notes, even more\n", encoding="utf-8")
+    _git(root, "commit", "-qam", "readme 3", date="2025-03-20T12:00:00+00:00")
+    log = _git(root, "log", "--first-parent", "--format=%h %cs")
+    return root, dict(reversed([line.split()[::-1] for line in log.splitlines()]))
+
+
+def _relatives(ed):
+    c = ed.ds.claims
+    return sorted(
+        c[(c["jurisdiction"] == "370900") & (c["parameter"] == "family_account.max_relatives")]["value"]
+    )
+
+
+def test_editions_before_the_first_commit_and_before_the_data(history):
+    from helpers.data.editions import edition
+
+    root, short = history
+    none = edition("2025-01-01", root / "data")
+    assert none.label == "2025-01-01 (before the first commit: no data)"
+    assert (none.commit, none.date, none.ds) == (None, None, None)
+    assert repr(none) == f"<Edition {none.label}: 0 claims, ids=True, strict=True>"
+    early = edition("2025-01-15", root / "data")
+    assert early.label == f"2025-01-15 (commit {short['2025-01-10']} of 2025-01-10) (no data/ yet)"
+    assert (early.commit[:7], early.date, early.ds, early.has_ids, early.strict) == (
+        short["2025-01-10"],
+        "2025-01-10",
+        None,
+        True,
+        True,
+    )
+    assert repr(early).endswith(": 0 claims, ids=True, strict=True>")
+
+
+def test_an_edition_by_date_is_the_main_line_as_it_stood_that_day(history):
+    from helpers.data.editions import edition
+
+    root, short = history
+    # a date names the last commit before that day starts, or (end_of_day) before it ends
+    assert edition("2025-02-10", root / "data").ds is None
+    day = edition("2025-02-10", root / "data", end_of_day=True)
+    assert day.label == f"2025-02-10 (commit {short['2025-02-10']} of 2025-02-10)"
+    assert (day.strict, day.has_ids, _relatives(day)) == (True, True, [8, 9])
+    assert repr(day) == f"<Edition {day.label}: 13 claims, ids=True, strict=True>"
+
+
+def test_an_edition_by_date_follows_the_main_line_and_by_revision_is_labelled_by_commit(history):
+    from helpers.data.editions import edition
+
+    root, short = history
+    # the side branch's change (Mar 1) was merged on Mar 10: on Mar 5 the main line still had 8
+    mar5 = edition("2025-03-05", root / "data")
+    assert (mar5.commit[:7], _relatives(mar5)) == (short["2025-02-20"], [8, 9])
+    assert _relatives(edition("2025-03-11", root / "data")) == [9, 10]
+    by_rev = edition(short["2025-02-20"], root / "data")
+    assert by_rev.label == f"{short['2025-02-20']} (2025-02-20)"
+
+
+def test_the_working_tree_edition_and_the_last_change_to_the_data(history):
+    from helpers.data import load
+    from helpers.data.editions import edition, last_change
+
+    root, short = history
+    work = edition(None, root / "data")
+    assert work.label == f"working tree (data version {load(root / 'data').version})"
+    assert (work.commit, work.date, work.has_ids, work.strict, _relatives(work)) == (
+        None,
+        None,
+        True,
+        True,
+        [9, 10],
+    )
+    # the last commit touching data/ is the side branch's (Mar 1), not the README edit of Mar 20
+    side = _git(root, "log", "-1", "--format=%h", "side")
+    assert last_change(root / "data") == {"date": "2025-03-01", "commit": side}
+    readme = root / "README.md"
+    readme.write_text("uncommitted, outside the data\n", encoding="utf-8")
+    assert "uncommitted" not in last_change(root / "data")
+    taian = root / "data" / "policies" / "370900-taian.yaml"
+    before = taian.read_text(encoding="utf-8")
+    try:
+        taian.write_text(before + "# an edit not yet committed\n", encoding="utf-8")
+        assert last_change(root / "data") == {"date": "2025-03-01", "commit": side, "uncommitted": "yes"}
+    finally:
+        taian.write_text(before, encoding="utf-8")
+        _git(root, "checkout", "-q", "--", "README.md")
