@@ -373,11 +373,12 @@ def test_editions_before_the_first_commit_and_before_the_data(history):
 
 
 def test_an_edition_by_date_is_the_main_line_as_it_stood_that_day(history):
-    from helpers.data.editions import edition
+    from helpers.data.editions import commit_of, edition
 
     root, short = history
     # a date names the last commit before that day starts, or (end_of_day) before it ends
     assert edition("2025-02-10", root / "data").ds is None
+    assert commit_of(root, "2025-02-10")[:7] == short["2025-01-10"]  # by default, as the day starts
     day = edition("2025-02-10", root / "data", end_of_day=True)
     assert day.label == f"2025-02-10 (commit {short['2025-02-10']} of 2025-02-10)"
     assert (day.strict, day.has_ids, _relatives(day)) == (True, True, [8, 9])
