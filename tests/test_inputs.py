@@ -212,7 +212,7 @@ def test_topics_and_tiers_refuse_what_they_cannot_use(mini):
         inputs.tier(mini, "first")
 
 
-def test_notebook_parameters_are_checked_by_their_name(mini):
+def test_report_parameters_are_checked_by_their_name(mini):
     assert inputs.parameter(mini, "year", "2025") == 2025
     assert inputs.parameter(mini, "year", "") == 0  # notebooks take 0 for any year
     assert inputs.parameter(mini, "as_of", "2025-06-30") == "2025-06-30"
