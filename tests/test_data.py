@@ -217,16 +217,21 @@ def test_lenient_reading_of_current_data_agrees_with_the_validating_loader(tmp_p
     assert (lenient.version, lenient.conditions, lenient.data_dir) == ("lenient", {}, folder)
 
 
+def _strip_claim_ids(folder):
+    import re
+
+    for p in (folder / "policies").glob("*.yaml"):
+        p.write_text(re.sub(r"- id: [a-z0-9-]+\n\s+", "- ", p.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def _old_layout(root):
     """The fixture data as an older revision kept it: claims without ids, an extra place column."""
-    import re
     import shutil
 
     from conftest import GOOD
 
     shutil.copytree(GOOD, root)
-    for p in (root / "policies").glob("*.yaml"):
-        p.write_text(re.sub(r"- id: [a-z0-9-]+\n\s+", "- ", p.read_text(encoding="utf-8")), encoding="utf-8")
+    _strip_claim_ids(root)
     (root / "jurisdictions.csv").write_text(
         "code,level,name_zh,name_en,pinyin,parent\n"
         "000000,national,全国,National,quanguo,\n"
@@ -341,6 +346,10 @@ def history(tmp_path_factory):
     _git(root, "merge", "-q", "--no-ff", "-m", "merge side", "side", date="2025-03-10T12:00:00+00:00")
     (root / "README.md").write_text("notes, even more\n", encoding="utf-8")
     _git(root, "commit", "-qam", "readme 3", date="2025-03-20T12:00:00+00:00")
+    _git(root, "branch", "old-layout", "HEAD~3")  # off main: an edition whose claims have no ids
+    _git(root, "worktree", "add", "-q", str(root.parent / f"{root.name}-old"), "old-layout")
+    _strip_claim_ids(root.parent / f"{root.name}-old" / "data")
+    _git(root.parent / f"{root.name}-old", "commit", "-qam", "no ids", date="2025-02-15T12:00:00+00:00")
     log = _git(root, "log", "--first-parent", "--format=%h %cs")
     return root, dict(reversed([line.split()[::-1] for line in log.splitlines()]))
 
@@ -425,3 +434,80 @@ def test_the_working_tree_edition_and_the_last_change_to_the_data(history):
     finally:
         taian.write_text(before, encoding="utf-8")
         _git(root, "checkout", "-q", "--", "README.md")
+
+
+def test_an_older_edition_without_claim_ids_is_read_leniently(history):
+    from helpers.data.editions import edition
+
+    root, _ = history
+    old = edition("old-layout", root / "data")
+    short = _git(root, "log", "-1", "--format=%h", "old-layout")
+    assert (old.label, old.commit[:7], old.date) == (f"{short} (2025-02-15)", short, "2025-02-15")
+    assert (old.has_ids, old.strict, _relatives(old)) == (False, False, [8, 9])
+    assert old.ds.claims["claim_id"].str.contains("#").all()
+
+
+def test_checkout_finds_the_repository_of_the_data_or_of_its_snapshot(history, tmp_path, monkeypatch):
+    import shutil
+
+    from helpers.data.gitrepo import EditionError, checkout, git
+
+    root, _ = history
+    assert checkout(root / "data") == (root.resolve(), "data")
+    assert checkout(root / "data-to-come") == (root.resolve(), "data-to-come")  # not made yet
+    # while a render runs, kernels read a private copy; its history is the folder it was copied from
+    snap = shutil.copytree(root / "data", tmp_path / "snapshot")
+    monkeypatch.setenv("YIBAO_DATA_DIR", str(snap))
+    monkeypatch.setenv("YIBAO_DATA_ORIGIN", str(root / "data"))
+    assert checkout(snap) == (root.resolve(), "data")
+    other = shutil.copytree(root / "data", tmp_path / "other")
+    with pytest.raises(EditionError) as exc:
+        checkout(other)
+    assert str(exc.value) == (
+        f"{other.resolve()} is not inside a git checkout — editions come from git history; "
+        "run this in a clone of the repository (git clone …)"
+    )
+    with pytest.raises(EditionError, match="^git failed$"):  # --quiet: git says nothing
+        git(root, "rev-parse", "--verify", "--quiet", "no-such-branch")
+    with pytest.raises(EditionError, match="^fatal: ambiguous argument 'no-such-branch'"):
+        git(root, "log", "no-such-branch")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(EditionError) as exc:
+        git(root, "status")
+    assert str(exc.value) == "git is not installed — install git to compare editions of the data"
+
+
+def test_a_preloaded_dataset_is_reused_until_forgotten():
+    from conftest import GOOD
+
+    from helpers.data.loading import forget, load, preload
+
+    forget(GOOD)  # forgetting a folder never kept is no error
+    ds = preload(GOOD)
+    try:
+        assert ds.data_dir == GOOD and load(GOOD) is ds
+    finally:
+        forget(GOOD)
+    assert load(GOOD) is not ds
+
+
+def test_a_date_value_is_a_date_or_month_text():
+    from helpers.data.schema import check_value
+
+    assert check_value("2025-06", "date", None) is None
+    assert check_value(202506, "date", None) == (
+        "value 202506 is not a date",
+        "write YYYY-MM-DD (or YYYY-MM)",
+    )
+
+
+def test_data_names_are_imported_on_first_use():
+    from helpers import data, hints
+
+    data.__dict__.pop("chain", None)
+    data.__dict__.pop("did_you_mean", None)
+    assert data.chain is places.chain and data.chain is places.chain  # the second time from the module
+    assert data.__dict__["chain"] is places.chain
+    assert data.did_you_mean is hints.did_you_mean
+    with pytest.raises(AttributeError, match="^module 'helpers.data' has no attribute 'nothing'$"):
+        data.nothing  # noqa: B018
