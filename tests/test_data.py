@@ -511,3 +511,24 @@ def test_data_names_are_imported_on_first_use():
     assert data.did_you_mean is hints.did_you_mean
     with pytest.raises(AttributeError, match="^module 'helpers.data' has no attribute 'nothing'$"):
         data.nothing  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "a: 1\nb: [1, 2\nc: 3\n",
+            (3, "YAML syntax error: expected ',' or ']', but got ':'", "fix the YAML syntax at that line"),
+        ),
+        # the tag as written, to its last letter
+        ("a: !BOX 1\n", (1, "YAML tag !BOX is not allowed", "remove the tag; data is plain YAML")),
+    ],
+)
+def test_yaml_problems_name_the_file_line_and_fix(tmp_path, text, problem):
+    from helpers.data.yamlio import load_yaml
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    _, problems = load_yaml(bad)
+    assert [(p.line, p.message, p.fix) for p in problems] == [problem]
+    assert problems[0].file.endswith("bad.yaml")
