@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import helpers as h
@@ -156,3 +158,65 @@ def test_calculators_accept_words_and_name_the_city(real):
     assert h.lapse(real, "370900", "职工", gap_months=2)["city_zh"] == "泰安市"
     assert h.employee_contribution(real, "taian", 3000)["city_zh"] == "泰安市"
     assert h.resident_premiums(real, "泰安", [{"age": 8}])["city_zh"].tolist() == ["泰安市"]
+
+
+@pytest.mark.parametrize(
+    "func,value,expected",
+    [
+        (inputs.date, "2025-06-30", dt.date(2025, 6, 30)),
+        (inputs.date, " 2025-06-30 ", dt.date(2025, 6, 30)),
+        (inputs.date, dt.date(2025, 6, 30), dt.date(2025, 6, 30)),
+        (inputs.date, dt.datetime(2025, 6, 30, 18, 45), dt.date(2025, 6, 30)),  # the day, not the time
+        (inputs.date, "", None),
+        (inputs.date, None, None),
+        (inputs.wage, "8,000", 8000.0),  # thousands separators as people write them
+        (inputs.wage, 0, 0.0),  # no income is a wage too (a minimum base then applies)
+        (inputs.wage, "0.5", 0.5),
+        (inputs.wage, 10_000_000, 10_000_000.0),  # the largest monthly wage taken
+    ],
+)
+def test_dates_and_wages_are_converted(func, value, expected):
+    got = func(value)
+    assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize(
+    "func,value,message",
+    [
+        (inputs.wage, "x", "wage: 'x' is not a monthly wage — give yuan per month ≥ 0, e.g. 8000"),
+        (inputs.wage, 10_000_000.5, "wage: 10000000.5 is not a monthly wage"),
+        (inputs.wage, True, "wage: True is not a monthly wage"),
+        (inputs.wages, "", "wages: no wage given — give yuan per month, e.g. 3000,5000,8000"),
+        (inputs.wages, " , ", "wages: no wage given — give yuan per month, e.g. 3000,5000,8000"),
+        (inputs.wages, "8000\u200b", "wages: holds an invisible or control character U+200B"),
+        (inputs.year, "2025\u200b", "year: holds an invisible or control character U+200B"),
+        (inputs.date, "2025-06-30\u202e", "as_of: holds an invisible or control character U+202E"),
+        (inputs.date, "30.06.2025", "as_of: '30.06.2025' is not a date — write YYYY-MM-DD, e.g. 2025-06-30"),
+    ],
+)
+def test_bad_dates_wages_and_hidden_characters_name_the_parameter(func, value, message):
+    with pytest.raises(InputError) as exc:
+        func(value)
+    assert str(exc.value).startswith(message)
+
+
+def test_topics_and_tiers_refuse_what_they_cannot_use(mini):
+    with pytest.raises(InputError) as exc:
+        inputs.topics(mini, "")
+    assert (
+        str(exc.value) == "topics: no topic given — give one or more of binding, contribution, lapse, benefit"
+    )
+    with pytest.raises(InputError, match="^topics: holds an invisible or control character U[+]200B"):
+        inputs.topics(mini, "binding\u200b")
+    with pytest.raises(InputError, match="^tier: unknown tier 'first' — give one of 1, 2$"):
+        inputs.tier(mini, "first")
+
+
+def test_report_parameters_are_checked_by_their_name(mini):
+    assert inputs.parameter(mini, "year", "2025") == 2025
+    assert inputs.parameter(mini, "year", "") == 0  # notebooks take 0 for any year
+    assert inputs.parameter(mini, "as_of", "2025-06-30") == "2025-06-30"
+    assert inputs.parameter(mini, "topics", "lapse, binding") == ["lapse", "binding"]
+    assert inputs.parameter(mini, "output_dir", " as given ") == " as given "  # no check by that name
+    with pytest.raises(InputError, match="^wages: 'many' is not a monthly wage"):
+        inputs.parameter(mini, "wages", "many")
