@@ -18,6 +18,22 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 TESTS = Path(__file__).parent
 GOOD = TESTS / "fixtures" / "good_data"
 BAD = TESTS / "bad_inputs"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_check_cache(tmp_path_factory):
+    """`yibao check-data` remembers a passed check per (data hash, checker hash) in a user cache
+    folder. Each test session gets its own, empty one: a check remembered by another checkout — or,
+    under `make mutation`, by an earlier mutant that let bad data pass (every mutant has the same
+    checker hash, and each mutant's tests are a new session) — must never decide a test.
+    Subprocesses started by tests inherit it."""
+    old = os.environ.get("YIBAO_CACHE_DIR")
+    os.environ["YIBAO_CACHE_DIR"] = str(tmp_path_factory.mktemp("check-cache"))
+    yield
+    if old is None:
+        os.environ.pop("YIBAO_CACHE_DIR", None)
+    else:
+        os.environ["YIBAO_CACHE_DIR"] = old
 NB = TESTS / "fixtures" / "notebooks" / "raises.ipynb"
 CATALOG = """reports:
   - {name: one, title: One, notebook: raises.ipynb, parameters: {fail: false}}
