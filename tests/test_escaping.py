@@ -236,7 +236,9 @@ def test_frame_table_exact():
     )
 
 
-def test_footnotes_cite_every_source_behind_a_claim(tmp_path):
+def _jinan_cited_twice(tmp_path):
+    """The fixture data with Jinan's relatives limit (claim jinan-family-max-relatives-2) also
+    stated by a second page, agg-b, at its own locator."""
     data = tmp_path / "data"
     shutil.copytree(GOOD, data)
     pol = data / "policies" / "370100-jinan.yaml"
@@ -244,7 +246,11 @@ def test_footnotes_cite_every_source_behind_a_claim(tmp_path):
         "    source: agg-a\n", "    source: agg-a\n    also: [{source: agg-b, locator: same}]\n", 1
     )
     pol.write_text(text, encoding="utf-8")
-    notes = Footnotes(load(data))
+    return load(data)
+
+
+def test_footnotes_cite_every_source_behind_a_claim(tmp_path):
+    notes = Footnotes(_jinan_cited_twice(tmp_path))
     refs = notes.ref_claim("jinan-family-max-relatives-2")
     assert refs.count("<sup") == 2 and ">[1]</a>" in refs and ">[2]</a>" in refs
     assert refs.startswith("<sup") and refs.endswith("</sup>") and "</sup><sup" in refs
@@ -309,14 +315,7 @@ def test_chart_labels_from_data_are_never_drawn_as_maths():
 
 def test_footnotes_cite_each_page_at_its_own_locator(tmp_path):
     """An `also` page is a note at its own locator (data/README.md: `also: [{source, locator}]`)."""
-    data = tmp_path / "data"
-    shutil.copytree(GOOD, data)
-    pol = data / "policies" / "370100-jinan.yaml"
-    text = pol.read_text(encoding="utf-8").replace(
-        "    source: agg-a\n", "    source: agg-a\n    also: [{source: agg-b, locator: same}]\n", 1
-    )
-    pol.write_text(text, encoding="utf-8")
-    notes = Footnotes(load(data))
+    notes = Footnotes(_jinan_cited_twice(tmp_path))
     refs = notes.cite(["no-such-claim", "jinan-family-max-relatives-2"])  # an unknown id is skipped
     assert refs.count("<sup") == 2
     notes_html = notes.html()

@@ -22,7 +22,7 @@ from .catalog import load_catalog
 from .execute import Job, exporter, result, skip_iri_grammars, worker
 from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
-from .warm import write_stamp
+from .warm import render_paths, write_stamp
 from .zygote import THREAD_ENV
 
 
@@ -118,10 +118,8 @@ def render(
     to do answer from `helpers.build.warm.unchanged` without loading the renderer.
     """
     # every path is absolute before anything runs: kernels work in notebooks/, not here
-    reports_dir = Path(reports_dir or config.REPORTS_DIR).resolve()
-    notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve()
-    catalog = Path(catalog or config.CATALOG_PATH).resolve()
-    data_dir = Path(data_dir or config.DATA_DIR).resolve()
+    paths = render_paths(reports_dir, catalog, notebooks_dir, data_dir)
+    reports_dir, catalog, notebooks_dir, data_dir = paths
     skip_iri_grammars()  # before anything imports nbformat (inspecting notebooks, exporting)
     for key, value in THREAD_ENV.items():  # before numpy loads here: workers and kernels fork from us
         os.environ.setdefault(key, value)

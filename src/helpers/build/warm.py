@@ -82,6 +82,22 @@ def git_token(data_dir: Path) -> str:
     return "|".join(parts)
 
 
+def render_paths(
+    reports_dir: Path | None, catalog: Path | None, notebooks_dir: Path | None, data_dir: Path | None
+) -> tuple[Path, Path, Path, Path]:
+    """The renderer's folders and catalogue, absolute, with the project's defaults for any None:
+    (reports_dir, catalog, notebooks_dir, data_dir). The renderer and the no-op check both use it,
+    so they key on the same paths."""
+    from .. import config
+
+    return (
+        Path(reports_dir or config.REPORTS_DIR).resolve(),
+        Path(catalog or config.CATALOG_PATH).resolve(),
+        Path(notebooks_dir or config.NOTEBOOKS_DIR).resolve(),
+        Path(data_dir or config.DATA_DIR).resolve(),
+    )
+
+
 def warm_key(reports_dir: Path, catalog: Path, notebooks_dir: Path, data_dir: Path) -> str:
     """One hash over every input and output of a full render (see the module docstring)."""
     from ..fingerprint import data_version

@@ -6,31 +6,20 @@ import argparse
 from pathlib import Path
 
 
-def _resolved(args: argparse.Namespace) -> tuple[Path, Path, Path, Path]:
-    from .. import config
-
-    return (
-        Path(args.reports_dir or config.REPORTS_DIR).resolve(),
-        Path(args.catalog or config.CATALOG_PATH).resolve(),
-        Path(args.notebooks_dir or config.NOTEBOOKS_DIR).resolve(),
-        Path(args.data_dir or config.DATA_DIR).resolve(),
-    )
-
-
 def _nothing_to_do(args: argparse.Namespace) -> bool:
     """With no --only/--force and nothing changed since the last full render, say so and stop:
     the standard library and a few hashes, no renderer, YAML or rich (a no-op stays fast)."""
     if args.only or args.force:
         return False
     from .. import config
-    from ..build.warm import unchanged
+    from ..build.warm import render_paths, unchanged
     from ..data.text import plain
 
-    reports_dir, catalog, notebooks_dir, data_dir = _resolved(args)
-    results = unchanged(reports_dir, catalog, notebooks_dir, data_dir)
+    paths = render_paths(args.reports_dir, args.catalog, args.notebooks_dir, args.data_dir)
+    results = unchanged(*paths)
     if results is None:
         return False
-    index = plain(config.display_path(reports_dir / "index.html"))
+    index = plain(config.display_path(paths[0] / "index.html"))
     print(
         f"nothing changed since the last render: {len(results)} reports unchanged.\n"
         f"0 rendered, {len(results)} cached, 0 failed in 0.0 s; open {index}"
