@@ -220,3 +220,161 @@ def test_report_parameters_are_checked_by_their_name(mini):
     assert inputs.parameter(mini, "output_dir", " as given ") == " as given "  # no check by that name
     with pytest.raises(InputError, match="^wages: 'many' is not a monthly wage"):
         inputs.parameter(mini, "wages", "many")
+
+
+# --- every kind of bad input: one line naming the parameter (and the place in a household), the
+# --- problem and the fix; the full line is asserted, since a message without its fix breaks the rule
+HOUSEHOLD_EXAMPLE = '[{"relation": "spouse"}, {"relation": "父亲", "age": 66}]'
+ZWSP = "holds an invisible or control character U+200B ZERO WIDTH SPACE — delete it"
+NO_CITY = "— give codes or names, e.g. 济南,泰安 or 山东全省"
+NO_WAGE = "wages: no wage given — give yuan per month, e.g. 3000,5000,8000"
+NOT_RELATION = "is not a relation — give a word such as spouse, 父母 or father"
+NOT_FLAG = "is not true or false — write true or false"
+RELATIONS = "(allowed: spouse, parent, child, parent_in_law, sibling, grandparent, grandchild)"
+TOPICS = "(allowed: binding, contribution, lapse, benefit)"
+NO_DATASET = {"wages", "months"}
+
+
+def check(ds, func: str, *args):
+    """inputs.<func> called with the dataset first when it takes one."""
+    return getattr(inputs, func)(*args) if func in NO_DATASET else getattr(inputs, func)(ds, *args)
+
+
+@pytest.mark.parametrize(
+    "func,args,message",
+    [
+        # a hidden character anywhere, also in one item of a list, is named with its fix
+        ("places", (["济南", "泰安\u200b"],), f"cities: {ZWSP}"),
+        ("places", ("济南\u200b",), f"cities: {ZWSP}"),
+        ("wages", (["8000\u200b"],), f"wages: {ZWSP}"),
+        ("scheme", ("居民\u200b",), f"scheme: {ZWSP}"),
+        ("relation", ("父母\u200b",), f"relation: {ZWSP}"),
+        ("household", ('[{"relation": "spouse\u200b"}]',), f"household: {ZWSP}"),
+        ("relative", ({"relation": "child", "name": "小明\u200b"},), f"household[1].name: {ZWSP}"),
+        # nothing given
+        ("places", (None,), f"cities: no city given (None) {NO_CITY}"),
+        ("places", ("，、",), f"cities: no city given ('，、') {NO_CITY}"),
+        ("places", (True,), f"cities: no city given (True) {NO_CITY}"),
+        ("wages", (None,), NO_WAGE),
+        ("wages", ("，",), NO_WAGE),
+        ("relation", (None,), f"relation: None {NOT_RELATION}"),
+        ("relation", ("  ",), f"relation: '  ' {NOT_RELATION}"),
+        ("relation", (5,), f"relation: 5 {NOT_RELATION}"),
+        # a word outside the vocabulary; "check it" when nothing is close
+        ("relation", ("叔叔",), f"relation: unknown relation '叔叔' — check it {RELATIONS}"),
+        ("topics", ("none",), f"topics: unknown topic 'none' — check it {TOPICS}"),
+        ("topics", ("XXXX",), f"topics: unknown topic 'XXXX' — check it {TOPICS}"),
+        # a relative: where in the household, which field, and how to write it
+        ("relative", (5,), f"household[1]: expected an object, got int — write e.g. {HOUSEHOLD_EXAMPLE}"),
+        ("relative", ("父母",),
+         'household[1]: \'父母\' is a bare word, expected an object — write {"relation": "父母"}'),
+        ("relative", ({"age": 3},), 'household[1]: no \'relation\' field — add e.g. "relation": "child"'),
+        ("relative", ({"relation": "叔叔"},),
+         f"household[1].relation: unknown relation '叔叔' — check it {RELATIONS}"),
+        ("relative", ({"relation": "child", "student": "maybe"},),
+         f"household[1].student: 'maybe' {NOT_FLAG}"),
+        ("relative", ({"relation": "spouse", "already_bound": "maybe"},),
+         f"household[1].already_bound: 'maybe' {NOT_FLAG}"),
+        ("relative", ({"relation": "child", "group": "poor"},),
+         "household[1].group: unknown group 'poor' — check it"
+         " (allowed: minor, student, orphan, relapsed_poverty)"),
+        ("relative", ({"relation": "child", "scheme": "private"},),
+         "household[1].scheme: unknown scheme 'private' — check it (allowed: employee, flexible, resident)"),
+        ("relative", ({"relation": "child", "place": "济南,泰安"},),
+         "household[1].place: '济南,泰安' names 2 places — give one city, e.g. 泰安 or 370900"),
+        # a household: its parameter name, also when the caller names it otherwise
+        ("household", ("spouse",),
+         f"household: 'spouse' is not a JSON list — write a list of objects, e.g. {HOUSEHOLD_EXAMPLE}"),
+        ("household", ('[{"relation": "child",]',),
+         "household: not valid JSON (Expecting property name enclosed in double quotes at column 23)"
+         f" — write e.g. {HOUSEHOLD_EXAMPLE}"),
+        ("household", (42,),
+         f"household: expected a list of objects, got int — write e.g. {HOUSEHOLD_EXAMPLE}"),
+        ("household", ([{"relation": "叔叔"}], "relatives"),
+         f"relatives[1].relation: unknown relation '叔叔' — check it {RELATIONS}"),
+    ],
+)  # fmt: skip
+def test_bad_input_names_parameter_problem_and_fix(mini, func, args, message):
+    with pytest.raises(InputError) as exc:
+        check(mini, func, *args)
+    assert str(exc.value) == message
+
+
+def test_list_of_words_for_a_household_is_shown_as_objects_in_its_own_script(mini):
+    # the example keeps the words as written (Chinese, not \u escapes) and shows two objects at most,
+    # so the message stays one short line however long the list is
+    with pytest.raises(InputError) as exc:
+        inputs.household(mini, ["父母", "子女", "配偶"])
+    assert str(exc.value) == (
+        "household: got a list of words, expected a list of objects — "
+        'write e.g. [{"relation": "父母"}, {"relation": "子女"}]'
+    )
+
+
+@pytest.mark.parametrize(
+    "call,expected",
+    [
+        # the Chinese list separators ， and 、 split like a comma
+        (lambda ds: inputs.wages("3000，5000、8000"), [3000.0, 5000.0, 8000.0]),
+        (lambda ds: inputs.places(ds, "济南，泰安、青岛"), ["370100", "370900", "370200"]),
+        (lambda ds: inputs.topics(ds, "binding，lapse、benefit"), ["binding", "lapse", "benefit"]),
+        # 600 months (50 years) is the most a gap or a period may be
+        (lambda ds: inputs.months(600), 600),
+        (lambda ds: inputs.months("0"), 0),
+        # a vocabulary word by its Chinese or English label, any case, spaces for underscores
+        (lambda ds: inputs.scheme(ds, "居民医保"), "resident"),
+        (lambda ds: inputs.scheme(ds, "Employee Scheme"), "employee"),
+        (lambda ds: inputs.relation(ds, "parents-in-law"), "parent_in_law"),
+        (lambda ds: inputs.relation(ds, "Parent in law"), "parent_in_law"),
+        # one relative given as an object instead of a list
+        (lambda ds: inputs.household(ds, {"relation": "配偶"}), [{"relation": "spouse"}]),
+    ],
+)  # fmt: skip
+def test_lists_bounds_and_labels_are_converted(mini, call, expected):
+    assert call(mini) == expected
+
+
+def test_months_over_the_bound_are_refused():
+    with pytest.raises(InputError) as exc:
+        inputs.months(601)
+    assert str(exc.value) == "months: 601 is not a whole number 0–600 — give e.g. 12 for months"
+    assert inputs.months(130, "age", most=130) == 130
+    with pytest.raises(InputError, match="^age: 131 is not a whole number 0–130 — give e.g. 12 for age$"):
+        inputs.months(131, "age", most=130)
+
+
+def test_relative_fields_are_converted_to_codes(mini):
+    given = {
+        "relation": "子女", "age": "8", "student": "是", "already_bound": "yes", "group": "返贫致贫人口",
+        "scheme": "Resident Scheme", "place": "泰安", "name": "小明",
+    }  # fmt: skip
+    assert inputs.relative(mini, given) == {
+        "relation": "child", "age": 8, "student": True, "already_bound": True, "group": "relapsed_poverty",
+        "scheme": "resident", "place": "370900", "name": "小明",
+    }  # fmt: skip
+    # an empty place means the employee's own city and is kept as given; a group code may be spelt
+    # with spaces; already_bound "no" is False, not left as text
+    assert inputs.relative(mini, {"relation": "spouse", "place": "", "already_bound": "no"}) == {
+        "relation": "spouse", "place": "", "already_bound": False,
+    }  # fmt: skip
+    spaced = {"relation": "child", "group": "relapsed poverty"}
+    assert inputs.relative(mini, spaced)["group"] == "relapsed_poverty"
+
+
+@pytest.mark.parametrize(
+    "vocabulary,word,message",
+    [
+        # an abbreviation still finds its code
+        ("scheme", "emp", "did you mean 'employee'?"),
+        # two close codes are both offered
+        ("relation", "grand", "did you mean 'grandparent' or 'grandchild'?"),
+        # three codes, even when several aliases of one code (祖父, 外祖父 …) are the closest words
+        ("relation", "父", "did you mean 'grandparent' or 'parent' or 'parent_in_law'?"),
+        # never more than three, though more are close
+        ("relation", "stepfather", "did you mean 'parent' or 'spouse' or 'grandparent'?"),
+    ],
+)
+def test_unknown_word_gets_up_to_three_close_codes(real, vocabulary, word, message):
+    with pytest.raises(InputError) as exc:
+        getattr(inputs, vocabulary)(real, word)
+    assert str(exc.value).startswith(f"{vocabulary}: unknown {vocabulary} '{word}' — {message} (allowed: ")
