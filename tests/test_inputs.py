@@ -368,7 +368,7 @@ def test_relative_fields_are_converted_to_codes(mini):
         ("scheme", "emp", "did you mean 'employee'?"),
         # two close codes are both offered
         ("relation", "grand", "did you mean 'grandparent' or 'grandchild'?"),
-        # three codes, even when several aliases of one code (祖父, 外祖父 …) are the closest words
+        # three codes, even when two aliases of one code (父母, 父亲) are among the three closest words
         ("relation", "父", "did you mean 'grandparent' or 'parent' or 'parent_in_law'?"),
         # never more than three, though more are close
         ("relation", "stepfather", "did you mean 'parent' or 'spouse' or 'grandparent'?"),
