@@ -9,19 +9,24 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import importlib
+import importlib.metadata
 import json
 import os
+import re
 import shutil
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import CATALOG, NB
 
-from helpers import config
+from helpers import config, fingerprint
 from helpers.build.catalog import Entry
 from helpers.build.execute import result
 from helpers.build.render import code_fingerprint, render_lock, report_hash
 from helpers.exceptions import YibaoError
+from helpers.fingerprint import checker_hash, data_files, data_hash, data_version, package_versions
 
 render_mod = importlib.import_module("helpers.build.render")  # the package re-exports render()
 cachekey = importlib.import_module("helpers.build.cachekey")
@@ -259,3 +264,257 @@ def test_render_lock_is_released_after_an_error(tmp_path):
     with pytest.raises(RuntimeError), render_lock(tmp_path):
         raise RuntimeError("boom")
     assert _try_lock(tmp_path, fcntl.LOCK_EX)
+
+
+# ---------------------------------------------------------------- data_hash / data_files / data_version
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A small data folder: the three top-level files and two policy files (.yaml and .yml)."""
+    d = tmp_path / "data"
+    (d / "policies").mkdir(parents=True)
+    (d / "parameters.yaml").write_text("currency: CNY\n", encoding="utf-8")
+    (d / "jurisdictions.csv").write_text("code,name\n370900,泰安\n", encoding="utf-8")
+    (d / "sources.yaml").write_text("- id: s1\n", encoding="utf-8")
+    (d / "policies" / "370900-taian.yaml").write_text("jurisdiction: 370900\n", encoding="utf-8")
+    (d / "policies" / "370100-jinan.yml").write_text("jurisdiction: 370100\n", encoding="utf-8")
+    return d
+
+
+def _ignored_by_the_loader(d: Path) -> None:
+    """Paths the loader never reads: hidden and non-YAML files, files outside policies/."""
+    pol = d / "policies"
+    (pol / ".370900-taian.yaml").write_text("hidden copy")
+    (pol / "README.md").write_text("notes")
+    (pol / "370900-taian.yaml.bak").write_text("backup")
+    (pol / "drafts").mkdir()
+    (pol / "drafts" / "draft.yaml").write_text("x: 1")
+    (d / "COVERAGE.md").write_text("coverage")
+    (d / "extra.yaml").write_text("x: 1")
+
+
+def test_data_files_are_the_loader_files_in_a_fixed_order(data_dir):
+    pol = data_dir / "policies"
+    (pol / "350200-Xiamen.YAML").write_text("jurisdiction: 350200\n")  # the suffix in any case
+    _ignored_by_the_loader(data_dir)
+    (pol / "folder.yaml").mkdir()
+    os.mkfifo(pol / "pipe.yaml")
+    (pol / "broken.yaml").symlink_to(pol / "missing.yaml")
+    top = [data_dir / n for n in ("parameters.yaml", "jurisdictions.csv", "sources.yaml")]
+    policies = [pol / n for n in ("350200-Xiamen.YAML", "370100-jinan.yml", "370900-taian.yaml")]
+    assert data_files(data_dir) == top + policies
+    (data_dir / "sources.yaml").unlink()
+    assert data_files(data_dir) == top[:2] + policies  # a missing file is not listed
+
+
+def test_data_files_without_a_readable_policies_folder(data_dir, monkeypatch):
+    top = [data_dir / n for n in ("parameters.yaml", "jurisdictions.csv", "sources.yaml")]
+    real_listdir = os.listdir
+
+    def unreadable(path="."):
+        if Path(path) == data_dir / "policies":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)
+
+    before = data_hash(data_dir)
+    monkeypatch.setattr(os, "listdir", unreadable)
+    assert data_files(data_dir) == top  # the loader names the problem, the hash does not fail
+    assert data_hash(data_dir) != before
+    monkeypatch.undo()
+    shutil.rmtree(data_dir / "policies")
+    (data_dir / "policies").write_text("not a folder")
+    assert data_files(data_dir) == top
+
+
+def _replace(path: Path, kind: str) -> None:
+    path.unlink()
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(path.parent / "missing.yaml")
+
+
+def _swap_bytes(a: Path, b: Path) -> None:
+    x, y = a.read_bytes(), b.read_bytes()
+    a.write_bytes(y)
+    b.write_bytes(x)
+
+
+#: Each edit changes what the loader reads, so each must change data_hash (and no two alike).
+DATA_EDITS: dict[str, Callable[[Path], None]] = {
+    "policy bytes": lambda d: (d / "policies" / "370900-taian.yaml").write_text("jurisdiction: 370901\n"),
+    "top file bytes": lambda d: (d / "parameters.yaml").write_text("currency: USD\n"),
+    "policy renamed": lambda d: (d / "policies" / "370900-taian.yaml").rename(d / "policies" / "a.yaml"),
+    "yml becomes yaml": lambda d: (d / "policies" / "370100-jinan.yml").rename(
+        d / "policies" / "370100-jinan.yaml"
+    ),
+    "yml becomes YML": lambda d: (d / "policies" / "370100-jinan.yml").rename(
+        d / "policies" / "370100-jinan.YML"
+    ),
+    "policy added": lambda d: (d / "policies" / "370200-qingdao.yaml").write_text("jurisdiction: 370200\n"),
+    "empty policy added": lambda d: (d / "policies" / "370200-qingdao.yaml").write_text(""),
+    "policy removed": lambda d: (d / "policies" / "370100-jinan.yml").unlink(),
+    "top file removed": lambda d: (d / "sources.yaml").unlink(),
+    "top file emptied": lambda d: (d / "sources.yaml").write_text(""),
+    "two files swap bytes": lambda d: _swap_bytes(d / "parameters.yaml", d / "sources.yaml"),
+    "top file is a folder": lambda d: _replace(d / "sources.yaml", "folder"),
+    "top file is a pipe": lambda d: _replace(d / "sources.yaml", "pipe"),
+    "top file is a broken link": lambda d: _replace(d / "sources.yaml", "link"),
+    "policy is a folder": lambda d: _replace(d / "policies" / "370900-taian.yaml", "folder"),
+    "policy is a pipe": lambda d: _replace(d / "policies" / "370900-taian.yaml", "pipe"),
+    "policy is a broken link": lambda d: _replace(d / "policies" / "370900-taian.yaml", "link"),
+}
+
+
+def test_every_change_the_loader_would_see_changes_the_data_hash(tmp_path, data_dir):
+    hashes = {"unchanged": data_hash(data_dir)}
+    for i, (name, edit) in enumerate(DATA_EDITS.items()):  # byte edits first, pipes last
+        d = tmp_path / f"edit{i}"
+        shutil.copytree(data_dir, d)
+        edit(d)
+        h = data_hash(d)
+        assert h not in hashes.values(), (name, hashes)
+        hashes[name] = h
+
+
+def test_the_data_hash_ignores_what_the_loader_does_not_read(tmp_path, data_dir):
+    before = data_hash(data_dir)
+    copy = tmp_path / "elsewhere" / "data"
+    shutil.copytree(data_dir, copy)
+    assert data_hash(copy) == before  # relative paths: the same data in another checkout
+    _ignored_by_the_loader(data_dir)
+    os.utime(data_dir / "sources.yaml", (0, 0))
+    assert data_hash(data_dir) == before
+
+
+def test_the_data_hash_with_a_missing_file_still_follows_the_others(data_dir):
+    (data_dir / "parameters.yaml").unlink()  # the check fails, but its cached answer must not stick
+    before = data_hash(data_dir)
+    DATA_EDITS["policy bytes"](data_dir)
+    assert data_hash(data_dir) != before
+
+
+def test_the_data_hash_tells_an_empty_policies_folder_from_none(data_dir):
+    for p in (data_dir / "policies").iterdir():
+        p.unlink()
+    empty = data_hash(data_dir)
+    (data_dir / "policies").rmdir()
+    assert data_hash(data_dir) != empty
+
+
+def test_the_data_hash_of_an_unreadable_file(data_dir, monkeypatch):
+    before = data_hash(data_dir)
+    blocked = data_dir / "sources.yaml"
+    real_read = Path.read_bytes
+
+    def read_bytes(self):
+        if self == blocked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert data_hash(data_dir) != before  # no error here: the loader names the problem
+    assert data_files(data_dir)[2] == blocked
+
+
+def test_data_version_is_the_start_of_the_data_hash(data_dir):
+    full = data_hash(data_dir)
+    assert re.fullmatch("[0-9a-f]{64}", full)
+    assert data_version(data_dir) == full[:12]
+
+
+# ---------------------------------------------------------------- checker_hash / package_versions
+
+
+@pytest.fixture
+def checker_code(tmp_path, monkeypatch) -> Path:
+    """A stand-in helpers package: checker_hash reads the files next to fingerprint.py."""
+    pkg = tmp_path / "helpers"
+    (pkg / "data").mkdir(parents=True)
+    (pkg / "report").mkdir()
+    for name in ("data/__init__.py", "data/schema.py", "exceptions.py", "config.py", "hints.py"):
+        (pkg / name).write_text(f"# {name}\n")
+    (pkg / "fingerprint.py").write_text("# fingerprint\n")
+    monkeypatch.setattr(fingerprint, "__file__", str(pkg / "fingerprint.py"))
+    return pkg
+
+
+@pytest.mark.parametrize(
+    "path", ["data/__init__.py", "data/schema.py", "exceptions.py", "config.py", "hints.py", "fingerprint.py"]
+)
+def test_checker_hash_follows_the_validating_code(checker_code, path):
+    before = checker_hash()
+    assert checker_hash() == before
+    (checker_code / path).write_text((checker_code / path).read_text() + "x = 1\n")
+    assert checker_hash() != before
+
+
+def test_checker_hash_follows_added_and_renamed_data_modules(checker_code):
+    before = checker_hash()
+    (checker_code / "data" / "new.py").write_text("")
+    added = checker_hash()
+    (checker_code / "data" / "new.py").rename(checker_code / "data" / "renamed.py")
+    assert len({before, added, checker_hash()}) == 3
+
+
+def test_checker_hash_ignores_other_code(checker_code):
+    before = checker_hash()
+    (checker_code / "report" / "tables.py").write_text("x = 1\n")
+    (checker_code / "data" / "NOTES.md").write_text("notes")
+    (checker_code / "cli.py").write_text("x = 1\n")
+    assert checker_hash() == before
+
+
+@pytest.mark.parametrize("package", ["pydantic", "pandas"])
+def test_checker_hash_follows_the_pydantic_and_pandas_versions(checker_code, tmp_path, monkeypatch, package):
+    before = checker_hash()
+    site = tmp_path / "site"
+    (site / f"{package}-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [str(site), *sys.path])  # found first: this version is "installed"
+    assert package_versions((package,)) == {package: "99.0"}
+    assert checker_hash() != before
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch) -> Path:
+    """sys.path: the working folder (""), a missing folder, then a folder of made-up installed
+    distributions; importlib.metadata is not to be asked about a distribution found there."""
+    cwd, site = tmp_path / "cwd", tmp_path / "site"
+    cwd.mkdir()
+    (cwd / "yibao_cwd_pkg-4.0.dist-info").mkdir()
+    (cwd / "yibao_fake_pkg-9.9.tar.gz").write_text("a downloaded sdist, not an installed distribution")
+    (site / "yibao_fake_pkg-1.2.3.dist-info").mkdir(parents=True)
+    (site / "Yibao.Legacy-Pkg-0.5.dist-info").mkdir()  # an old installer's unnormalised name
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(sys, "path", ["", str(tmp_path / "missing"), str(site), *sys.path])
+
+    def no_metadata(name):
+        raise AssertionError(f"importlib.metadata asked for {name}")
+
+    monkeypatch.setattr(importlib.metadata, "version", no_metadata)
+    return site
+
+
+def test_package_versions_reads_dist_info_folder_names(site):
+    names = ("yibao_fake_pkg", "yibao-fake-pkg", "Yibao.Fake.Pkg", "YIBAO_FAKE-pkg")
+    assert package_versions(names) == dict.fromkeys(names, "1.2.3")  # names normalised
+    assert package_versions(("yibao-legacy-pkg", "yibao_cwd_pkg")) == {
+        "yibao-legacy-pkg": "0.5",
+        "yibao_cwd_pkg": "4.0",  # "" on sys.path is the working folder
+    }
+
+
+def test_package_versions_falls_back_to_importlib_metadata(tmp_path, monkeypatch):
+    egg = tmp_path / "site" / "yibao_egg-4.5.6.egg-info"  # importlib.metadata reads it; no dist-info
+    egg.mkdir(parents=True)
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: yibao-egg\nVersion: 4.5.6\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), *sys.path])
+    got = package_versions(("yibao-egg", "yibao-not-installed-anywhere", "pydantic"))
+    assert got == {
+        "yibao-egg": "4.5.6",
+        "yibao-not-installed-anywhere": None,
+        "pydantic": importlib.metadata.version("pydantic"),  # the same answer, read faster
+    }

@@ -313,6 +313,28 @@ def test_chart_labels_from_data_are_never_drawn_as_maths():
     assert "$x^2$ 元</text>".encode() in svg and rb"$\frac{a}{b}$</text>" in svg
 
 
+def test_tick_labels_made_while_the_chart_is_saved_are_not_maths():
+    """A layout engine resizes the axes when the figure is saved; the extra tick labels made then
+    read `text.parse_math` at that moment, so figure_html's own setting is what keeps them text."""
+    import base64
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    labels = []
+    for width in (3.75, 4.0):
+        fig, ax = plt.subplots(figsize=(width, 2), layout="constrained")  # maths parsing on
+        ax.plot([0, 137], [0, 137])
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(FuncFormatter(lambda x, pos: f"${x:g}$"))
+        svg = base64.b64decode(figure_html(fig, "alt").split("base64,")[1].split("'")[0]).decode()
+        labels += re.findall(r">([^<>]*)</text>", svg)
+    assert labels and all(re.fullmatch(r"\$[0-9.]+\$", t) for t in labels), labels
+
+
 def test_footnotes_cite_each_page_at_its_own_locator(tmp_path):
     """An `also` page is a note at its own locator (data/README.md: `also: [{source, locator}]`)."""
     notes = Footnotes(_jinan_cited_twice(tmp_path))
