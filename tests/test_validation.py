@@ -120,3 +120,34 @@ def test_paths_shown_relative_to_cwd(tmp_path, monkeypatch, capsys):
     main(["check-data", "--data-dir", str(data)])
     assert capsys.readouterr().err.startswith("data" + os.sep)
     assert Path(data).is_absolute()
+
+
+def test_every_place_with_an_unknown_parent_is_reported(tmp_path):
+    """One unknown parent does not stop the check of the rows after it (unknown parents and loops)."""
+    from helpers.data.jurisdictions import load_jurisdictions
+    from helpers.exceptions import Problem
+
+    (tmp_path / "jurisdictions.csv").write_text(
+        "code,name_zh,name_en,level,parent\n"
+        "000000,全国,National,national,\n"
+        "370000,山东省,Shandong,province,000000\n"
+        "370100,济南市,Jinan,city,379999\n"
+        "370200,青岛市,Qingdao,city,378888\n"
+        "370900,泰安市,Tai'an,city,370800\n"
+        "370800,济宁市,Jining,city,370900\n",
+        encoding="utf-8",
+    )
+    problems: list[Problem] = []
+    load_jurisdictions(tmp_path, problems)
+    shown, fix = problems[0].file, "use the 6-digit code of a listed province, or 000000"
+    assert shown.endswith("jurisdictions.csv")
+    assert problems == [
+        Problem(shown, 4, "parent '379999' of 370100 is unknown", fix),
+        Problem(shown, 5, "parent '378888' of 370200 is unknown", fix),
+        Problem(
+            shown,
+            6,
+            "parents loop: 370900 → 370800 → 370900",
+            "a place's parent must be a larger place (city → province → 000000)",
+        ),
+    ]
