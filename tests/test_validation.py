@@ -151,3 +151,78 @@ def test_every_place_with_an_unknown_parent_is_reported(tmp_path):
             "a place's parent must be a larger place (city → province → 000000)",
         ),
     ]
+
+
+def _claim_problems(tmp_path, monkeypatch, policy: str, parameters=None) -> list:
+    """The problems load() finds in the fixture data with Tai'an's policy file (and parameters) replaced."""
+    import shutil
+
+    from helpers.data import load
+    from helpers.exceptions import DataError
+
+    shutil.copytree(GOOD, tmp_path / "data")
+    (tmp_path / "data" / "policies" / "370900-taian.yaml").write_text(policy, encoding="utf-8")
+    if parameters is not None:
+        p = tmp_path / "data" / "parameters.yaml"
+        p.write_text(parameters(p.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as info:
+        load(tmp_path / "data")
+    return info.value.problems
+
+
+def test_each_bad_condition_of_a_claim_is_reported_on_its_own_line(tmp_path, monkeypatch):
+    from helpers.exceptions import Problem
+
+    policy = (
+        'jurisdiction: "370900"\nclaims:\n'
+        "  - id: taian-premium\n    parameter: resident.premium\n    value: 390\n"
+        "    conditions:\n      tyer: 1\n      tier: true\n      group: retiree\n"  # lines 6-9
+        "    source: agg-a\n    locator: premiums\n"
+        "    also:\n      - {source: agg-b, locator: p}\n      - {source: agg-c, locator: p}\n"  # lines 12-14
+    )
+    shown = os.path.join("data", "policies", "370900-taian.yaml")
+    assert _claim_problems(tmp_path, monkeypatch, policy) == [
+        Problem(
+            shown,
+            12,
+            "unknown source 'agg-c'",
+            "add it to data/sources.yaml or did you mean 'agg-b' or 'agg-a'?",
+        ),
+        Problem(
+            shown,
+            7,
+            "condition 'tyer' is not allowed for 'resident.premium'",
+            "allowed conditions: tier, group",
+        ),
+        Problem(shown, 8, "condition tier=True is not a whole number", "write a whole number"),
+        Problem(
+            shown,
+            9,
+            "condition group='retiree' is not allowed",
+            "use one of: minor, student, orphan, relapsed_poverty",
+        ),
+    ]
+
+
+def test_a_claim_condition_left_undefined_by_a_bad_catalogue_does_not_hide_the_next(tmp_path, monkeypatch):
+    """A condition whose definition in parameters.yaml is refused is reported there only; the claim's
+    other conditions are still checked."""
+    from helpers.exceptions import Problem
+
+    def untyped_group(text: str) -> str:
+        old = "  group: {type: enum, values: [minor, student, orphan, relapsed_poverty],"
+        assert old in text
+        return text.replace(old, "  group: {type: text,")
+
+    policy = (
+        'jurisdiction: "370900"\nclaims:\n'
+        "  - id: taian-premium\n    parameter: resident.premium\n    value: 390\n"
+        "    conditions:\n      group: minor\n      tier: 3\n    source: agg-a\n    locator: premiums\n"
+    )
+    problems = _claim_problems(tmp_path, monkeypatch, policy, untyped_group)
+    shown = os.path.join("data", "policies", "370900-taian.yaml")
+    assert [(p.file, p.message) for p in problems[:-1]] == [
+        (os.path.join("data", "parameters.yaml"), "'type': Input should be 'enum' or 'int'")
+    ]
+    assert problems[-1] == Problem(shown, 8, "condition tier=3 is not allowed", "use one of: 1, 2")
