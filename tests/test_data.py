@@ -535,6 +535,8 @@ TOO_LARGE_FIX = "check the value; data numbers are small"
         # a finite decimal number just over 10**15 is refused like an infinite one
         ("x: 1\na: 1.0e+16\n", (2, "number 1.0e+16 is too large", TOO_LARGE_FIX)),
         ("a: -1.0e+400\n", (1, "number -1.0e+400 is too large", TOO_LARGE_FIX)),
+        # a list or mapping as a key: PyYAML would build it; a data file never needs it
+        ("x: 1\n? {a: 1}\n: 2\n", (2, "a mapping key must be a plain value", "use a string key")),
         # a long number is shown by its first 30 characters
         ("a: 1" + "0" * 35 + ".0\n", (1, "number 1" + "0" * 29 + " is too large", TOO_LARGE_FIX)),
     ],
@@ -702,3 +704,23 @@ def test_plain_text_for_a_terminal_replaces_each_control_character():
 
     assert plain("济南\x1b[31m\u202e9") == "济南?[31m?9"
     assert plain(370900) == "370900"
+
+
+def test_a_control_character_in_the_yaml_stream_is_a_yaml_error(tmp_path, monkeypatch):
+    """PyYAML's reader refuses it before parsing (an error without a line): its words, and the fix."""
+    from helpers.data.yamlio import load_yaml
+
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: \x07\n", encoding="utf-8")
+    doc, [problem] = load_yaml(bad)
+    assert (doc, problem.file, problem.line, problem.fix) == (None, "bad.yaml", None, "fix the YAML syntax")
+    assert problem.message.startswith(
+        "YAML error: unacceptable character #x0007: special characters are not allowed"
+    )
+
+
+def test_a_dataset_shows_its_version_size_and_folder(mini):
+    from conftest import GOOD
+
+    assert repr(mini) == f"<Dataset {mini.version}: 13 claims, 5 sources, 8 parameters, 5 places; {GOOD}>"

@@ -226,3 +226,116 @@ def test_a_claim_condition_left_undefined_by_a_bad_catalogue_does_not_hide_the_n
         (os.path.join("data", "parameters.yaml"), "'type': Input should be 'enum' or 'int'")
     ]
     assert problems[-1] == Problem(shown, 8, "condition tier=3 is not allowed", "use one of: 1, 2")
+
+
+def _no_labels_for_spouse(data: Path) -> None:
+    p = data / "parameters.yaml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("  spouse: {zh: 配偶, en: spouse}\n", ""), encoding="utf-8"
+    )
+
+
+def _no_policy_files(data: Path) -> None:
+    for f in (data / "policies").iterdir():
+        f.unlink()
+
+
+def _claim_id_used_twice(data: Path) -> None:
+    with open(data / "policies" / "370100-jinan.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  - {id: taian-family-max-relatives, parameter: family_account.max_relatives, value: 7,")
+        fh.write(" source: off-a, locator: again}\n")
+
+
+def _claim_not_a_mapping(data: Path) -> None:
+    with open(data / "policies" / "370100-jinan.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  - just a sentence\n")
+
+
+P = os.path.join("data", "parameters.yaml")
+JINAN = os.path.join("data", "policies", "370100-jinan.yaml")
+
+
+@pytest.mark.parametrize(
+    ("change", "problems"),
+    [
+        (
+            lambda d: (d / "parameters.yaml").write_text("topics: {}\n", encoding="utf-8"),
+            [(P, 1, "missing 'parameters:' section", "see data/README.md")],
+        ),
+        (
+            _no_labels_for_spouse,
+            [
+                (
+                    P,
+                    7,
+                    "no label for 'spouse' (parameter 'family_account.relations')",
+                    "add 'spouse: {zh: …, en: …}'",
+                )
+            ],
+        ),
+        (
+            lambda d: (d / "sources.yaml").write_text("{id: off-a}\n", encoding="utf-8"),
+            [
+                (
+                    os.path.join("data", "sources.yaml"),
+                    1,
+                    "expected a list of sources",
+                    "start each with '- id:'",
+                )
+            ],
+        ),
+        (
+            _no_policy_files,
+            [(os.path.join("data", "policies"), None, "no policy files", "add <code>-<pinyin>.yaml files")],
+        ),
+        (
+            _claim_id_used_twice,  # Jinan's file is read first (files in code order)
+            [
+                (
+                    os.path.join("data", "policies", "370900-taian.yaml"),
+                    3,
+                    f"duplicate claim id 'taian-family-max-relatives' (first at {JINAN}:18)",
+                    "give each claim its own id",
+                )
+            ],
+        ),
+        (_claim_not_a_mapping, [(JINAN, None, "expected a mapping, got str", "write 'key: value' lines")]),
+    ],
+    ids=[
+        "no_parameters_section",
+        "missing_label",
+        "sources_not_a_list",
+        "no_policy_files",
+        "claim_id_twice",
+        "claim_text",
+    ],
+)
+def test_whole_file_problems_name_the_file_line_and_fix(tmp_path, monkeypatch, change, problems):
+    import shutil
+
+    from helpers.data import load
+    from helpers.exceptions import DataError
+
+    shutil.copytree(GOOD, tmp_path / "data")
+    change(tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as info:
+        load(tmp_path / "data")
+    assert [(p.file, p.line, p.message, p.fix) for p in info.value.problems] == problems
+
+
+def test_a_missing_data_folder_is_named_with_the_option_to_fix_it(tmp_path, monkeypatch):
+    from helpers.data import load
+    from helpers.exceptions import DataError, Problem
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as info:
+        load(tmp_path / "nowhere")
+    assert info.value.problems == [
+        Problem(
+            "nowhere",
+            None,
+            "data directory not found",
+            "pass --data-dir pointing at a folder with parameters.yaml",
+        )
+    ]
