@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -180,6 +181,9 @@ def test_each_bad_condition_of_a_claim_is_reported_on_its_own_line(tmp_path, mon
         "    conditions:\n      tyer: 1\n      tier: true\n      group: retiree\n"  # lines 6-9
         "    source: agg-a\n    locator: premiums\n"
         "    also:\n      - {source: agg-b, locator: p}\n      - {source: agg-c, locator: p}\n"  # lines 12-14
+        # a gap of exactly 3 months (gap_min = gap_max) is a range, not a reversed one
+        "  - {id: taian-wait, parameter: lapse.waiting_months, value: 2,"
+        " conditions: {gap_min: 3, gap_max: 3}, source: agg-a, locator: waiting}\n"
     )
     shown = os.path.join("data", "policies", "370900-taian.yaml")
     assert _claim_problems(tmp_path, monkeypatch, policy) == [
@@ -228,11 +232,15 @@ def test_a_claim_condition_left_undefined_by_a_bad_catalogue_does_not_hide_the_n
     assert problems[-1] == Problem(shown, 8, "condition tier=3 is not allowed", "use one of: 1, 2")
 
 
-def _no_labels_for_spouse(data: Path) -> None:
+def _labels_left_out(data: Path) -> None:
+    """Drop the labels of a parameter's enum and list values, a condition value, a source kind, a
+    status, a mark and a claim scope."""
     p = data / "parameters.yaml"
-    p.write_text(
-        p.read_text(encoding="utf-8").replace("  spouse: {zh: 配偶, en: spouse}\n", ""), encoding="utf-8"
-    )
+    text = p.read_text(encoding="utf-8")
+    for name in ("city", "spouse", "orphan", "media", "unknown", "stale", "unattributed"):
+        text, n = re.subn(rf"\n  {name}: {{zh: [^\n]*}}", "", text)
+        assert n == 1, name
+    p.write_text(text, encoding="utf-8")
 
 
 def _no_policy_files(data: Path) -> None:
@@ -263,14 +271,18 @@ JINAN = os.path.join("data", "policies", "370100-jinan.yaml")
             [(P, 1, "missing 'parameters:' section", "see data/README.md")],
         ),
         (
-            _no_labels_for_spouse,
+            _labels_left_out,  # each at the line of "labels:"
             [
-                (
-                    P,
-                    7,
-                    "no label for 'spouse' (parameter 'family_account.relations')",
-                    "add 'spouse: {zh: …, en: …}'",
-                )
+                (P, 7, f"no label for '{name}' ({where})", f"add '{name}: {{zh: …, en: …}}'")
+                for name, where in [
+                    ("city", "parameter 'family_account.scope'"),
+                    ("spouse", "parameter 'family_account.relations'"),
+                    ("orphan", "condition 'group'"),
+                    ("media", "source kinds"),
+                    ("unknown", "statuses"),
+                    ("stale", "marks"),
+                    ("unattributed", "claim scopes"),
+                ]
             ],
         ),
         (
@@ -303,7 +315,7 @@ JINAN = os.path.join("data", "policies", "370100-jinan.yaml")
     ],
     ids=[
         "no_parameters_section",
-        "missing_label",
+        "missing_labels",
         "sources_not_a_list",
         "no_policy_files",
         "claim_id_twice",
@@ -339,3 +351,15 @@ def test_a_missing_data_folder_is_named_with_the_option_to_fix_it(tmp_path, monk
             "pass --data-dir pointing at a folder with parameters.yaml",
         )
     ]
+
+
+def test_without_a_labels_section_every_label_is_missing_at_the_top_of_the_file(tmp_path, monkeypatch):
+    def no_labels(text: str) -> str:
+        start, end = text.index("labels:\n"), text.index("conditions:\n")
+        return text[:start] + text[end:]
+
+    policy = (GOOD / "policies" / "370900-taian.yaml").read_text(encoding="utf-8")
+    problems = _claim_problems(tmp_path, monkeypatch, policy, no_labels)
+    assert len(problems) > 20
+    assert {(p.file, p.line) for p in problems} == {(os.path.join("data", "parameters.yaml"), 1)}
+    assert all(p.message.startswith("no label for '") for p in problems)
