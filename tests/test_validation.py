@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -259,8 +260,43 @@ def _claim_not_a_mapping(data: Path) -> None:
         fh.write("  - just a sentence\n")
 
 
+def _bad_parameter_then_unknown_topic(data: Path) -> None:
+    p = data / "parameters.yaml"
+    text = p.read_text(encoding="utf-8")
+    text = text.replace(
+        "{topic: binding, type: int, unit: persons", "{topic: binding, type: integer, unit: persons"
+    )
+    p.write_text(
+        text.replace("{topic: contribution, type: rate", "{topic: contributions, type: rate"),
+        encoding="utf-8",
+    )
+
+
+def _source_as_text(data: Path) -> None:
+    with open(data / "sources.yaml", "a", encoding="utf-8") as fh:
+        fh.write("- just a sentence\n")
+
+
+def _policy_folder_with_problems(data: Path) -> None:
+    """A second copy, an empty file, a file that is a list and two bad claims, in file order; a hidden
+    draft and a README are not policy files."""
+    policies = data / "policies"
+    shutil.copyfile(policies / "000000-national.yaml", policies / "000000-national.yml")
+    (policies / ".draft.yaml").write_text("junk: [\n", encoding="utf-8")
+    (policies / "README.md").write_text("One file per place.\n", encoding="utf-8")
+    (policies / "370000-shandong.yaml").write_text("", encoding="utf-8")
+    (policies / "370100-jinan.yaml").write_text("- a list\n", encoding="utf-8")
+    (policies / "370900-taian.yaml").write_text(
+        'jurisdiction: "370900"\nclaims:\n'
+        "  - {id: taian-a, parameter: family_account.max_relatives, value: 8, source: agg-a}\n"
+        "  - {id: taian-b, parameter: family_account.max_relativs, value: 8, source: agg-a, locator: x}\n",
+        encoding="utf-8",
+    )
+
+
 P = os.path.join("data", "parameters.yaml")
 JINAN = os.path.join("data", "policies", "370100-jinan.yaml")
+TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
 
 
 @pytest.mark.parametrize(
@@ -312,6 +348,55 @@ JINAN = os.path.join("data", "policies", "370100-jinan.yaml")
             ],
         ),
         (_claim_not_a_mapping, [(JINAN, None, "expected a mapping, got str", "write 'key: value' lines")]),
+        (
+            _bad_parameter_then_unknown_topic,
+            [
+                (
+                    P,
+                    49,
+                    "'type': Input should be 'int', 'yuan', 'rate', 'ratio', 'months', 'years', 'bool',"
+                    " 'enum', 'list', 'text', 'date' or 'date_range'",
+                    "use one of the allowed values",
+                ),
+                (P, 61, "unknown topic 'contributions'", "did you mean 'contribution'?"),
+            ],
+        ),
+        (
+            _source_as_text,
+            [
+                (
+                    os.path.join("data", "sources.yaml"),
+                    None,
+                    "expected a mapping, got str",
+                    "write 'key: value' lines",
+                )
+            ],
+        ),
+        (
+            _policy_folder_with_problems,
+            [
+                (
+                    os.path.join("data", "policies", "000000-national.yml"),
+                    None,
+                    "second copy of policy file 000000-national.yaml",
+                    "keep one file per place; delete the other copy",
+                ),
+                (
+                    os.path.join("data", "policies", "370000-shandong.yaml"),
+                    None,
+                    "file is empty",
+                    "add content or delete the file",
+                ),
+                (JINAN, None, "expected a mapping, got list", "write 'key: value' lines"),
+                (TAIAN, 3, "'locator': required field is missing", "add the field"),
+                (
+                    TAIAN,
+                    4,
+                    "unknown parameter 'family_account.max_relativs'",
+                    "did you mean 'family_account.max_relatives'?",
+                ),
+            ],
+        ),
     ],
     ids=[
         "no_parameters_section",
@@ -320,11 +405,12 @@ JINAN = os.path.join("data", "policies", "370100-jinan.yaml")
         "no_policy_files",
         "claim_id_twice",
         "claim_text",
+        "bad_parameter_then_topic",
+        "source_text",
+        "policy_folder",
     ],
 )
 def test_whole_file_problems_name_the_file_line_and_fix(tmp_path, monkeypatch, change, problems):
-    import shutil
-
     from helpers.data import load
     from helpers.exceptions import DataError
 
