@@ -273,8 +273,11 @@ def _bad_parameter_then_unknown_topic(data: Path) -> None:
 
 
 def _source_as_text(data: Path) -> None:
-    with open(data / "sources.yaml", "a", encoding="utf-8") as fh:
-        fh.write("- just a sentence\n")
+    """A sentence between the first and second source: the sources after it are still read."""
+    p = data / "sources.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert text.count("\n- id: agg-a\n") == 1
+    p.write_text(text.replace("\n- id: agg-a\n", "\n- just a sentence\n- id: agg-a\n"), encoding="utf-8")
 
 
 def _policy_folder_with_problems(data: Path) -> None:
@@ -449,3 +452,48 @@ def test_without_a_labels_section_every_label_is_missing_at_the_top_of_the_file(
     assert len(problems) > 20
     assert {(p.file, p.line) for p in problems} == {(os.path.join("data", "parameters.yaml"), 1)}
     assert all(p.message.startswith("no label for '") for p in problems)
+
+
+def test_every_bad_row_of_the_places_table_is_reported(tmp_path):
+    """A hidden character or a bad field in one row does not stop the check of the rows after it; spaces
+    around a value do not count, and a row may leave out its empty last column."""
+    from helpers.data.jurisdictions import load_jurisdictions
+    from helpers.exceptions import Problem
+
+    (tmp_path / "jurisdictions.csv").write_text(
+        "code,name_zh,name_en,level,parent\n"
+        "000000,全国,National,national\n"
+        "370000,山东\u200b省,Shandong,province,000000\n"
+        "370000,山东省,Shandong,province,000000\n"
+        "370100,济南市,Jinan,town,370000\n"
+        "370200,青岛市,Qingdao,city,370000\n"
+        "370200,青岛,qingdao,city,370000\n"
+        " 370300 , 淄博市 , Zibo , city , 370000 \n",
+        encoding="utf-8",
+    )
+    problems: list[Problem] = []
+    table = load_jurisdictions(tmp_path, problems)
+    shown = problems[0].file
+    assert problems == [
+        Problem(shown, 3, "'name_zh': invisible or control character U+200B ZERO WIDTH SPACE", "delete it"),
+        Problem(
+            shown,
+            5,
+            "'level': Input should be 'city', 'province' or 'national'",
+            "use one of the allowed values",
+        ),
+        Problem(shown, 7, "duplicate code 370200 (first on line 6)", "keep one row per code"),
+        Problem(
+            shown,
+            7,
+            "name 'qingdao' is already used on line 6",
+            "give each place its own name (a lookup by name must find one place)",
+        ),
+    ]
+    assert table.fillna("-").values.tolist() == [
+        ["000000", "全国", "National", "national", "-"],
+        ["370000", "山东省", "Shandong", "province", "000000"],
+        ["370200", "青岛市", "Qingdao", "city", "370000"],
+        ["370200", "青岛", "qingdao", "city", "370000"],
+        ["370300", "淄博市", "Zibo", "city", "370000"],
+    ]
