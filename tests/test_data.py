@@ -530,6 +530,14 @@ TOO_LARGE_FIX = "check the value; data numbers are small"
         ("a: !BOX 1\n", (1, "YAML tag !BOX is not allowed", "remove the tag; data is plain YAML")),
         # YAML 1.1 reads 1_000.5 as 1000.5 and 1:30.5 as 90.5 (sexagesimal); YAML 1.2 reads neither
         ("x: 1\na: 1_000.5\n", (2, "ambiguous number '1_000.5'", FLOAT_FIX)),
+        (
+            "x: 1\na: 010\n",
+            (
+                2,
+                "ambiguous number '010' (YAML 1.1 reads it as 8)",
+                "write a plain decimal number without leading zeros, or quote it as text",
+            ),
+        ),
         ("x: 1\na: 1:30.5\n", (2, "ambiguous number '1:30.5'", FLOAT_FIX)),
         ("x: 1\na: .NaN\n", (2, "not a finite number '.NaN'", FLOAT_FIX)),
         # a finite decimal number just over 10**15 is refused like an infinite one
@@ -537,7 +545,13 @@ TOO_LARGE_FIX = "check the value; data numbers are small"
         ("a: -1.0e+400\n", (1, "number -1.0e+400 is too large", TOO_LARGE_FIX)),
         # a list or mapping as a key: PyYAML would build it; a data file never needs it
         ("x: 1\n? {a: 1}\n: 2\n", (2, "a mapping key must be a plain value", "use a string key")),
-        # a long number is shown by its first 30 characters
+        # a long number is shown by its first 30 characters, a whole one as a decimal one
+        ("a: 1" + "0" * 35 + "\n", (1, "number 1" + "0" * 29 + " is too large", TOO_LARGE_FIX)),
+        # a hidden character, shown with the first 40 characters of its text
+        (
+            "a: " + "x" * 45 + "\u200b\n",
+            (1, f"invisible or control character U+200B ZERO WIDTH SPACE in {'x' * 40!r}", "delete it"),
+        ),
         ("a: 1" + "0" * 35 + ".0\n", (1, "number 1" + "0" * 29 + " is too large", TOO_LARGE_FIX)),
     ],
 )
@@ -551,12 +565,17 @@ def test_yaml_problems_name_the_file_line_and_fix(tmp_path, text, problem):
     assert problems[0].file.endswith("bad.yaml")
 
 
-def test_decimal_numbers_up_to_the_largest_data_number_are_read(tmp_path):
+def test_numbers_up_to_the_largest_data_number_are_read(tmp_path):
     from helpers.data.yamlio import MAX_INT, load_yaml
 
     ok = tmp_path / "ok.yaml"
-    ok.write_text("a: 1.0e+15\nb: -1.0e+15\nc: 0.08\n", encoding="utf-8")
-    assert load_yaml(ok) == ({"a": float(MAX_INT), "b": -float(MAX_INT), "c": 0.08}, [])
+    ok.write_text(
+        "a: 1.0e+15\nb: -1.0e+15\nc: 0.08\nd: 1000000000000000\ne: -1000000000000000\n", encoding="utf-8"
+    )
+    assert load_yaml(ok) == (
+        {"a": float(MAX_INT), "b": -float(MAX_INT), "c": 0.08, "d": MAX_INT, "e": -MAX_INT},
+        [],
+    )
 
 
 # --- values checked by parameter type (schema.check_value): each limit, and the message with its fix --
@@ -724,3 +743,39 @@ def test_a_dataset_shows_its_version_size_and_folder(mini):
     from conftest import GOOD
 
     assert repr(mini) == f"<Dataset {mini.version}: 13 claims, 5 sources, 8 parameters, 5 places; {GOOD}>"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("济南 Jinan\tline one\nline two", None),  # spaces, tabs and line breaks are allowed
+        ("\t\x07", ("\x07", "U+0007 control")),  # a control character has no name
+        ("a\u200bb", ("\u200b", "U+200B ZERO WIDTH SPACE")),
+        ("\u202eabc", ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE")),
+        ("\ue000", ("\ue000", "U+E000 control")),  # private use
+        ("\ud800", ("\ud800", "U+D800 control")),  # a lone surrogate
+        ("one\u2028two", ("\u2028", "U+2028 LINE SEPARATOR")),
+        ("one\u2029two", ("\u2029", "U+2029 PARAGRAPH SEPARATOR")),
+    ],
+)
+def test_bad_char_finds_controls_and_invisible_formatting(text, found):
+    from helpers.data.text import bad_char
+
+    assert bad_char(text) == found
+
+
+def test_places_are_found_by_any_spelling_of_their_names(real, mini):
+    from helpers.exceptions import UnknownNameError
+
+    # the longest suffix goes: 广西壮族自治区 is 广西, not 广西壮族
+    assert [places.find(real, n) for n in ("广西", "广西壮族自治区", "内蒙古", "Guangxi")] == [
+        "450000",
+        "450000",
+        "150000",
+        "450000",
+    ]
+    # apostrophes (straight or curly) and spaces in pinyin do not count
+    assert {places.find(mini, n) for n in ("Tai’an", "tai an", " TAIAN ")} == {"370900"}
+    with pytest.raises(UnknownNameError) as info:
+        places.find(mini, "jinna")
+    assert str(info.value) == "unknown city or region 'jinna' — did you mean 'Jinan' or 'Qingdao'?"
