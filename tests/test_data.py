@@ -779,3 +779,12 @@ def test_places_are_found_by_any_spelling_of_their_names(real, mini):
     with pytest.raises(UnknownNameError) as info:
         places.find(mini, "jinna")
     assert str(info.value) == "unknown city or region 'jinna' — did you mean 'Jinan' or 'Qingdao'?"
+
+
+def test_condition_keys_are_sorted_and_read_back():
+    from helpers.data.policies import cond_key, parse_cond_key
+
+    key = cond_key({"tier": 1, "scheme": "employee", "gap_min": -1})
+    assert key == "gap_min=-1;scheme=employee;tier=1"
+    assert parse_cond_key(key) == {"gap_min": -1, "scheme": "employee", "tier": 1}
+    assert cond_key({}) == "" and parse_cond_key("") == {}

@@ -272,6 +272,15 @@ def _bad_parameter_then_unknown_topic(data: Path) -> None:
     )
 
 
+def _label_without_english(data: Path) -> None:
+    """One problem at the label's line (the missing labels are not listed again)."""
+    p = data / "parameters.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert "  employee: {zh: 职工医保, en: employee scheme}\n" in text
+    text = text.replace("  employee: {zh: 职工医保, en: employee scheme}\n", "  employee: {zh: 职工医保}\n")
+    p.write_text(text, encoding="utf-8")
+
+
 def _source_as_text(data: Path) -> None:
     """A sentence between the first and second source: the sources after it are still read."""
     p = data / "sources.yaml"
@@ -364,6 +373,7 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
                 (P, 61, "unknown topic 'contributions'", "did you mean 'contribution'?"),
             ],
         ),
+        (_label_without_english, [(P, 8, "'en': required field is missing", "add the field")]),
         (
             _source_as_text,
             [
@@ -409,6 +419,7 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
         "claim_id_twice",
         "claim_text",
         "bad_parameter_then_topic",
+        "label_without_english",
         "source_text",
         "policy_folder",
     ],
