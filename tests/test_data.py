@@ -788,3 +788,40 @@ def test_condition_keys_are_sorted_and_read_back():
     assert key == "gap_min=-1;scheme=employee;tier=1"
     assert parse_cond_key(key) == {"gap_min": -1, "scheme": "employee", "tier": 1}
     assert cond_key({}) == "" and parse_cond_key("") == {}
+
+
+def test_a_data_file_may_be_as_large_as_the_limit_but_no_larger(tmp_path, monkeypatch):
+    from helpers.config import MAX_FILE_BYTES
+    from helpers.data.yamlio import read_text
+    from helpers.exceptions import Problem
+
+    monkeypatch.chdir(tmp_path)
+    f = tmp_path / "big.yaml"
+    f.write_bytes(b"#" * (MAX_FILE_BYTES - 1) + b"\n")
+    text, problems = read_text(f)
+    assert (len(text), problems) == (MAX_FILE_BYTES, [])
+    f.write_bytes(b"#" * MAX_FILE_BYTES + b"\n")
+    assert read_text(f) == (
+        None,
+        [
+            Problem(
+                "big.yaml", None, "file is 2.1 MB, over the 2 MB limit", "split it or remove what is not data"
+            )
+        ],
+    )
+    f.write_bytes(b"#" * 2_050_000 + b"\n")  # MB of 10**6 bytes: 2,050,001 bytes show as 2.1 MB
+    assert read_text(f)[1][0].message == "file is 2.1 MB, over the 2 MB limit"
+
+
+def test_a_file_of_comments_only_is_empty(tmp_path):
+    from helpers.data.yamlio import load_yaml
+
+    f = tmp_path / "notes.yaml"
+    f.write_text("# nothing yet\n\n  # an indented comment\n", encoding="utf-8")
+    doc, [problem] = load_yaml(f)
+    assert (doc, problem.line, problem.message, problem.fix) == (
+        None,
+        None,
+        "file is empty",
+        "add content or delete the file",
+    )
