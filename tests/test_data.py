@@ -809,8 +809,8 @@ def test_a_data_file_may_be_as_large_as_the_limit_but_no_larger(tmp_path, monkey
             )
         ],
     )
-    f.write_bytes(b"#" * 2_050_000 + b"\n")  # MB of 10**6 bytes: 2,050,001 bytes show as 2.1 MB
-    assert read_text(f)[1][0].message == "file is 2.1 MB, over the 2 MB limit"
+    f.write_bytes(b"#" * 2_150_000 + b"\n")  # MB of 10**6 bytes: 2,150,001 bytes show as 2.2 MB
+    assert read_text(f)[1][0].message == "file is 2.2 MB, over the 2 MB limit"
 
 
 def test_a_file_of_comments_only_is_empty(tmp_path):
