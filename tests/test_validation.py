@@ -250,9 +250,14 @@ def _no_policy_files(data: Path) -> None:
 
 
 def _claim_id_used_twice(data: Path) -> None:
+    """Tai'an's first claim id used in Jinan's file (read first), and one id twice in Jinan's file,
+    written after the parameter (so the id's line is not the claim's first line)."""
     with open(data / "policies" / "370100-jinan.yaml", "a", encoding="utf-8") as fh:
         fh.write("  - {id: taian-family-max-relatives, parameter: family_account.max_relatives, value: 7,")
-        fh.write(" source: off-a, locator: again}\n")
+        fh.write(" source: off-a, locator: again}\n")  # line 18
+        for value in (6, 5):  # lines 19-23 and 24-28
+            fh.write("  - parameter: family_account.max_relatives\n    id: jinan-twice\n")
+            fh.write(f"    value: {value}\n    source: off-a\n    locator: limits\n")
 
 
 def _claim_not_a_mapping(data: Path) -> None:
@@ -352,11 +357,17 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
             _claim_id_used_twice,  # Jinan's file is read first (files in code order)
             [
                 (
+                    JINAN,
+                    25,
+                    f"duplicate claim id 'jinan-twice' (first at {JINAN}:20)",
+                    "give each claim its own id",
+                ),
+                (
                     os.path.join("data", "policies", "370900-taian.yaml"),
                     3,
                     f"duplicate claim id 'taian-family-max-relatives' (first at {JINAN}:18)",
                     "give each claim its own id",
-                )
+                ),
             ],
         ),
         (_claim_not_a_mapping, [(JINAN, None, "expected a mapping, got str", "write 'key: value' lines")]),
