@@ -286,6 +286,18 @@ def _label_without_english(data: Path) -> None:
     p.write_text(text, encoding="utf-8")
 
 
+def _bad_source_and_unknown_citation(data: Path) -> None:
+    """A source with a bad kind is reported once (claims citing it are not); a claim citing a source
+    that is nowhere is still reported."""
+    p = data / "sources.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert text.startswith("- id: off-a\n") and text.count("  kind: official\n") == 1
+    p.write_text(text.replace("  kind: official\n", "  kind: officail\n"), encoding="utf-8")
+    with open(data / "policies" / "370100-jinan.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  - {id: jinan-x, parameter: family_account.max_relatives, value: 6,")
+        fh.write(" source: nowhere, locator: x}\n")
+
+
 def _source_as_text(data: Path) -> None:
     """A sentence between the first and second source: the sources after it are still read."""
     p = data / "sources.yaml"
@@ -386,6 +398,24 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
         ),
         (_label_without_english, [(P, 8, "'en': required field is missing", "add the field")]),
         (
+            _bad_source_and_unknown_citation,
+            [
+                (
+                    os.path.join("data", "sources.yaml"),
+                    4,
+                    "'kind': Input should be 'official', 'official-reprint', 'media', 'calculator',"
+                    " 'aggregator' or 'ai-generated'",
+                    "use one of the allowed values",
+                ),
+                (
+                    JINAN,
+                    18,
+                    "unknown source 'nowhere'",
+                    "add it to data/sources.yaml or known: agg-a, agg-b, ai-lead, med-old, off-a",
+                ),
+            ],
+        ),
+        (
             _source_as_text,
             [
                 (
@@ -431,6 +461,7 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
         "claim_text",
         "bad_parameter_then_topic",
         "label_without_english",
+        "bad_source_and_unknown_citation",
         "source_text",
         "policy_folder",
     ],
