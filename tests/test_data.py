@@ -825,3 +825,12 @@ def test_a_file_of_comments_only_is_empty(tmp_path):
         "file is empty",
         "add content or delete the file",
     )
+
+
+def test_sources_keep_their_dates(mini):
+    """A source's publication date is both of its bounds; when and last checked are kept as written."""
+    off_a = mini.sources.set_index("id").loc["off-a"]
+    got = [
+        str(off_a[c].date()) for c in ("published_not_before", "published_not_after", "retrieved", "checked")
+    ]
+    assert got == ["2025-06-01", "2025-06-01", "2026-11-25", "2026-11-25"]
