@@ -834,3 +834,10 @@ def test_sources_keep_their_dates(mini):
         str(off_a[c].date()) for c in ("published_not_before", "published_not_after", "retrieved", "checked")
     ]
     assert got == ["2025-06-01", "2025-06-01", "2026-11-25", "2026-11-25"]
+
+
+def test_each_claim_names_its_policy_file(mini):
+    from pathlib import Path
+
+    files = {Path(f).name for f in mini.claims["file"]}
+    assert files == {p.name for p in (mini.data_dir / "policies").glob("*.yaml")}

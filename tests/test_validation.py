@@ -550,3 +550,16 @@ def test_every_bad_row_of_the_places_table_is_reported(tmp_path):
         ["370200", "青岛", "qingdao", "city", "370000"],
         ["370300", "淄博市", "Zibo", "city", "370000"],
     ]
+
+
+def test_claims_differing_only_in_period_are_not_duplicates(tmp_path, monkeypatch):
+    from helpers.data import load
+
+    shutil.copytree(GOOD, tmp_path / "data")
+    with open(tmp_path / "data" / "policies" / "370100-jinan.yaml", "a", encoding="utf-8") as fh:
+        for year in (2025, 2026):
+            fh.write(f"  - {{id: jinan-{year}, parameter: family_account.max_relatives, value: 6,")
+            fh.write(f" period: {{year: {year}}}, source: off-a, locator: limits}}\n")
+    monkeypatch.chdir(tmp_path)
+    claims = load(tmp_path / "data").claims
+    assert sorted(claims[claims["claim_id"].str.startswith("jinan-20")]["year"]) == [2025, 2026]
