@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from helpers.data import places
@@ -513,6 +515,10 @@ def test_data_names_are_imported_on_first_use():
         data.nothing  # noqa: B018
 
 
+FLOAT_FIX = "write a plain decimal number such as 390 or 0.08"
+TOO_LARGE_FIX = "check the value; data numbers are small"
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -522,6 +528,31 @@ def test_data_names_are_imported_on_first_use():
         ),
         # the tag as written, to its last letter
         ("a: !BOX 1\n", (1, "YAML tag !BOX is not allowed", "remove the tag; data is plain YAML")),
+        # YAML 1.1 reads 1_000.5 as 1000.5 and 1:30.5 as 90.5 (sexagesimal); YAML 1.2 reads neither
+        ("x: 1\na: 1_000.5\n", (2, "ambiguous number '1_000.5'", FLOAT_FIX)),
+        (
+            "x: 1\na: 010\n",
+            (
+                2,
+                "ambiguous number '010' (YAML 1.1 reads it as 8)",
+                "write a plain decimal number without leading zeros, or quote it as text",
+            ),
+        ),
+        ("x: 1\na: 1:30.5\n", (2, "ambiguous number '1:30.5'", FLOAT_FIX)),
+        ("x: 1\na: .NaN\n", (2, "not a finite number '.NaN'", FLOAT_FIX)),
+        # a finite decimal number just over 10**15 is refused like an infinite one
+        ("x: 1\na: 1.0e+16\n", (2, "number 1.0e+16 is too large", TOO_LARGE_FIX)),
+        ("a: -1.0e+400\n", (1, "number -1.0e+400 is too large", TOO_LARGE_FIX)),
+        # a list or mapping as a key: PyYAML would build it; a data file never needs it
+        ("x: 1\n? {a: 1}\n: 2\n", (2, "a mapping key must be a plain value", "use a string key")),
+        # a long number is shown by its first 30 characters, a whole one as a decimal one
+        ("a: 1" + "0" * 35 + "\n", (1, "number 1" + "0" * 29 + " is too large", TOO_LARGE_FIX)),
+        # a hidden character, shown with the first 40 characters of its text
+        (
+            "a: " + "x" * 45 + "\u200b\n",
+            (1, f"invisible or control character U+200B ZERO WIDTH SPACE in {'x' * 40!r}", "delete it"),
+        ),
+        ("a: 1" + "0" * 35 + ".0\n", (1, "number 1" + "0" * 29 + " is too large", TOO_LARGE_FIX)),
     ],
 )
 def test_yaml_problems_name_the_file_line_and_fix(tmp_path, text, problem):
@@ -532,3 +563,281 @@ def test_yaml_problems_name_the_file_line_and_fix(tmp_path, text, problem):
     _, problems = load_yaml(bad)
     assert [(p.line, p.message, p.fix) for p in problems] == [problem]
     assert problems[0].file.endswith("bad.yaml")
+
+
+def test_numbers_up_to_the_largest_data_number_are_read(tmp_path):
+    from helpers.data.yamlio import MAX_INT, load_yaml
+
+    ok = tmp_path / "ok.yaml"
+    ok.write_text(
+        "a: 1.0e+15\nb: -1.0e+15\nc: 0.08\nd: 1000000000000000\ne: -1000000000000000\n", encoding="utf-8"
+    )
+    assert load_yaml(ok) == (
+        {"a": float(MAX_INT), "b": -float(MAX_INT), "c": 0.08, "d": MAX_INT, "e": -MAX_INT},
+        [],
+    )
+
+
+# --- values checked by parameter type (schema.check_value): each limit, and the message with its fix --
+
+ALLOWED = ["spouse", "child", "parent"]
+
+
+@pytest.mark.parametrize(
+    ("value", "ptype", "allowed", "expected"),
+    [
+        # counts: whole numbers from 0, of every count type
+        (0, "int", None, None),
+        (3, "months", None, None),
+        (3.5, "months", None, ("value 3.5 is not a whole number (months)", "write a whole number")),
+        (True, "years", None, ("value True is not a whole number (years)", "write a whole number")),
+        (-1, "years", None, ("value -1 is negative", "a count of years cannot be negative")),
+        (-1, "months", None, ("value -1 is negative", "a count of months cannot be negative")),
+        # yuan: 0 is an amount (a free service), a unit written into the value is not
+        (0, "yuan", None, None),
+        (0.5, "yuan", None, None),
+        (
+            "390元",
+            "yuan",
+            None,
+            ("value '390元' is not an amount in yuan", "write a number without the unit"),
+        ),
+        (-0.5, "yuan", None, ("money value -0.5 is negative", "amounts in yuan are 0 or more")),
+        # rate: a share from 0 to 1, both ends included
+        (0, "rate", None, None),
+        (1, "rate", None, None),
+        (1.5, "rate", None, ("rate 1.5 is outside 0–1", "write a share, e.g. 0.08 for 8 %")),
+        ("8%", "rate", None, ("value '8%' is not a rate", "write a share as a number, e.g. 0.08 for 8 %")),
+        # ratio: a multiple from 0 up; true/false is no number
+        (0, "ratio", None, None),
+        (3.0, "ratio", None, None),
+        (True, "ratio", None, ("value True is not a ratio ≥ 0", "write a multiple, e.g. 3.0 for 300 %")),
+        (-0.6, "ratio", None, ("value -0.6 is not a ratio ≥ 0", "write a multiple, e.g. 3.0 for 300 %")),
+        (False, "bool", None, None),
+        ("yes", "bool", None, ("value 'yes' is not true/false", "write true or false")),
+        ("spouse", "enum", ALLOWED, None),
+        ("cousin", "enum", ALLOWED, ("value 'cousin' is not allowed", "use one of: spouse, child, parent")),
+        (["spouse", "child"], "list", ALLOWED, None),
+        (
+            ["spouse", "cousin"],
+            "list",
+            ALLOWED,
+            ("list items ['cousin'] are not allowed", "use items from: spouse, child, parent"),
+        ),
+        ([], "list", ALLOWED, ("value [] is not a list", "write a YAML list, e.g. [spouse, child]")),
+        ("Only within Shandong.", "text", None, None),
+        ("  ", "text", None, ("value '  ' is not text", "write a short sentence in quotes")),
+        (5, "text", None, ("value 5 is not text", "write a short sentence in quotes")),
+        # a date range: two dates (a range of one month is fine), never three, never two words
+        (["2025-01", "2025-01"], "date_range", None, None),
+        (["2025-01", dt.date(2025, 12, 31)], "date_range", None, None),  # YAML reads a day as a date
+        (
+            ["2025-01", "2025-02", "2025-03"],
+            "date_range",
+            None,
+            (
+                "value ['2025-01', '2025-02', '2025-03'] is not a date range",
+                "write [start, end] as YYYY-MM(-DD)",
+            ),
+        ),
+        (
+            ["start", "end"],
+            "date_range",
+            None,
+            ("value ['start', 'end'] is not a date range", "write [start, end] as YYYY-MM(-DD)"),
+        ),
+        (
+            ["2025-06", "2025-01"],
+            "date_range",
+            None,
+            ("date range ['2025-06', '2025-01'] ends before it starts", "swap start and end"),
+        ),
+    ],
+)
+def test_check_value_limits_and_messages_by_type(value, ptype, allowed, expected):
+    from helpers.data.schema import check_value
+
+    assert check_value(value, ptype, allowed) == expected
+
+
+def test_each_field_of_a_bad_source_is_reported_once_on_its_line(tmp_path):
+    """A bad date fails both ways of writing `published` (a date, or bounds): one problem, and the
+    fields after it are still checked."""
+    from helpers.data import schema
+    from helpers.data.validate import validate_record
+    from helpers.data.yamlio import load_yaml
+    from helpers.exceptions import Problem
+
+    f = tmp_path / "sources.yaml"
+    f.write_text(
+        "- id: off-a\n  title: Notice\n  publisher: Bureau\n  kind: official\n  kind_basis: judged official\n"
+        "  published: 2025-13-01\n  retrieved: 2026-01-05\n",
+        encoding="utf-8",
+    )
+    doc, _ = load_yaml(f)
+    problems: list[Problem] = []
+    assert validate_record(schema.Source, doc[0], "sources.yaml", problems) is None
+    assert problems == [
+        Problem(
+            "sources.yaml",
+            6,
+            "'published': Input should be a valid date or datetime, "
+            "month value is outside expected range of 1-12",
+            "write a date as YYYY-MM-DD",
+        ),
+        Problem("sources.yaml", 1, "'checked': required field is missing", "add the field"),
+    ]
+
+
+# --- place names: groups and lists (places.group, places.find_many) --------------------------------
+
+
+def test_a_list_of_places_may_use_chinese_commas_and_a_single_code(mini):
+    assert places.find_many(mini, "济南，泰安、370200") == ["370100", "370900", "370200"]
+    assert places.find_many(mini, 370900) == ["370900"]
+    assert places.find_many(mini, "shandong:*") == ["370100", "370200", "370900"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "taian:*",
+            "'taian:*' names a group, but 'taian' is not a province — "
+            "write a province, e.g. 山东全省 or shandong:*",
+        ),
+        # a group suffix alone names no province; it is looked up (and not found) as a place name
+        ("全省", "unknown city or region '全省' — "),
+    ],
+)
+def test_a_group_must_name_a_province(mini, name, message):
+    from helpers.exceptions import UnknownNameError
+
+    with pytest.raises(UnknownNameError) as info:
+        places.find_many(mini, name)
+    assert str(info.value).startswith(message)
+
+
+def test_plain_text_for_a_terminal_replaces_each_control_character():
+    from helpers.data.text import plain
+
+    assert plain("济南\x1b[31m\u202e9") == "济南?[31m?9"
+    assert plain(370900) == "370900"
+
+
+def test_a_control_character_in_the_yaml_stream_is_a_yaml_error(tmp_path, monkeypatch):
+    """PyYAML's reader refuses it before parsing (an error without a line): its words, and the fix."""
+    from helpers.data.yamlio import load_yaml
+
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: \x07\n", encoding="utf-8")
+    doc, [problem] = load_yaml(bad)
+    assert (doc, problem.file, problem.line, problem.fix) == (None, "bad.yaml", None, "fix the YAML syntax")
+    assert problem.message.startswith(
+        "YAML error: unacceptable character #x0007: special characters are not allowed"
+    )
+
+
+def test_a_dataset_shows_its_version_size_and_folder(mini):
+    from conftest import GOOD
+
+    assert repr(mini) == f"<Dataset {mini.version}: 13 claims, 5 sources, 8 parameters, 5 places; {GOOD}>"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("济南 Jinan\tline one\nline two", None),  # spaces, tabs and line breaks are allowed
+        ("\t\x07", ("\x07", "U+0007 control")),  # a control character has no name
+        ("a\u200bb", ("\u200b", "U+200B ZERO WIDTH SPACE")),
+        ("\u202eabc", ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE")),
+        ("\ue000", ("\ue000", "U+E000 control")),  # private use
+        ("\ud800", ("\ud800", "U+D800 control")),  # a lone surrogate
+        ("one\u2028two", ("\u2028", "U+2028 LINE SEPARATOR")),
+        ("one\u2029two", ("\u2029", "U+2029 PARAGRAPH SEPARATOR")),
+    ],
+)
+def test_bad_char_finds_controls_and_invisible_formatting(text, found):
+    from helpers.data.text import bad_char
+
+    assert bad_char(text) == found
+
+
+def test_places_are_found_by_any_spelling_of_their_names(real, mini):
+    from helpers.exceptions import UnknownNameError
+
+    # the longest suffix goes: 广西壮族自治区 is 广西, not 广西壮族
+    assert [places.find(real, n) for n in ("广西", "广西壮族自治区", "内蒙古", "Guangxi")] == [
+        "450000",
+        "450000",
+        "150000",
+        "450000",
+    ]
+    # apostrophes (straight or curly) and spaces in pinyin do not count
+    assert {places.find(mini, n) for n in ("Tai’an", "tai an", " TAIAN ")} == {"370900"}
+    with pytest.raises(UnknownNameError) as info:
+        places.find(mini, "jinna")
+    assert str(info.value) == "unknown city or region 'jinna' — did you mean 'Jinan' or 'Qingdao'?"
+
+
+def test_condition_keys_are_sorted_and_read_back():
+    from helpers.data.policies import cond_key, parse_cond_key
+
+    key = cond_key({"tier": 1, "scheme": "employee", "gap_min": -1})
+    assert key == "gap_min=-1;scheme=employee;tier=1"
+    assert parse_cond_key(key) == {"gap_min": -1, "scheme": "employee", "tier": 1}
+    assert cond_key({}) == "" and parse_cond_key("") == {}
+
+
+def test_a_data_file_may_be_as_large_as_the_limit_but_no_larger(tmp_path, monkeypatch):
+    from helpers.config import MAX_FILE_BYTES
+    from helpers.data.yamlio import read_text
+    from helpers.exceptions import Problem
+
+    monkeypatch.chdir(tmp_path)
+    f = tmp_path / "big.yaml"
+    f.write_bytes(b"#" * (MAX_FILE_BYTES - 1) + b"\n")
+    text, problems = read_text(f)
+    assert (len(text), problems) == (MAX_FILE_BYTES, [])
+    f.write_bytes(b"#" * MAX_FILE_BYTES + b"\n")
+    assert read_text(f) == (
+        None,
+        [
+            Problem(
+                "big.yaml", None, "file is 2.1 MB, over the 2 MB limit", "split it or remove what is not data"
+            )
+        ],
+    )
+    f.write_bytes(b"#" * 2_150_000 + b"\n")  # MB of 10**6 bytes: 2,150,001 bytes show as 2.2 MB
+    assert read_text(f)[1][0].message == "file is 2.2 MB, over the 2 MB limit"
+
+
+def test_a_file_of_comments_only_is_empty(tmp_path):
+    from helpers.data.yamlio import load_yaml
+
+    f = tmp_path / "notes.yaml"
+    f.write_text("# nothing yet\n\n  # an indented comment\n", encoding="utf-8")
+    doc, [problem] = load_yaml(f)
+    assert (doc, problem.line, problem.message, problem.fix) == (
+        None,
+        None,
+        "file is empty",
+        "add content or delete the file",
+    )
+
+
+def test_sources_keep_their_dates(mini):
+    """A source's publication date is both of its bounds; when and last checked are kept as written."""
+    off_a = mini.sources.set_index("id").loc["off-a"]
+    got = [
+        str(off_a[c].date()) for c in ("published_not_before", "published_not_after", "retrieved", "checked")
+    ]
+    assert got == ["2025-06-01", "2025-06-01", "2026-11-25", "2026-11-25"]
+
+
+def test_each_claim_names_its_policy_file(mini):
+    from pathlib import Path
+
+    files = {Path(f).name for f in mini.claims["file"]}
+    assert files == {p.name for p in (mini.data_dir / "policies").glob("*.yaml")}
