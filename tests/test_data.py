@@ -841,3 +841,37 @@ def test_each_claim_names_its_policy_file(mini):
 
     files = {Path(f).name for f in mini.claims["file"]}
     assert files == {p.name for p in (mini.data_dir / "policies").glob("*.yaml")}
+
+
+def test_load_itself_keeps_source_dates_notes_claim_files_and_parameter_texts(tmp_path):
+    """What load() returns, read from a fresh load (not the shared session fixture, so that mutation
+    testing links this test to the loader): a source's dates and note, each claim's policy file, and
+    the catalogue's description, conditions and basis of a parameter, all as written."""
+    import shutil
+    from pathlib import Path
+
+    import pandas as pd
+    from conftest import GOOD
+
+    from helpers.data import load
+
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    src = data / "sources.yaml"
+    src.write_text(
+        src.read_text(encoding="utf-8").replace(
+            "  url: https://example.gov.cn/a\n", "  url: https://example.gov.cn/a\n  note: 附件二第3条\n", 1
+        ),
+        encoding="utf-8",
+    )
+    ds = load(data)
+    off_a = ds.sources.set_index("id").loc["off-a"]
+    dates = ("published_not_before", "published_not_after", "retrieved", "checked")
+    assert [str(off_a[c].date()) for c in dates] == ["2025-06-01", "2025-06-01", "2026-11-25", "2026-11-25"]
+    assert off_a["note"] == "附件二第3条"
+    assert pd.isna(ds.sources.set_index("id").loc["agg-a", "note"])
+    assert {Path(f).name for f in ds.claims["file"]} == {p.name for p in (data / "policies").glob("*.yaml")}
+    premium = ds.parameters.set_index("id").loc["resident.premium"]
+    assert premium["description"] == "Premium per person."
+    assert list(premium["conditions"]) == ["tier", "group"]
+    assert premium["basis"] == "individual share per year"

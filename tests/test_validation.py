@@ -286,6 +286,20 @@ def _label_without_english(data: Path) -> None:
     p.write_text(text, encoding="utf-8")
 
 
+def _topic_without_english(data: Path) -> None:
+    """A topic label without English is one problem at its line; the parameters filed under that
+    topic then name it as unknown, each at its own line."""
+    p = data / "parameters.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert "  lapse: {zh: 断缴·补缴·等待期, en: Lapse rules}\n" in text
+    p.write_text(
+        text.replace(
+            "  lapse: {zh: 断缴·补缴·等待期, en: Lapse rules}\n", "  lapse: {zh: 断缴·补缴·等待期}\n"
+        ),
+        encoding="utf-8",
+    )
+
+
 def _bad_source_and_unknown_citation(data: Path) -> None:
     """A source with a bad kind is reported once (claims citing it are not); a claim citing a source
     that is nowhere is still reported."""
@@ -398,6 +412,14 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
         ),
         (_label_without_english, [(P, 8, "'en': required field is missing", "add the field")]),
         (
+            _topic_without_english,
+            [
+                (P, 5, "'en': required field is missing", "add the field"),
+                (P, 67, "unknown topic 'lapse'", "known: benefit, binding, contribution"),
+                (P, 70, "unknown topic 'lapse'", "known: benefit, binding, contribution"),
+            ],
+        ),
+        (
             _bad_source_and_unknown_citation,
             [
                 (
@@ -461,6 +483,7 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
         "claim_text",
         "bad_parameter_then_topic",
         "label_without_english",
+        "topic_without_english",
         "bad_source_and_unknown_citation",
         "source_text",
         "policy_folder",
@@ -563,3 +586,26 @@ def test_claims_differing_only_in_period_are_not_duplicates(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     claims = load(tmp_path / "data").claims
     assert sorted(claims[claims["claim_id"].str.startswith("jinan-20")]["year"]) == [2025, 2026]
+
+
+def test_topics_written_as_a_list_is_named_at_its_line(tmp_path, monkeypatch):
+    """`topics:` given as a list instead of a mapping: one problem at its line with the fix, and the
+    parameters filed under a topic then say no topic is defined (not a crash, not a silent pass)."""
+    import re
+
+    from helpers.data import load
+    from helpers.exceptions import DataError
+
+    shutil.copytree(GOOD, tmp_path / "data")
+    p = tmp_path / "data" / "parameters.yaml"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(re.sub(r"topics:\n(  .*\n)+", "topics: [binding, lapse]\n", text, count=1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as info:
+        load(tmp_path / "data")
+    got = [(p.file, p.line, p.message, p.fix) for p in info.value.problems]
+    fix = "write 'name:' entries indented under it"
+    assert got[0] == (P, 2, "'topics:' should be a mapping, got list", fix)
+    assert len(got) > 1
+    rest = got[1:]
+    assert all(g[0] == P and g[2].startswith("unknown topic '") and g[3] == "none are defined" for g in rest)
