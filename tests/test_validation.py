@@ -609,3 +609,20 @@ def test_topics_written_as_a_list_is_named_at_its_line(tmp_path, monkeypatch):
     assert len(got) > 1
     rest = got[1:]
     assert all(g[0] == P and g[2].startswith("unknown topic '") and g[3] == "none are defined" for g in rest)
+
+
+def test_an_empty_list_of_sources_leaves_every_citation_unknown(tmp_path, monkeypatch):
+    """sources.yaml holding `[]` is valid YAML with no problem of its own, so every claim's citation
+    is still checked and each is reported at its line (none silently accepted)."""
+    from helpers.data import load
+    from helpers.exceptions import DataError
+
+    shutil.copytree(GOOD, tmp_path / "data")
+    (tmp_path / "data" / "sources.yaml").write_text("[]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as info:
+        load(tmp_path / "data")
+    got = info.value.problems
+    assert got and all(p.message.startswith("unknown source '") and p.line for p in got)
+    assert got[0].fix == "add it to data/sources.yaml or none are defined"
+    assert len(got) == len(load(GOOD).claims)
