@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -875,3 +876,21 @@ def test_load_itself_keeps_source_dates_notes_claim_files_and_parameter_texts(tm
     assert premium["description"] == "Premium per person."
     assert list(premium["conditions"]) == ["tier", "group"]
     assert premium["basis"] == "individual share per year"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc files")
+def test_a_file_that_fails_or_grows_while_read_is_one_named_problem(monkeypatch):
+    """Files whose size says nothing about their bytes (Linux /proc files report size 0): a read
+    error is named with its cause and a fix, and more bytes than the limit is refused with a fix."""
+    from helpers.data import yamlio
+    from helpers.exceptions import Problem
+
+    assert yamlio.read_text(Path("/proc/self/mem")) == (
+        None,
+        [Problem("/proc/self/mem", None, "cannot read file (Input/output error)", "check the path")],
+    )
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 10)
+    assert yamlio.read_text(Path("/proc/self/status")) == (
+        None,
+        [Problem("/proc/self/status", None, "file grew over the size limit while read", "check the file")],
+    )
