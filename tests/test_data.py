@@ -894,3 +894,24 @@ def test_a_file_that_fails_or_grows_while_read_is_one_named_problem(monkeypatch)
         None,
         [Problem("/proc/self/status", None, "file grew over the size limit while read", "check the file")],
     )
+
+
+def test_policy_files_without_claims_load_as_an_empty_claims_table(tmp_path):
+    """A new place's file may list no claims yet (`claims: []`): with every file so, load() still
+    returns a claims table — no rows, every documented column (not a crash)."""
+    import shutil
+
+    from conftest import GOOD
+
+    from helpers.data import load
+    from helpers.data.loading import CLAIM_DTYPES
+
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    for f in (data / "policies").glob("*.yaml"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text[: text.index("claims:")] + "claims: []\n", encoding="utf-8")
+    claims = load(data).claims
+    assert len(claims) == 0
+    assert set(CLAIM_DTYPES) <= set(claims.columns)
+    assert {"claim_id", "parameter", "value", "source", "file", "line"} <= set(claims.columns)
