@@ -46,9 +46,21 @@ def cli_render(kw: dict, *extra: str) -> subprocess.Popen:
     argv += ["--reports-dir", str(kw["reports_dir"]), "--catalog", str(kw["catalog"])]
     argv += ["--notebooks-dir", str(kw["notebooks_dir"]), *extra]
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # Ctrl-C as in a terminal: a test run started as a background job (`cmd &` in a script) has
+    # SIGINT ignored, and a child inherits that; give the renderer the default disposition back
     return subprocess.Popen(
-        argv, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        argv,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,  # noqa: PLW1509 - only resets one signal, no locks or threads
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _is_kernel(p: psutil.Process) -> bool:
