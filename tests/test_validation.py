@@ -155,22 +155,30 @@ def test_every_place_with_an_unknown_parent_is_reported(tmp_path):
     ]
 
 
-def _claim_problems(tmp_path, monkeypatch, policy: str, parameters=None) -> list:
-    """The problems load() finds in the fixture data with Tai'an's policy file (and parameters) replaced."""
-    import shutil
-
+def _problems_after(tmp_path, monkeypatch, change) -> list:
+    """The problems load() reports for a copy of the fixture data (in tmp_path/data, read from
+    tmp_path so paths show as data/…) after `change(data_dir)`; fails if it loads."""
     from helpers.data import load
     from helpers.exceptions import DataError
 
     shutil.copytree(GOOD, tmp_path / "data")
-    (tmp_path / "data" / "policies" / "370900-taian.yaml").write_text(policy, encoding="utf-8")
-    if parameters is not None:
-        p = tmp_path / "data" / "parameters.yaml"
-        p.write_text(parameters(p.read_text(encoding="utf-8")), encoding="utf-8")
+    change(tmp_path / "data")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DataError) as info:
         load(tmp_path / "data")
     return info.value.problems
+
+
+def _claim_problems(tmp_path, monkeypatch, policy: str, parameters=None) -> list:
+    """The problems load() finds in the fixture data with Tai'an's policy file (and parameters) replaced."""
+
+    def change(data: Path) -> None:
+        (data / "policies" / "370900-taian.yaml").write_text(policy, encoding="utf-8")
+        if parameters is not None:
+            p = data / "parameters.yaml"
+            p.write_text(parameters(p.read_text(encoding="utf-8")), encoding="utf-8")
+
+    return _problems_after(tmp_path, monkeypatch, change)
 
 
 def test_each_bad_condition_of_a_claim_is_reported_on_its_own_line(tmp_path, monkeypatch):
@@ -490,15 +498,8 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
     ],
 )
 def test_whole_file_problems_name_the_file_line_and_fix(tmp_path, monkeypatch, change, problems):
-    from helpers.data import load
-    from helpers.exceptions import DataError
-
-    shutil.copytree(GOOD, tmp_path / "data")
-    change(tmp_path / "data")
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(DataError) as info:
-        load(tmp_path / "data")
-    assert [(p.file, p.line, p.message, p.fix) for p in info.value.problems] == problems
+    got = _problems_after(tmp_path, monkeypatch, change)
+    assert [(p.file, p.line, p.message, p.fix) for p in got] == problems
 
 
 def test_a_missing_data_folder_is_named_with_the_option_to_fix_it(tmp_path, monkeypatch):
@@ -593,17 +594,14 @@ def test_topics_written_as_a_list_is_named_at_its_line(tmp_path, monkeypatch):
     parameters filed under a topic then say no topic is defined (not a crash, not a silent pass)."""
     import re
 
-    from helpers.data import load
-    from helpers.exceptions import DataError
+    def topics_as_a_list(data: Path) -> None:
+        p = data / "parameters.yaml"
+        text = p.read_text(encoding="utf-8")
+        text = re.sub(r"topics:\n(  .*\n)+", "topics: [binding, lapse]\n", text, count=1)
+        p.write_text(text, encoding="utf-8")
 
-    shutil.copytree(GOOD, tmp_path / "data")
-    p = tmp_path / "data" / "parameters.yaml"
-    text = p.read_text(encoding="utf-8")
-    p.write_text(re.sub(r"topics:\n(  .*\n)+", "topics: [binding, lapse]\n", text, count=1), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(DataError) as info:
-        load(tmp_path / "data")
-    got = [(p.file, p.line, p.message, p.fix) for p in info.value.problems]
+    problems = _problems_after(tmp_path, monkeypatch, topics_as_a_list)
+    got = [(p.file, p.line, p.message, p.fix) for p in problems]
     fix = "write 'name:' entries indented under it"
     assert got[0] == (P, 2, "'topics:' should be a mapping, got list", fix)
     assert len(got) > 1
@@ -615,14 +613,11 @@ def test_an_empty_list_of_sources_leaves_every_citation_unknown(tmp_path, monkey
     """sources.yaml holding `[]` is valid YAML with no problem of its own, so every claim's citation
     is still checked and each is reported at its line (none silently accepted)."""
     from helpers.data import load
-    from helpers.exceptions import DataError
 
-    shutil.copytree(GOOD, tmp_path / "data")
-    (tmp_path / "data" / "sources.yaml").write_text("[]\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(DataError) as info:
-        load(tmp_path / "data")
-    got = info.value.problems
+    def no_sources(data: Path) -> None:
+        (data / "sources.yaml").write_text("[]\n", encoding="utf-8")
+
+    got = _problems_after(tmp_path, monkeypatch, no_sources)
     assert got and all(p.message.startswith("unknown source '") and p.line for p in got)
     assert got[0].fix == "add it to data/sources.yaml or none are defined"
     assert len(got) == len(load(GOOD).claims)
