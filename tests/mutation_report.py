@@ -80,13 +80,13 @@ def main() -> int:
         tested = sum(c.values()) - sum(c[s] for s in NOT_RUN)
         return f"{100 * sum(c[s] for s in KILLED) / tested:.1f} %" if tested else "—"
 
+    def reason(name: str) -> str | None:
+        return why.get(name) or why.get(function_of(name))
+
+    survivors = [(n, s) for n, s in res if s not in KILLED and s not in NOT_RUN]
     generated = sum(total.values())
     killed_all = sum(total[s] for s in KILLED)
-    unreviewed = sum(
-        1
-        for n, s in res
-        if s not in KILLED and s not in NOT_RUN and not (why.get(n) or why.get(function_of(n)))
-    )
+    unreviewed = sum(1 for n, _ in survivors if not reason(n))
     unchecked = sum(total[s] for s in NOT_RUN)
     bar_met = generated and killed_all / generated >= BAR and not unreviewed and not unchecked
     status = (
@@ -125,14 +125,12 @@ def main() -> int:
         lines.append(
             "| " + " | ".join([mod, str(sum(c.values())), *(str(c[s]) for s in statuses), score(c)]) + " |"
         )
-    survivors = [(n, s) for n, s in res if s not in KILLED and s not in NOT_RUN]
     lines += ["", f"## Survivors ({len(survivors)})", ""]
     lines += ["Each with why it is equivalent or left (from tests/mutation_why.yaml).", ""]
     for mod in sorted({module_of(n) for n, _ in survivors}):
         lines += [f"### {mod}", ""]
         for name, status in [(n, s) for n, s in survivors if module_of(n) == mod]:
-            reason = why.get(name) or why.get(function_of(name)) or "not reviewed"
-            lines.append(f"- `{name.rsplit('.', 1)[1]}` ({status}) — {reason}")
+            lines.append(f"- `{name.rsplit('.', 1)[1]}` ({status}) — {reason(name) or 'not reviewed'}")
             d = diff(name)
             if d:
                 lines += ["", "  ```diff", *("  " + ln for ln in d.splitlines()), "  ```"]
