@@ -18,6 +18,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 TESTS = Path(__file__).parent
 GOOD = TESTS / "fixtures" / "good_data"
 BAD = TESTS / "bad_inputs"
+NB = TESTS / "fixtures" / "notebooks" / "raises.ipynb"
+CATALOG = """reports:
+  - {name: one, title: One, notebook: raises.ipynb, parameters: {fail: false}}
+  - {name: two, title: Two, notebook: raises.ipynb, parameters: {fail: false}}
+"""
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -27,18 +32,9 @@ def _own_check_cache(tmp_path_factory):
     under `make mutation`, by an earlier mutant that let bad data pass (every mutant has the same
     checker hash, and each mutant's tests are a new session) — must never decide a test.
     Subprocesses started by tests inherit it."""
-    old = os.environ.get("YIBAO_CACHE_DIR")
-    os.environ["YIBAO_CACHE_DIR"] = str(tmp_path_factory.mktemp("check-cache"))
-    yield
-    if old is None:
-        os.environ.pop("YIBAO_CACHE_DIR", None)
-    else:
-        os.environ["YIBAO_CACHE_DIR"] = old
-NB = TESTS / "fixtures" / "notebooks" / "raises.ipynb"
-CATALOG = """reports:
-  - {name: one, title: One, notebook: raises.ipynb, parameters: {fail: false}}
-  - {name: two, title: Two, notebook: raises.ipynb, parameters: {fail: false}}
-"""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("YIBAO_CACHE_DIR", str(tmp_path_factory.mktemp("check-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")
