@@ -828,28 +828,12 @@ def test_a_file_of_comments_only_is_empty(tmp_path):
     )
 
 
-def test_sources_keep_their_dates(mini):
-    """A source's publication date is both of its bounds; when and last checked are kept as written."""
-    off_a = mini.sources.set_index("id").loc["off-a"]
-    got = [
-        str(off_a[c].date()) for c in ("published_not_before", "published_not_after", "retrieved", "checked")
-    ]
-    assert got == ["2025-06-01", "2025-06-01", "2026-11-25", "2026-11-25"]
-
-
-def test_each_claim_names_its_policy_file(mini):
-    from pathlib import Path
-
-    files = {Path(f).name for f in mini.claims["file"]}
-    assert files == {p.name for p in (mini.data_dir / "policies").glob("*.yaml")}
-
-
 def test_load_itself_keeps_source_dates_notes_claim_files_and_parameter_texts(tmp_path):
     """What load() returns, read from a fresh load (not the shared session fixture, so that mutation
     testing links this test to the loader): a source's dates and note, each claim's policy file, and
-    the catalogue's description, conditions and basis of a parameter, all as written."""
+    the catalogue's description, conditions and basis of a parameter, all as written. (A source's
+    publication date is both of its bounds.)"""
     import shutil
-    from pathlib import Path
 
     import pandas as pd
     from conftest import GOOD
