@@ -84,13 +84,18 @@ def test_legend_exact(sds):
         "<span class='yb-mark-inherited-province'><b>↑省</b> 继承省级 inherited from the province</span> · "
         "<span class='yb-mark-inherited-national'><b>↑国</b> 继承全国 inherited from national</span> · "
         "<span class='yb-mark-unverified'><b>未核实</b> unverified</span> · "  # zh label = the mark: once
+        "<span class='yb-mark-year-not-stated'><b>年份未注明</b> year not stated: neither the claim nor its "
+        "source gives a date</span> · "
         "<span class='yb-mark-unknown'><b>—</b> 未知 unknown</span> · "
         "<span class='yb-mark-conflict'><b>⚠</b> 来源冲突 sources disagree</span> · "
         "<span class='yb-mark-superseded'><b>已更新</b> replaced an earlier value</span> · "
         "<span class='yb-mark-stale'><b>旧</b> 较旧 stale (阈值 threshold: 2.5 年 years)</span> · "
-        "<span class='yb-mark-undated'><b>无日期</b> undated source</span>. "
+        "<span class='yb-mark-undated'><b>无日期</b> undated source</span> · "
+        "<span class='yb-mark-doubt'><b>存疑</b> doubted (reason shown)</span>. "
         "无标记 no mark = 本地来源 the place's own source. [n] = 来源脚注 source footnote; "
-        "(n 源) = 独立来源数 independent sources.</p>"
+        "(n 源) = 独立来源数: 在该地陈述同一数值、彼此独立的非线索来源 independent sources — "
+        "pages that state this value for this place, leads (machine-written pages) never counted, pages of one publisher or "
+        "website counted once.</p>"
     )
 
 

@@ -10,7 +10,7 @@ from ..config import display_path
 from ..exceptions import Problem
 from . import schema
 from .validate import did_you_mean, validate_record
-from .vocab import FLAGS, KINDS, STATUSES
+from .vocab import ALL, DOUBT_REASONS, FLAGS, KINDS, NOT_STATED, STATUSES
 from .yamlio import load_yaml
 
 
@@ -63,6 +63,9 @@ def _check_labels(cat: Catalogue, doc: Any, shown: str, problems: list[Problem])
     needed.update({k: "statuses" for k in STATUSES})
     needed.update({k: "marks" for k in FLAGS})
     needed["unattributed"] = "claim scopes"
+    needed.update({k: "doubt reasons" for k in DOUBT_REASONS})
+    needed[ALL] = "condition value for everyone"
+    needed[NOT_STATED] = "a dimension a claim leaves out"
     line = getattr(doc, "key_lines", {}).get("labels", 1)
     for value, where in needed.items():
         if value not in cat.labels:

@@ -17,6 +17,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -122,6 +123,13 @@ def _fail(path: Path, what: str) -> DataError:
     return DataError([Problem(str(path.name), None, what, "pick another revision")])
 
 
+def _plain(doubt: Any) -> dict | None:
+    """A doubt as a plain dict with the fields load() keeps (None when absent or not a mapping)."""
+    if not isinstance(doubt, dict):
+        return None
+    return {k: str(doubt.get(k)) for k in ("reason", "zh", "en")}
+
+
 def read_lenient(folder: Path) -> Dataset:
     """Claims, sources and places of an older data layout, without today's schema checks."""
     jur = pd.read_csv(folder / "jurisdictions.csv", dtype=str, keep_default_na=False)
@@ -161,6 +169,9 @@ def read_lenient(folder: Path) -> Dataset:
                     "scope": c.get("scope", "stated"),
                     "note": c.get("note"),
                     "usable": bool(c.get("usable", True)),
+                    "fiscal_year": per.get("fiscal_year"),
+                    "doubt": _plain(c.get("doubt")),
+                    "second_coded": c.get("second_coded"),
                     "file": path.name,
                     "line": getattr(c, "line", None),
                 }

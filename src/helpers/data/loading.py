@@ -38,6 +38,9 @@ CLAIM_DTYPES: dict[str, str] = {
     "scope": "string",
     "note": "string",
     "usable": "bool",
+    "fiscal_year": "Int64",
+    "doubt": "object",
+    "second_coded": "datetime64[s]",
     "file": "string",
     "line": "Int64",
 }
@@ -55,6 +58,7 @@ SOURCE_DTYPES: dict[str, str] = {
     "kind_basis": "string",
     "url": "string",
     "note": "string",
+    "doubt": "object",
 }
 
 
@@ -141,6 +145,7 @@ def _load_sources(data_dir: Path, problems: list[Problem], known: set[str]) -> p
                     "kind_basis": s.kind_basis,
                     "url": s.url,
                     "note": s.note,
+                    "doubt": s.doubt.model_dump() if s.doubt else None,
                 }
             )
     elif doc is not None:

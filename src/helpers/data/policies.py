@@ -9,6 +9,7 @@ from ..config import display_path
 from ..exceptions import Problem
 from . import schema
 from .validate import did_you_mean, validate_record
+from .vocab import ALL
 from .yamlio import LineDict, load_yaml
 
 
@@ -54,7 +55,7 @@ def _check_claim(claim: schema.Claim, rec: LineDict, ctx: dict, shown: str) -> l
             )
             continue
         cdef = ctx["conds"].get(cname)
-        if cdef is None:  # the condition itself is invalid; reported with parameters.yaml
+        if cdef is None or cval == ALL:  # invalid (reported with parameters.yaml), or everyone
             continue
         if cdef.type == "int" and (not isinstance(cval, int) or isinstance(cval, bool)):
             out.append(
@@ -217,6 +218,9 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
                     "scope": claim.scope,
                     "note": claim.note,
                     "usable": claim.usable,
+                    "fiscal_year": per.fiscal_year,
+                    "doubt": claim.doubt.model_dump() if claim.doubt else None,
+                    "second_coded": claim.second_coded,
                     "file": shown,
                     "line": rec.line,
                 }

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from .vocab import KINDS, LEVELS, PARAMETER_SCOPES, SCOPES
+from .vocab import DOUBT_REASONS, KINDS, LEVELS, PARAMETER_SCOPES, SCOPES
 
 ValueType = Literal[
     "int", "yuan", "rate", "ratio", "months", "years", "bool", "enum", "list", "text", "date", "date_range"
@@ -25,6 +25,7 @@ Kind = Literal[KINDS]  # type: ignore[valid-type]
 Level = Literal[LEVELS]  # type: ignore[valid-type]
 Scope = Literal[SCOPES]  # type: ignore[valid-type]
 ParameterScope = Literal[PARAMETER_SCOPES]  # type: ignore[valid-type]
+DoubtReason = Literal[DOUBT_REASONS]  # type: ignore[valid-type]
 #: Value types whose figures are only comparable on the same basis (what is included, per what).
 NEEDS_BASIS = ("yuan", "rate", "ratio")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -85,6 +86,14 @@ class Bound(_Strict):
         return self
 
 
+class Doubt(_Strict):
+    """Why a value (or every value of a source) is doubted, in the project's own short words."""
+
+    reason: DoubtReason
+    zh: str = Field(min_length=2)
+    en: str = Field(min_length=3)
+
+
 class Source(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
@@ -96,6 +105,7 @@ class Source(_Strict):
     checked: dt.date
     url: str | None = None
     note: str | None = None
+    doubt: Doubt | None = None
 
     @model_validator(mode="after")
     def _dates_possible(self) -> Source:
@@ -112,7 +122,13 @@ class Source(_Strict):
 
 
 class Period(_Strict):
+    """When a claim applies. `year` is the year the value is for — for resident premiums and
+    subsidies the benefit year (待遇年度); `fiscal_year` records the notice's, budget's or
+    collection campaign's year where the source states one that differs (a 2025 subsidy notice
+    funds the 2026 benefit year: `{year: 2026, fiscal_year: 2025}`)."""
+
     year: StrictInt | None = Field(default=None, ge=1990, le=2100)
+    fiscal_year: StrictInt | None = Field(default=None, ge=1990, le=2100)
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
 
@@ -144,6 +160,9 @@ class Claim(_Strict):
     scope: Scope = "stated"
     note: str | None = None
     usable: bool = True
+    doubt: Doubt | None = None
+    #: When a second coder, blind to the claim, read the same value off the page (yibao verify).
+    second_coded: dt.date | None = None
 
     @field_validator("value")
     @classmethod

@@ -50,7 +50,9 @@ def legend(labels, stale_after_years: float = 2) -> str:
         items.append(f"<span class='yb-mark-{esc(key)}'><b>{esc(MARKS[key])}</b> {esc(text)}</span>")
     return (
         "<p class='yb-legend'>标记 marks: " + " · ".join(items) + ". 无标记 no mark = 本地来源 the place's "
-        "own source. [n] = 来源脚注 source footnote; (n 源) = 独立来源数 independent sources.</p>"
+        "own source. [n] = 来源脚注 source footnote; (n 源) = 独立来源数: 在该地陈述同一数值、彼此独立的"
+        "非线索来源 independent sources — pages that state this value for this place, leads (machine-written "
+        "pages) never counted, pages of one publisher or website counted once.</p>"
     )
 
 

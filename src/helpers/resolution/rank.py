@@ -43,6 +43,8 @@ class Ranked:
     best_kind: str = ""
     scope: str = "stated"
     effective: dt.date = OPEN_START
+    #: Doubts recorded on the claim or on any source it cites ({reason, zh, en} each).
+    doubts: tuple[dict, ...] = ()
 
     @property
     def lead(self) -> bool:
@@ -64,6 +66,7 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
     if cached is not None:
         return cached
     kinds = dict(zip(ds.sources["id"], ds.sources["kind"], strict=True))
+    source_doubts = dict(zip(ds.sources["id"], ds.sources["doubt"], strict=True))
     dates = dict(zip(ds.sources["id"], ds.sources["date"], strict=True))
     out: dict[tuple[str, str], list[Ranked]] = {}
     for r in ds.claims.itertuples(index=False):
@@ -76,6 +79,7 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
         cites = tuple(dict.fromkeys([r.source] + [c["source"] for c in (r.also or [])]))
         best = min((kinds[x] for x in cites), key=KINDS.index)
         dated = year is not None or start != OPEN_START or end != OPEN_END
+        doubts = [r.doubt] + [source_doubts[x] for x in cites]
         rk = Ranked(
             r.claim_id,
             r.jurisdiction,
@@ -95,6 +99,7 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
             best,
             str(r.scope),
             start if start != OPEN_START else (date or OPEN_START),
+            tuple(x for x in doubts if isinstance(x, dict)),
         )
         out.setdefault((r.jurisdiction, r.parameter), []).append(rk)
     ds.cache["ranked"] = out
@@ -174,6 +179,14 @@ class Decision:
     @property
     def conflict(self) -> bool:
         return bool(self.competing)
+
+    @property
+    def doubts(self) -> list[dict]:
+        """Doubts recorded on the shown value's claims (winner and competing), each once."""
+        out: list[dict] = []
+        for c in [self.winner, *self.competing] if self.winner else []:
+            out += [x for x in c.doubts if x not in out]
+        return out
 
     @property
     def values(self) -> list:

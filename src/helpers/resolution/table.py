@@ -36,6 +36,8 @@ COLUMNS: dict[str, str] = {
     "superseded": "True when the shown value replaced an earlier claim for the same place (history kept)",
     "stale": "True when its period has ended, or - with no stated period - its newest source is too old",
     "undated": "True when the deciding claim's source carries no date",
+    "doubt": "True when the data records a reason to doubt the shown value (see doubts)",
+    "doubts": "the recorded doubts: list of {reason, zh, en}, from the claims and their sources",
     "decision": "the resolver's Decision: winner, competing, outranked, agreeing, overrides, superseded, "
     "leads, rejected, unattributed",
 }
@@ -197,6 +199,8 @@ def _resolve(
                     "superseded": bool(w is not None and d.superseded),
                     "stale": is_stale(d, as_of, cutoff, year),
                     "undated": bool(w is not None and w.date is None),
+                    "doubt": bool(d.doubts),
+                    "doubts": d.doubts,
                     "decision": d,
                 }
             )
