@@ -94,8 +94,8 @@ def test_legend_exact(sds):
         "<span class='yb-mark-doubt'><b>存疑</b> doubted (reason shown)</span>. "
         "无标记 no mark = 本地来源 the place's own source. [n] = 来源脚注 source footnote; "
         "(n 源) = 独立来源数: 在该地陈述同一数值、彼此独立的非线索来源 independent sources — "
-        "pages that state this value for this place, leads (machine-written pages) never counted, pages of one publisher or "
-        "website counted once.</p>"
+        "pages that state this value for this place, leads (machine-written pages) never counted, "
+        "pages of one publisher or website counted once.</p>"
     )
 
 
