@@ -47,7 +47,8 @@ def test_one_value_of_each_status(sr):
     def flags(p):
         return (sr.at[p, "status"], *[bool(sr.at[p, f]) for f in FLAGS])
 
-    assert (sr.at["status.own", "value"], flags("status.own")) == (7, ("own", False, False, False, False))
+    own = (7, ("own", False, False, False, False, False))
+    assert (sr.at["status.own", "value"], flags("status.own")) == own
     assert sr.at["status.own", "support"] == 2  # its own source and an `also` citation
     assert flags("status.inherited")[0] == "inherited-national"
     assert sr.at["status.unverified", "value"] == 10 and sr.at["status.unverified", "status"] == "unverified"

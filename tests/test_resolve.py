@@ -82,12 +82,15 @@ def test_year_outside_every_period_is_unknown(mini):
 
 
 def test_a_condition_set_one_city_has_is_resolved_for_every_city(r):
-    # only Tai'an states a flexible-worker rule; Jinan gets that row too, from the national gap ≥ 4 rule
+    # only Tai'an states a flexible-worker rule; Jinan gets that row too, from the national gap ≥ 4
+    # rule, which the fixture states for every scheme (scheme: all)
     ta = row(r, "泰安市", "lapse.waiting_months", "gap_min=4;scheme=flexible")
     jn = row(r, "济南市", "lapse.waiting_months", "gap_min=4;scheme=flexible")
     assert (ta["value"], ta["status"]) == (2, "own")
     national_rule = "national-lapse-waiting-months-gap-min-4"
     assert (jn["value"], jn["status"], jn["claim"]) == (6, "inherited-national", national_rule)
+    everyone = row(r, "济南市", "lapse.waiting_months", "gap_min=4;scheme=all")
+    assert (everyone["value"], everyone["status"]) == (6, "inherited-national")
 
 
 def test_compare_is_wide_with_marks(mini):

@@ -42,12 +42,13 @@ def test_qingdao_resident_gap_in_months_gives_the_same_answer(real):
 
 
 def test_claims_without_a_scheme_never_decide_a_resident_answer(mini):
-    # the fixture's national waiting-months claims name no scheme (0 for ≤ 3 months, 6 from 4 months);
+    # the fixture's national waiting-months claims are stated for every scheme (0 for ≤ 3 months, 6
+    # from 4 months);
     # a resident gap of 12 months is one lapsed year, answered by the resident fixed waiting period
     r = lapse(mini, "济南", "resident", gap_months=12)
     assert (r["waiting_min"], r["waiting_max"]) == (3, 3)
     assert r["claims"] == ["national-lapse-resident-fixed-waiting-months-from-2025-01"]
-    assert lapse(mini, "济南", "employee", gap_months=12)["waiting_max"] == 6  # other schemes still use them
+    assert lapse(mini, "济南", "employee", gap_months=12)["waiting_max"] == 6  # stated for every scheme
 
 
 def test_national_resident_floor_after_long_lapse_with_restoration(real):
@@ -101,12 +102,15 @@ def test_taian_household_premiums(real):
         {"age": 70, "group": "orphan"},
         {"age": 50, "group": "relapsed_poverty"},
     ]
+    # No 2026 page states a price or a tier for people fallen back into poverty: their premium is
+    # unknown, not the tier price ("not stated" is not "all").
     r = resident_premiums(real, "泰安", members, tier=1, year=2026)
-    assert r["pays_lo"].tolist() == [390, 390, 390, 0, 390]
+    assert r["pays_lo"].tolist()[:4] == [390, 390, 390, 0] and pd.isna(r["pays_lo"].tolist()[4])
+    assert r.at[4, "rule"] == "no premium stated for this group"
     assert r["benefit_tier"].tolist() == [1, 2, 2, 1, 1]
     r2 = resident_premiums(real, "泰安", members, tier=2, year=2026)
     assert r2["pays_lo"].tolist()[:3] == [530, 390, 390]  # minors and students still pay tier 1
-    assert r2["pays_lo"].isna().tolist()[3] and r2["pays_lo"].tolist()[4] == 530
+    assert r2["pays_lo"].isna().tolist()[3:] == [True, True]
 
 
 def test_taian_binding_limit_is_eight(real):

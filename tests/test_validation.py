@@ -410,12 +410,12 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
             [
                 (
                     P,
-                    69,
+                    70,
                     "'type': Input should be 'int', 'yuan', 'rate', 'ratio', 'months', 'years', 'bool',"
                     " 'enum', 'list', 'text', 'date' or 'date_range'",
                     "use one of the allowed values",
                 ),
-                (P, 81, "unknown topic 'contributions'", "did you mean 'contribution'?"),
+                (P, 82, "unknown topic 'contributions'", "did you mean 'contribution'?"),
             ],
         ),
         (_label_without_english, [(P, 8, "'en': required field is missing", "add the field")]),
@@ -423,8 +423,8 @@ TAIAN = os.path.join("data", "policies", "370900-taian.yaml")
             _topic_without_english,
             [
                 (P, 5, "'en': required field is missing", "add the field"),
-                (P, 87, "unknown topic 'lapse'", "known: benefit, binding, contribution"),
-                (P, 90, "unknown topic 'lapse'", "known: benefit, binding, contribution"),
+                (P, 88, "unknown topic 'lapse'", "known: benefit, binding, contribution"),
+                (P, 91, "unknown topic 'lapse'", "known: benefit, binding, contribution"),
             ],
         ),
         (

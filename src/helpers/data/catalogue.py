@@ -117,6 +117,18 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
                     )
                 )
         cat.params[pid] = p
+    for pid, p in cat.params.items():
+        for whole in p.part_of:
+            if whole not in cat.params:
+                kl = getattr(_section(doc, "parameters", shown, []).get(pid), "key_lines", {})
+                problems.append(
+                    Problem(
+                        shown,
+                        kl.get("part_of"),
+                        f"parameter '{pid}' is part of unknown parameter '{whole}'",
+                        did_you_mean(whole, list(cat.params)),
+                    )
+                )
     if labels_ok:  # a broken labels section is one problem, not one per missing label
         _check_labels(cat, doc, shown, problems)
     return cat

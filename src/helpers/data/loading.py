@@ -20,6 +20,7 @@ from .catalogue import load_catalogue
 from .jurisdictions import load_jurisdictions
 from .policies import load_policies
 from .validate import validate_record
+from .vocab import ALL
 from .yamlio import load_yaml
 
 CLAIM_DTYPES: dict[str, str] = {
@@ -258,7 +259,8 @@ def load(data_dir: Path | str | None = None) -> Dataset:
     claims = pd.DataFrame(rows, columns=list(CLAIM_DTYPES)).astype(CLAIM_DTYPES)
     for cname, cdef in conds.items():
         col = pd.Series([c.get(cname) for c in claims["conditions"]], index=claims.index)
-        claims[cname] = col.astype("Int64" if cdef.type == "int" else "string")
+        everyone = bool((col == ALL).any())  # `tier: all` keeps the column as text ("1", "all")
+        claims[cname] = col.astype("Int64" if cdef.type == "int" and not everyone else "string")
     pframe = pd.DataFrame(
         [{"id": k, **v.model_dump()} for k, v in params.items()],
         columns=[
@@ -273,6 +275,7 @@ def load(data_dir: Path | str | None = None) -> Dataset:
             "values",
             "basis",
             "scope",
+            "part_of",
         ],
     )
     return Dataset(

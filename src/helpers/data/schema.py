@@ -62,6 +62,9 @@ class Parameter(_Strict):
     values: list[Any] | None = None
     basis: str | None = Field(default=None, min_length=3)
     scope: ParameterScope = "place"
+    #: Parameters this one is a part of (a medical-only rate of the employer rate): a part larger
+    #: than its whole at the same place and period is doubted (resolution.plausibility).
+    part_of: list[str] = []
 
     @model_validator(mode="after")
     def _values_for_enums(self) -> Parameter:

@@ -68,5 +68,6 @@ DOUBT_REASONS: tuple[str, ...] = (
     "province-from-city",
     "period-unclear",
     "self-contradiction",
+    "later-higher-rule",
     "other",
 )

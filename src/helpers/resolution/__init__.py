@@ -6,11 +6,12 @@ table every report section and the data-quality checks read. Imports only `helpe
 
 from .history import general_statements, history
 from .rank import Decision, Ranked, decide, decide_for, index, levels, matches
-from .table import COLUMNS, resolve, resolve_columns, status_of
+from .table import COLUMNS, disagreements, resolve, resolve_columns, status_of
 
 __all__ = [
     "resolve",
     "resolve_columns",
+    "disagreements",
     "COLUMNS",
     "Decision",
     "Ranked",

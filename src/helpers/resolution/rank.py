@@ -10,7 +10,8 @@ import pandas as pd
 
 from ..data import Dataset, places
 from ..data.policies import parse_cond_key
-from ..data.vocab import KIND_RANK, KINDS, LEAD_KIND
+from ..data.vocab import ALL, KIND_RANK, KINDS, LEAD_KIND
+from .plausibility import findings
 
 #: Dates standing for an open start or end of a period.
 OPEN_START, OPEN_END = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -45,6 +46,10 @@ class Ranked:
     effective: dt.date = OPEN_START
     #: Doubts recorded on the claim or on any source it cites ({reason, zh, en} each).
     doubts: tuple[dict, ...] = ()
+    #: For each citation in `sources`: its independent origin (pages of one publisher or one
+    #: website share an origin) and whether it is a lead; support counts origins, never leads.
+    origins: tuple[str, ...] = ()
+    cite_leads: tuple[bool, ...] = ()
 
     @property
     def lead(self) -> bool:
@@ -55,9 +60,48 @@ class Ranked:
     def rank(self) -> int:
         return KIND_RANK[self.best_kind or self.kind]
 
+    @property
+    def specificity(self) -> int:
+        """How many conditions it states with a value of their own (`all` is not specific)."""
+        return sum(v != ALL for v in self.conditions.values())
+
 
 def _d(x) -> dt.date | None:
     return None if x is None or pd.isna(x) else pd.Timestamp(x).date()  # NaT/None → None
+
+
+def _host(url) -> str | None:
+    if not isinstance(url, str) or "://" not in url:
+        return None
+    host = url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0].lower()
+    return host.removeprefix("www.").removeprefix("m.") or None
+
+
+def origins(ds: Dataset) -> dict[str, str]:
+    """Source id → its origin: sources sharing a publisher or a website (host) are one origin,
+    so two pages of one outlet or one site count as one independent source."""
+    cached = ds.cache.get("origins")
+    if cached is not None:
+        return cached
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for sid, pub, url in zip(ds.sources["id"], ds.sources["publisher"], ds.sources["url"], strict=True):
+        keys = [f"s:{sid}"]
+        if isinstance(pub, str) and pub.strip():
+            keys.append(f"p:{pub.strip().lower()}")
+        if (h := _host(url)) is not None:
+            keys.append(f"h:{h}")
+        for k in keys[1:]:
+            parent[find(k)] = find(keys[0])
+    out = {sid: find(f"s:{sid}") for sid in ds.sources["id"]}
+    ds.cache["origins"] = out
+    return out
 
 
 def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
@@ -67,6 +111,8 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
         return cached
     kinds = dict(zip(ds.sources["id"], ds.sources["kind"], strict=True))
     source_doubts = dict(zip(ds.sources["id"], ds.sources["doubt"], strict=True))
+    origin = origins(ds)
+    found = findings(ds)
     dates = dict(zip(ds.sources["id"], ds.sources["date"], strict=True))
     out: dict[tuple[str, str], list[Ranked]] = {}
     for r in ds.claims.itertuples(index=False):
@@ -79,7 +125,7 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
         cites = tuple(dict.fromkeys([r.source] + [c["source"] for c in (r.also or [])]))
         best = min((kinds[x] for x in cites), key=KINDS.index)
         dated = year is not None or start != OPEN_START or end != OPEN_END
-        doubts = [r.doubt] + [source_doubts[x] for x in cites]
+        doubts = [r.doubt] + [source_doubts[x] for x in cites] + found.get(r.claim_id, [])
         rk = Ranked(
             r.claim_id,
             r.jurisdiction,
@@ -100,6 +146,8 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
             str(r.scope),
             start if start != OPEN_START else (date or OPEN_START),
             tuple(x for x in doubts if isinstance(x, dict)),
+            tuple(origin[x] for x in cites),
+            tuple(kinds[x] == LEAD_KIND for x in cites),
         )
         out.setdefault((r.jurisdiction, r.parameter), []).append(rk)
     ds.cache["ranked"] = out
@@ -107,19 +155,29 @@ def index(ds: Dataset) -> dict[tuple[str, str], list[Ranked]]:
 
 
 def _covers(c: Ranked, year: int | None) -> int | None:
-    """0 = period covers the year explicitly, 1 = undated (applies to any year), None = excluded."""
+    """How a claim speaks for a year: 0 = its period covers the year; 1 = it states no period and
+    its source is dated by the year's end (a dated page speaks from its date on); None = it does
+    not speak for that year (another period, a page from a later year, or no date at all: such
+    an undated claim has its own lane, see `decide`)."""
     if year is None:
         return 0
-    if not c.dated:
+    if c.dated:
+        return 0 if c.start <= dt.date(year, 12, 31) and c.end >= dt.date(year, 1, 1) else None
+    if c.date is not None and c.date <= dt.date(year, 12, 31):
         return 1
-    return 0 if c.start <= dt.date(year, 12, 31) and c.end >= dt.date(year, 1, 1) else None
+    return None
+
+
+def undated(c: Ranked) -> bool:
+    """Neither a stated period nor a dated source: it speaks for no year in particular."""
+    return not c.dated and c.date is None
 
 
 def sort_key(c: Ranked, year: int | None) -> tuple:
     """Ranking within one level: most specific conditions, covering period, source kind, recency."""
     recency = (c.date or OPEN_START).toordinal()
     return (
-        -len(c.conditions),
+        -c.specificity,
         _covers(c, year),
         c.rank,
         -c.effective.toordinal(),
@@ -128,9 +186,43 @@ def sort_key(c: Ranked, year: int | None) -> tuple:
     )
 
 
+#: Scenario values compared with a claim's range bounds (`gap` with gap_min / gap_max, `age`
+#: with age_min / age_max) rather than with a condition of the same name.
+RANGE_BASES: tuple[str, ...] = ("gap", "age")
+
+
+def _is_bound(key: str) -> bool:
+    return key.endswith(("_min", "_max"))
+
+
 def matches(claim_conditions: dict, wanted: dict) -> bool:
-    """A claim applies when each condition it states is met (a condition it omits is open)."""
-    return all(_meets(k, v, wanted) for k, v in claim_conditions.items())
+    """Whether a claim speaks for a scenario (a calculator's question).
+
+    Each condition the claim states must be met (`all` is met by any value; a range bound by the
+    scenario's `gap` / `age`), and each condition the scenario names (scheme, tier, group …) must
+    be stated by the claim: a claim that leaves the tier out says nothing about tier 1 — "not
+    stated" is not "all". Range bounds a claim leaves out are open (a rule stated without a
+    length limit covers every length).
+    """
+    bases = {k.rpartition("_")[0] for k in claim_conditions if _is_bound(k)} | set(RANGE_BASES)
+    for k, v in wanted.items():
+        if k not in bases and v is not None and k not in claim_conditions:
+            return False
+    return all(v == ALL or _meets(k, v, wanted) for k, v in claim_conditions.items())
+
+
+def same_key(claim_conditions: dict, key: dict) -> bool:
+    """Whether a claim belongs to a row of the resolved table (a condition set as stated).
+
+    The row of `tier=1` holds claims stating tier 1 or `all` tiers; the row with no tier (shown as
+    "tier not stated") holds only claims that leave the tier out. Range bounds must be equal.
+    """
+    for k in set(claim_conditions) | set(key):
+        v = claim_conditions.get(k)
+        if v == key.get(k) or (v == ALL and k in key and not _is_bound(k)):
+            continue
+        return False
+    return True
 
 
 def _meets(key: str, claim_value, wanted: dict) -> bool:
@@ -167,14 +259,30 @@ class Decision:
     superseded: list[Ranked] = field(default_factory=list)
     unattributed: list[Ranked] = field(default_factory=list)
     unverified: bool = False
+    #: Claims with neither a period nor a dated source, left out of a year's value.
+    undated: list[Ranked] = field(default_factory=list)
+    #: True when the shown value comes from such claims only (status year-not-stated).
+    year_not_stated: bool = False
+    #: Doubts the decision itself finds (a later rule of a higher level states another value).
+    found: list[dict] = field(default_factory=list)
 
     @property
     def support(self) -> int:
-        """How many distinct non-lead sources state the shown value (0 when unverified or unknown)."""
+        """Independent sources of the shown value at the deciding place: distinct origins (pages of
+        one publisher or website count once) among non-lead citations of claims for that place
+        stating that value; a national or provincial page supports only its own level; leads never
+        count (0 when unverified or unknown)."""
         if self.winner is None or self.unverified:
             return 0
-        cites = [s for c in [self.winner, *self.agreeing] if not c.lead for s in c.sources]
-        return len(set(cites))
+        place = self.winner.jurisdiction
+        found = {
+            o
+            for c in [self.winner, *self.agreeing]
+            if c.jurisdiction == place and not c.lead
+            for o, lead in zip(c.origins or c.sources, c.cite_leads or [False] * len(c.sources), strict=True)
+            if not lead
+        }
+        return len(found)
 
     @property
     def conflict(self) -> bool:
@@ -186,7 +294,7 @@ class Decision:
         out: list[dict] = []
         for c in [self.winner, *self.competing] if self.winner else []:
             out += [x for x in c.doubts if x not in out]
-        return out
+        return out + [x for x in self.found if x not in out]
 
     @property
     def values(self) -> list:
@@ -241,6 +349,8 @@ def decide(
                 d.leads.append(c)
             elif year is None and c.dated and c.start > until:
                 d.outranked.append(c)  # its stated period starts after the date asked about
+            elif year is not None and undated(c):
+                d.undated.append(c)  # speaks for no year: its own lane, never this year's value
             elif _covers(c, year) is not None:
                 usable.append(c)
         usable, old = _supersede(usable, until)
@@ -260,15 +370,41 @@ def decide(
             same_rank = (
                 c.rank == w.rank
                 and _covers(c, year) == _covers(w, year)
-                and len(c.conditions) == len(w.conditions)
+                and c.specificity == w.specificity
             )
             (d.competing if same_rank and overlaps(c, w) else d.outranked).append(c)
+    if d.winner is not None and not d.winner.lead:
+        d.found += _later_higher(d.winner, d.overrides)
     if d.winner is None and d.leads and not include_leads:
         sub = decide([[c for c in lv if c.lead] for lv in levels], year, include_leads=True, on=on)
-        if sub.winner is not None:
+        if sub.winner is not None and not sub.year_not_stated:
             d.winner, d.competing, d.agreeing = sub.winner, sub.competing, sub.agreeing
             d.outranked, d.superseded, d.unverified = sub.outranked, d.superseded + sub.superseded, True
+    if d.winner is None and year is not None and (d.undated or any(undated(c) for c in d.leads)):
+        # only claims that speak for no year state a value: their own lane (non-leads first)
+        lane = [[c for c in lv if undated(c) and c.usable and c.scope == "stated"] for lv in levels]
+        sub = decide(lane, None, include_leads, on)
+        if sub.winner is not None:
+            d.winner, d.competing, d.agreeing = sub.winner, sub.competing, sub.agreeing
+            d.unverified, d.year_not_stated = sub.unverified, True
+            d.undated = [c for c in d.undated if c.claim_id != sub.winner.claim_id]
     return d
+
+
+def _later_higher(w: Ranked, higher: list[Ranked]) -> list[dict]:
+    """A doubt when a higher level (province, national) states another value from a later date
+    than the shown value's: the local page may predate the newer rule."""
+    later = [c for c in higher if not c.lead and c.effective > w.effective and c.value != w.value]
+    if not later:
+        return []
+    c = max(later, key=lambda c: c.effective)
+    return [
+        {
+            "reason": "later-higher-rule",
+            "zh": f"上级 {c.effective} 起的规定另有说法,本地来源可能早于该规定",
+            "en": f"a higher level states another value from {c.effective}; the local page may predate it",
+        }
+    ]
 
 
 def levels(ds: Dataset, code: str, parameter: str, match) -> list[list[Ranked]]:
@@ -287,5 +423,5 @@ def decide_for(
 ) -> Decision:
     """Decision for one city, parameter and condition set; open-condition claims apply too."""
     wanted = parse_cond_key(cond_key)
-    found = levels(ds, code, parameter, lambda c: matches(c.conditions, wanted))
+    found = levels(ds, code, parameter, lambda c: same_key(c.conditions, wanted))
     return decide(found, year, include_leads, on)

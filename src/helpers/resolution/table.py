@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 
 from ..data import Dataset, did_you_mean, places
+from ..data.policies import parse_cond_key
 from ..data.vocab import STATUS_BY_LEVEL
 from ..exceptions import UnknownNameError
-from .rank import Decision, decide_for, index
+from .rank import Decision, decide_for, index, levels, same_key
 
 #: The columns of `resolve()`'s result, in order, with their meaning (the one result shape).
 COLUMNS: dict[str, str] = {
@@ -22,10 +23,13 @@ COLUMNS: dict[str, str] = {
     "label_en": "the parameter's English label",
     "unit": "the parameter's unit (None for text, lists, true/false)",
     "type": "the parameter's value type (yuan, rate, months, bool, list …)",
-    "conditions": "condition key, e.g. 'scheme=employee;tier=1' ('' = none)",
+    "conditions": "condition key as the claims state it, e.g. 'scheme=employee;tier=1'; a condition "
+    "left out is not stated ('' = none stated), 'tier=all' = stated for every tier",
     "value": "the value shown (None when unknown)",
     "values": "the shown value and every value that conflicts with it (list)",
-    "status": "own, inherited-province, inherited-national, unverified (only leads state it) or unknown",
+    "status": "own, inherited-province, inherited-national, unverified (only leads state it), "
+    "year-not-stated (only claims with no period and an undated source state it: never a year's value) "
+    "or unknown",
     "from": "code of the place whose claim decides (None when unknown)",
     "claim": "id of the deciding claim",
     "source": "source id of the deciding claim",
@@ -38,6 +42,9 @@ COLUMNS: dict[str, str] = {
     "undated": "True when the deciding claim's source carries no date",
     "doubt": "True when the data records a reason to doubt the shown value (see doubts)",
     "doubts": "the recorded doubts: list of {reason, zh, en}, from the claims and their sources",
+    "latest_year": "when no claim speaks for the year asked: the year of the latest earlier period stated "
+    "(None otherwise)",
+    "latest_value": "the value stated for that earlier period (never shown as the year's value)",
     "decision": "the resolver's Decision: winner, competing, outranked, agreeing, overrides, superseded, "
     "leads, rejected, unattributed",
 }
@@ -73,6 +80,8 @@ def status_of(ds: Dataset, code: str, d: Decision) -> str:
     """own, inherited-province, inherited-national, unverified or unknown, from who decides."""
     if d.winner is None:
         return "unknown"
+    if d.year_not_stated:
+        return "year-not-stated"
     if d.unverified:
         return "unverified"
     if d.winner.jurisdiction == code:
@@ -177,6 +186,7 @@ def _resolve(
                 continue  # a national figure (e.g. the minimum premium) is never a city's value
             d = decide_for(ds, code, pid, ck, year, include_leads, as_of)
             w = d.winner
+            latest = _latest_before(ds, code, pid, ck, year) if w is None and year is not None else None
             newest = max((c.date for c in [w, *d.agreeing] if c.date), default=None) if w else None
             rows.append(
                 {
@@ -201,12 +211,32 @@ def _resolve(
                     "undated": bool(w is not None and w.date is None),
                     "doubt": bool(d.doubts),
                     "doubts": d.doubts,
+                    "latest_year": latest.end.year if latest else None,
+                    "latest_value": latest.value if latest else None,
                     "decision": d,
                 }
             )
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out["value"] = pd.Series([x["value"] for x in rows], index=out.index, dtype=object)  # 7 stays 7, not 7.0
+    out["latest_value"] = pd.Series([x["latest_value"] for x in rows], index=out.index, dtype=object)
+    out["latest_year"] = out["latest_year"].astype("Int64")
     return out
+
+
+def _latest_before(ds: Dataset, code: str, parameter: str, cond_key: str, year: int):
+    """The most recent claim (non-lead first) whose stated period ended before `year`, in the
+    place's chain, or None: shown as "latest stated: 2016 · 140 元", never as the year's value."""
+    wanted = parse_cond_key(cond_key)
+    start = dt.date(year, 1, 1)
+    found = [
+        c
+        for lv in levels(ds, code, parameter, lambda c: same_key(c.conditions, wanted))
+        for c in lv
+        if c.dated and c.end < start and c.usable and c.scope == "stated"
+    ]
+    if not found:
+        return None
+    return max(found, key=lambda c: (not c.lead, c.end, -c.rank, c.claim_id))
 
 
 def resolve_columns() -> dict[str, str]:
@@ -224,7 +254,56 @@ def resolve_columns() -> dict[str, str]:
     Examples
     --------
     >>> import helpers as h
-    >>> h.resolve_columns()["status"]
-    'own, inherited-province, inherited-national, unverified (only leads state it) or unknown'
+    >>> h.resolve_columns()["status"].split(", ")[:4]
+    ['own', 'inherited-province', 'inherited-national', 'unverified (only leads state it)']
     """
     return dict(COLUMNS)
+
+
+def disagreements(resolved: pd.DataFrame) -> pd.DataFrame:
+    """Each distinct disagreement once: conflict rows grouped by the claims that disagree.
+
+    One disagreement of a province's pages shows in every city that inherits it and in every
+    condition row a claim stated for `all` reaches; counted here once.
+
+    Parameters
+    ----------
+    resolved : DataFrame
+        From `resolve()`.
+
+    Returns
+    -------
+    DataFrame
+        One row per disagreement: ``parameter``, ``from`` (place whose claims disagree),
+        ``claims`` (the disagreeing claim ids, sorted), ``values`` (list), ``rows`` (how many rows of
+        `resolved` show it), ``places`` (codes of the places asked about that show it).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> r = h.resolve(h.load(), "山东全省", year=2025)
+    >>> int(r["conflict"].sum()) >= len(h.resolution.disagreements(r))
+    True
+    """
+    found: dict[tuple, dict] = {}
+    for row in resolved[resolved["conflict"]].itertuples(index=False):
+        d = row.decision
+        ids = tuple(sorted([d.winner.claim_id, *[c.claim_id for c in d.competing]]))
+        key = (row.parameter, ids)
+        rec = found.setdefault(
+            key,
+            {
+                "parameter": row.parameter,
+                "from": d.winner.jurisdiction,
+                "claims": list(ids),
+                "values": d.values,
+                "rows": 0,
+                "places": [],
+            },
+        )
+        rec["rows"] += 1
+        if row.city not in rec["places"]:
+            rec["places"].append(row.city)
+    return pd.DataFrame(
+        list(found.values()), columns=["parameter", "from", "claims", "values", "rows", "places"]
+    )

@@ -230,7 +230,9 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     >>> import helpers as h, pandas as pd
     >>> s = pd.DataFrame({"city": ["武汉", "深圳"], "scheme": ["flexible", "employee"], "gap_months": [3, 2]})
     >>> h.lapses(h.load(), s)[["city_zh", "waiting_min", "waiting_max"]].values.tolist()
-    [['武汉市', 0, 0], ['深圳市', 0, 0]]
+    [['武汉市', 0, 0], ['深圳市', <NA>, <NA>]]
+
+    (Shenzhen's "no waiting period" page names no scheme, so it answers no scheme's question.)
     """
     df = scenario_frame(ds, scenarios, {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA})
     gap = pd.to_numeric(df["gap_months"]).astype("Int64")

@@ -33,19 +33,42 @@ def categories(df: pd.DataFrame) -> np.ndarray:
     return np.where(df["group"].notna() & (df["group"].astype(str) != "None"), df["group"], student)
 
 
+def _premium(ds: Dataset, code: str, cat: str | None, tier: int, tier_stated: bool, year) -> tuple[Span, str]:
+    """The premium a member pays and how it was found. A claim speaks only for what it states:
+    a group's own price (stated for the tier, or for the group with no tier); else, for an adult
+    or a group whose paid tier a source states, the tier's price. A tier price is never used for
+    a group no source puts in that tier ("not stated" is not "all")."""
+    group = Span()
+    if cat:
+        for scen, how in (({"group": cat, "tier": tier}, "group-tier"), ({"group": cat}, "group")):
+            group = lookup(ds, code, "resident.premium", year, **scen)
+            if group.known and not group.unverified:
+                return group, how
+            if group.known:
+                break
+        if not tier_stated:
+            return group, ("group" if group.known else "group price not stated")
+    by_tier = lookup(ds, code, "resident.premium", year, tier=tier)
+    if group.known and (by_tier.unverified or not by_tier.known):
+        return group, "group"  # only a lead states the group's price, and nothing better the tier's
+    return by_tier, "tier"
+
+
 def member_premium(ds: Dataset, code: str, cat: str | None, tier: int, year) -> dict:
     """Premium one member pays, by category (group / student / minor) and the household's tier."""
     if tier not in (1, 2):
         raise YibaoError(f"tier must be 1 or 2, got {tier!r}")
+    cat = None if _missing(cat) or not cat else cat  # a text column's missing value arrives as NaN
     scen = {"group": cat} if cat else {}
     paid = lookup(ds, code, "resident.paid_tier", year, **scen) if cat else Span()
     paid_tier = paid.lo if paid.known and not paid.conflict else tier
     benefit = lookup(ds, code, "resident.benefit_tier", year, **scen) if cat else Span()
     benefit_tier = benefit.lo if benefit.known and not benefit.conflict else paid_tier
-    prem = lookup(ds, code, "resident.premium", year, tier=paid_tier, **scen)
+    prem, basis = _premium(ds, code, cat, paid_tier, paid.known and not paid.conflict, year)
     full = lookup(ds, code, "resident.subsidy_full", year, tier=paid_tier, **scen) if cat else Span()
     fixed = lookup(ds, code, "resident.subsidy_fixed", year, **scen) if cat else Span()
-    lo, hi, rule = prem.lo, prem.hi, f"tier {paid_tier} premium"
+    lo, hi = prem.lo, prem.hi
+    rule = f"tier {paid_tier} premium" if basis != "group" else "group premium (no tier stated)"
     full_t1 = (
         lookup(ds, code, "resident.subsidy_full", year, tier=1, **scen) if cat and paid_tier != 1 else Span()
     )
@@ -66,11 +89,17 @@ def member_premium(ds: Dataset, code: str, cat: str | None, tier: int, year) -> 
         "benefit_tier": benefit_tier,
         "pays_lo": lo,
         "pays_hi": hi,
-        "rule": rule if prem.known or full.values == [True] else "premium not sourced",
+        "rule": rule if prem.known or full.values == [True] else _unsourced(cat, basis),
         "conflict": any(s.conflict for s in spans),
         "unverified": unverified(*spans),
         "claims": merge_claims(*spans),
     }
+
+
+def _unsourced(cat: str | None, basis: str) -> str:
+    if cat and basis == "group price not stated":
+        return "no premium stated for this group"
+    return "premium not sourced"
 
 
 def resident_premiums(
