@@ -15,9 +15,9 @@ import pytest
 from conftest import GOOD
 
 import helpers as h
-from helpers.rules.common import lookup
 from helpers import config
 from helpers.resolution import disagreements, plausibility
+from helpers.rules.common import lookup
 
 SOURCES = """\
 - {id: off-a, title: 济南市医保局通知, publisher: 济南市医疗保障局, kind: official, kind_basis: gov.cn host,
