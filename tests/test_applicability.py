@@ -278,3 +278,29 @@ def test_cross_province_scope_reaches_every_shandong_city_one_way(real):
     for x in scope.itertuples():
         # either the newest national rule is shown, or the local value carries the doubt that says so
         assert x.value == "national" or any(d["reason"] == "later-higher-rule" for d in x.doubts), x.city_zh
+
+
+# ---------------------------------------------------------------- marks that match the day
+def test_the_day_staleness_counts_from_is_in_every_key(monkeypatch, tmp_path):
+    from helpers.build import cachekey, catalog
+
+    nb = tmp_path / "n.ipynb"
+    nb.write_text("{}", encoding="utf-8")
+    entry = catalog.Entry(name="x", title="X", notebook=nb, parameters={}, timeout=60)
+    today = cachekey.report_hash(entry, "v", "c")
+    monkeypatch.setattr(cachekey, "marks_day", lambda: "2999-01-01")
+    assert cachekey.report_hash(entry, "v", "c") != today  # a new day re-renders: 旧 marks move
+
+
+def test_the_no_op_stamp_holds_only_for_the_day_it_was_written(monkeypatch, tmp_path):
+    from helpers.build import cachekey, warm
+
+    for d in ("reports", "notebooks", "data"):
+        (tmp_path / d).mkdir()
+    (tmp_path / "reports" / "catalog.yaml").write_text("reports: []\n", encoding="utf-8")
+    reports = tmp_path / "reports"
+    args = (reports, reports / "catalog.yaml", tmp_path / "notebooks", tmp_path / "data")
+    first = warm.warm_key(*args)
+    assert warm.warm_key(*args) == first
+    monkeypatch.setattr(cachekey, "marks_day", lambda: "2999-01-01")
+    assert warm.warm_key(*args) != first

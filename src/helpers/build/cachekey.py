@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import platform
@@ -41,9 +42,16 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+def marks_day() -> str:
+    """The day staleness counts from (旧 marks: a source older than the threshold on that day).
+    Part of every report key and of the no-op stamp, so a page is re-rendered on the first render
+    of a new day and never shows marks a render on the reading day would not."""
+    return dt.date.today().isoformat()
+
+
 def report_hash(entry: Entry, data_version: str, code: str) -> str:
-    """Content hash of everything a report depends on."""
+    """Content hash of everything a report depends on, including the day its marks count from."""
     h = hashlib.sha256(entry.notebook.read_bytes())
     h.update(json.dumps(entry.parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
-    h.update(f"{entry.title}|{entry.timeout}|{data_version}|{code}".encode())
+    h.update(f"{entry.title}|{entry.timeout}|{data_version}|{code}|{marks_day()}".encode())
     return h.hexdigest()

@@ -9,6 +9,8 @@ rule out sends the caller down the full path, which is always correct:
   such as .ipynb_checkpoints);
 - the data version (the same hash the report cache keys use);
 - the code fingerprint (helpers source, templates, stylesheet, package and Python versions);
+- the day (`cachekey.marks_day`): staleness marks count back from the render day, so the first
+  render of a new day takes the full path;
 - the state of the git checkout holding the data (HEAD, the branch ref, packed refs, the
   index: what the front page's "last change to data/" line reads), by file metadata only;
 - the output: every file in reports/html and reports/.cache (name, size, mtime), the front
@@ -101,7 +103,7 @@ def render_paths(
 def warm_key(reports_dir: Path, catalog: Path, notebooks_dir: Path, data_dir: Path) -> str:
     """One hash over every input and output of a full render (see the module docstring)."""
     from ..fingerprint import data_version
-    from .cachekey import code_fingerprint
+    from .cachekey import code_fingerprint, marks_day
 
     h = hashlib.sha256()
     try:
@@ -113,7 +115,7 @@ def warm_key(reports_dir: Path, catalog: Path, notebooks_dir: Path, data_dir: Pa
         rel = nb.relative_to(notebooks_dir)
         if not any(part.startswith(".") for part in rel.parts):  # not .ipynb_checkpoints/
             h.update(rel.as_posix().encode() + nb.read_bytes())
-    h.update(f"|{data_version(data_dir)}|{code_fingerprint()}|{git_token(data_dir)}|".encode())
+    h.update(f"|{data_version(data_dir)}|{code_fingerprint()}|{git_token(data_dir)}|{marks_day()}|".encode())
     for part in (
         _listing(reports_dir / "html"),
         _listing(reports_dir / ".cache", skip=STAMP),

@@ -78,12 +78,20 @@ def _template(part: str, labels: Labels) -> str:
     return part
 
 
-def conditions_text(cond_key: str, labels: Labels | None = None) -> str:
-    """'scheme=employee;tier=1' → '职工医保 · 第1档' ('' when none)."""
+#: How a condition a claim leaves out is named ("档次未注明 tier not stated").
+NOT_STATED_ZH = {"tier": "档次", "employee_tier": "职工档次", "group": "人群", "scheme": "参保类型"}
+
+
+def conditions_text(cond_key: str, labels: Labels | None = None, unstated=()) -> str:
+    """'scheme=employee;tier=1' → '职工医保 · 第1档'; 'tier=all' → '全部档次'; each name in
+    `unstated` (a condition the row's claims leave out while other rows state it) adds
+    '档次未注明' ('' when there is nothing to say)."""
     parts = []
     for part in filter(None, cond_key.split(";")):
         k, _, v = part.partition("=")
-        if k == "tier":
+        if v == "all":
+            parts.append(f"全部{NOT_STATED_ZH.get(k, k)}")
+        elif k == "tier":
             parts.append(f"第{v}档")
         elif k in ("gap_min", "age_min"):
             parts.append(f"{'断缴' if k == 'gap_min' else '年龄'} ≥ {v}{'个月' if k == 'gap_min' else '岁'}")
@@ -91,7 +99,21 @@ def conditions_text(cond_key: str, labels: Labels | None = None) -> str:
             parts.append(f"{'断缴' if k == 'gap_max' else '年龄'} ≤ {v}{'个月' if k == 'gap_max' else '岁'}")
         else:
             parts.append(label_zh(v, labels))
+    parts += [f"{NOT_STATED_ZH.get(k, k)}未注明" for k in unstated]
     return " · ".join(parts)
+
+
+def doubt_text(doubts) -> str:
+    """'存疑: 可能按关系种类计' — every recorded doubt of a value in zh ('' when none)."""
+    items = [str(d.get("zh", "")) for d in doubts or [] if isinstance(d, dict)]
+    return ("存疑: " + ";".join(dict.fromkeys(items))) if items else ""
+
+
+def year_text(year) -> str:
+    """The year a page answers, as its title says it: '2025 年' or '最新 latest (各值标注年份)'."""
+    if year is None or year == 0:
+        return "最新 latest (每个数值注明其年份 each value shows its year)"
+    return f"{int(year)} 年"
 
 
 def parameter_text(value, labels: Labels | None, topics: Labels | None = None) -> str:

@@ -27,8 +27,11 @@ SHANDONG = "370000"
 GLOSSARY: tuple[tuple[str, str], ...] = (
     (
         "档次 tier",
-        "居民医保个人缴费的等级;有的城市分两档,档次越高缴费越多、报销越多。 "
-        "Resident premium level; a higher tier costs more and pays more.",
+        "居民医保个人缴费的等级,由各地自行编号:有的城市第1档是较低档,有的城市第1档却是较高档,"
+        "所以不同城市的\"第1档\"不能直接比较;本站图表按各地实际缴费高低并列,并标出各地自己的档次名。 "
+        "Resident premium level, numbered locally: tier 1 is the cheaper option in some cities and the "
+        "dearer one in others, so one city's \"tier 1\" is not another's; charts put each city's lower and "
+        "higher option side by side under the city's own label.",
     ),
     (
         "共济 family account pooling",

@@ -74,6 +74,9 @@ def hbars(labels, lo, hi, statuses, unit: str, title: str):
     y = list(range(n))[::-1]
     top = max([h for h in hi if h is not None] or [1])
     for yi, a, b, st in zip(y, lo, hi, statuses, strict=True):
+        if st == "year-not-stated":  # never a bar in a year's chart
+            ax.text(0, yi, " 年份未注明 year not stated", va="center", fontsize=9, color="#333333")
+            continue
         if a is None:
             ax.text(0, yi, " 未知 unknown", va="center", fontsize=9, color="#333333")
             continue
@@ -94,12 +97,20 @@ def hbars(labels, lo, hi, statuses, unit: str, title: str):
 
 def _alt(title: str, labels, lo, hi, statuses) -> str:
     def one(c, a, b, st):
+        if st == "year-not-stated":
+            return f"{c} 年份未注明 year not stated"
         if a is None:
             return f"{c} 未知 unknown"
         v = f"{a:g}" if a == b else f"{a:g}–{b:g} (来源冲突 disputed)"
         return f"{c} {v} {STATUS_TEXT.get(st, '')}".strip()
 
     return f"{title}: " + ", ".join(one(*t) for t in zip(labels, lo, hi, statuses, strict=True))
+
+
+def _year_title(r) -> str:
+    """'(2025 年)' for the year a table answers, '(最新 latest)' when none was asked."""
+    years = [y for y in r["year"].dropna().unique()] if "year" in r else []
+    return f"({int(years[0])} 年)" if len(years) == 1 else "(最新 latest)"
 
 
 def limit_chart(r):
@@ -110,23 +121,50 @@ def limit_chart(r):
     labels = list(sel["city_zh"])
     lo = [min(v) if st != "unknown" else None for v, st in zip(sel["values"], sel["status"], strict=True)]
     hi = [max(v) if st != "unknown" else None for v, st in zip(sel["values"], sel["status"], strict=True)]
-    title = "最多可绑定近亲属人数 Most relatives bound at once"
+    title = f"最多可绑定近亲属人数 Most relatives bound at once {_year_title(sel)}"
     fig = hbars(labels, lo, hi, list(sel["status"]), "人 persons", title)
     return _with_alt(fig, _alt(title, labels, lo, hi, list(sel["status"])))
 
 
+def premium_options(r) -> list[tuple[str, object, object, str]]:
+    """Each place's resident-premium options for everyone (no group), cheaper first, under the
+    place's own tier label: (label, lo, hi, status). Tier numbers are local — one city's 第1档 may
+    be another's dearer option — so options are ordered by what is paid within each place, and a
+    label is never ranked across places. A place with no option known gets one 未知 row."""
+    sel = r[(r["parameter"] == "resident.premium") & ~r["conditions"].str.contains("group=", regex=False)]
+    out = []
+    for city in dict.fromkeys(sel["city_zh"]):
+        rows = sel[(sel["city_zh"] == city) & (sel["status"] != "unknown")]
+        opts = []
+        for x in rows.itertuples():
+            tier = dict(p.split("=", 1) for p in str(x.conditions).split(";") if p).get("tier")
+            name = "档次未注明" if tier is None else ("全部档次" if tier == "all" else f"第{tier}档")
+            opts.append((min(x.values), max(x.values), x.status, name))
+        if not opts:
+            out.append((city, None, None, "unknown"))
+            continue
+        dated = sorted(o for o in opts if o[2] != "year-not-stated")
+        for i, (a, b, st, name) in enumerate(dated):
+            rank = ""
+            if len(dated) > 1 and i in (0, len(dated) - 1):
+                rank = " 较低 lower" if i == 0 else " 较高 higher"
+            out.append((f"{city} · {name}{rank}", a, b, st))
+        out += [(f"{city} · {name}", None, None, st) for a, b, st, name in opts if st == "year-not-stated"]
+    return out
+
+
 def premium_chart(r):
-    """Resident tier-1 premium per place as horizontal bars (unknown written, not drawn)."""
-    sel = r[(r["parameter"] == "resident.premium") & (r["conditions"] == "tier=1")]
-    if sel.empty or (sel["status"] == "unknown").all():
+    """Resident premium per place: each place's lower and higher option side by side, under the
+    place's own tier label (unknown and year-not-stated written, not drawn)."""
+    opts = premium_options(r)
+    if not opts or all(o[1] is None for o in opts):
         return None
-    labels = list(sel["city_zh"])
-    known = [st != "unknown" for st in sel["status"]]
-    lo = [min(v) if k else None for v, k in zip(sel["values"], known, strict=True)]
-    hi = [max(v) if k else None for v, k in zip(sel["values"], known, strict=True)]
-    title = "居民医保个人缴费(第1档)Resident premium, tier 1"
-    fig = hbars(labels, lo, hi, list(sel["status"]), "元/人/年 yuan per person-year", title)
-    return _with_alt(fig, _alt(title + " (元/年 yuan per year)", labels, lo, hi, list(sel["status"])))
+    labels, lo, hi, statuses = (list(t) for t in zip(*opts, strict=True))
+    sub = r[r["parameter"] == "resident.premium"]
+    title = f"居民医保个人缴费:各地较低与较高档 {_year_title(sub)} Resident premium: each place's options"
+    unit = "元/人/年 yuan per person-year (各地档次自行编号 tiers numbered locally)"
+    fig = hbars(labels, lo, hi, statuses, unit, title)
+    return _with_alt(fig, _alt(title + " (元/年 yuan per year)", labels, lo, hi, statuses))
 
 
 def over_time_chart(ds, code: str):

@@ -13,7 +13,7 @@ import pandas as pd
 from ..data import Dataset, places
 from . import plots
 from .content import Section, figure_html, fill_doc
-from .fmt import conditions_text, label_zh, value_text
+from .fmt import conditions_text, doubt_text, label_zh, value_text, year_text
 from .markup import Footnotes, esc, legend, table
 from .tables import marks
 
@@ -33,7 +33,8 @@ def title(ds: Dataset, prefix: str, cities, year: int | None = None, about: str 
     cities : str, int or list
         Places by code, Chinese name or pinyin, or a group such as ``山东全省``.
     year : int, optional
-        Policy year shown after the names (none when 0 or None).
+        Policy year shown after the names; 0 or None says "最新 latest" (each value then shows its
+        own year), so every page names the year it answers.
     about : str
         One sentence on what the page answers, shown under the heading (escaped).
 
@@ -45,11 +46,14 @@ def title(ds: Dataset, prefix: str, cities, year: int | None = None, about: str 
     --------
     >>> import helpers as h
     >>> h.report.title(h.load(), "对比", "济南,taian", 2025).heading
-    '对比:济南市 · 泰安市(2025)'
+    '对比:济南市 · 泰安市(2025 年)'
+    >>> h.report.title(h.load(), "档案", "济南").heading
+    '档案:济南市(最新 latest)'
     """
     names = " · ".join(places.label(ds, c) for c in places.find_many(ds, cities))
     parts = [f"<p>{esc(about)}</p>"] if about else []
-    return Section(f"{prefix}:{names}" + (f"({year})" if year else ""), parts, level=2)
+    when = f"{int(year)} 年" if year else "最新 latest"
+    return Section(f"{prefix}:{names}({when})", parts, level=2)
 
 
 @fill_doc
@@ -81,7 +85,11 @@ def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
     lead_ids = [c.claim_id for c in d.leads]
     if row["status"] == "unknown":
         leads = notes.cite(lead_ids)  # cite only what the cell prints: each marker must be on the page
-        return "— 未知" + (f" (线索 lead{leads})" if leads else ""), "unknown"
+        text = "— 未知" + (f" (线索 lead{leads})" if leads else "")
+        if row.get("latest_year") is not None and not pd.isna(row.get("latest_year")):
+            old = esc(value_text(row["latest_value"], row["type"], labels, row["unit"]))
+            text += f" <small>(最近陈述 latest stated: {int(row['latest_year'])} · {old})</small>"
+        return text, "unknown"
     vals = row["values"] if row["conflict"] else [row["value"]]
     cited = [row["claim"], *(c.claim_id for c in d.competing)]
     cited += [c.claim_id for c in d.agreeing if not c.lead]
@@ -92,13 +100,15 @@ def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
         parts.append(f"(线索 lead{notes.cite(lead_ids)})")
     elif row["support"] > 1:
         parts.append(f"({int(row['support'])} 源)")
+    if row.get("doubt"):
+        parts.append(f"<small class='yb-doubt'>({esc(doubt_text(row['doubts']))})</small>")
     if row["superseded"]:
         shown = (esc(value_text(c.value, row["type"], labels, row["unit"])) for c in d.superseded)
         old = " / ".join(dict.fromkeys(shown))  # two sources of one earlier value: the value once
         refs_old = notes.cite([c.claim_id for c in d.superseded])
         parts.append(f"<small>(此前 earlier: {old}{refs_old})</small>")
     cls = "conflict" if row["conflict"] else ("inherited" if row["status"].startswith("inherited") else "")
-    cls += " unverified" if row["status"] == "unverified" else ""
+    cls += " unverified" if row["status"] in ("unverified", "year-not-stated") else ""
     cls += " stale" if row["stale"] else ""
     return " ".join(parts), cls.strip()
 
@@ -107,6 +117,27 @@ def param_label(first, conditions: str = "") -> str:
     """First-column cell: the parameter's zh label, its en label, and the conditions in words."""
     cond = f"<br><span class='yb-cond'>{esc(conditions)}</span>" if conditions else ""
     return f"{esc(first['label_zh'])}{cond}<br><small lang='en'>{esc(first['label_en'])}</small>"
+
+
+#: Conditions whose absence a row names ("档次未注明"); ranges (gap, age) are open when left out.
+CATEGORICAL = ("scheme", "tier", "employee_tier", "group")
+
+
+def _stated_dims(r: pd.DataFrame) -> dict[str, list[str]]:
+    """Per parameter, the categorical conditions some row of the table states."""
+    out: dict[str, list[str]] = {}
+    for pid, ck in zip(r["parameter"], r["conditions"], strict=True):
+        for part in filter(None, str(ck).split(";")):
+            k = part.partition("=")[0]
+            if k in CATEGORICAL and k not in out.setdefault(pid, []):
+                out[pid].append(k)
+    return out
+
+
+def unstated(dims, cond_key: str) -> list[str]:
+    """The conditions of `dims` that a row's condition key leaves out (shown as "… 未注明")."""
+    have = {p.partition("=")[0] for p in str(cond_key).split(";") if p}
+    return [k for k in dims if k not in have]
 
 
 def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
@@ -119,9 +150,10 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
     # one row per (parameter, conditions, place) as a Series, looked up by key (a .loc per cell was slow)
     keyed = {(x["parameter"], x["conditions"], x["city_zh"]): x for _, x in r.iterrows()}
     rows, classes = [], []
+    dims = _stated_dims(r)
     for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         first = grp.iloc[0]
-        head = param_label(first, conditions_text(ck, ds.labels))
+        head = param_label(first, conditions_text(ck, ds.labels, unstated=unstated(dims.get(pid, ()), ck)))
         same = len(cities) >= FOLD_FROM and grp[["status", "from", "stale"]].astype(str).nunique().max() == 1
         same = same and grp["values"].map(repr).nunique() == 1
         if same:
@@ -169,7 +201,9 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
         raise UnknownNameError(f"unknown topic '{topic}' — use one of: {', '.join(ds.topics)}")
     sub = r[r["topic"] == topic]
     lab = ds.topics[topic]
-    parts = [comparison_html(ds, sub, notes)]
+    year = sub["year"].iloc[0] if len(sub) and "year" in sub else None
+    parts = [f"<p class='yb-year'>数值年份 values for: {esc(year_text(None if pd.isna(year) else year))}</p>"]
+    parts.append(comparison_html(ds, sub, notes))
     fig = plots.limit_chart(sub) if topic == "binding" else None
     fig = plots.premium_chart(sub) if topic == "contribution" else fig
     if fig is not None:
@@ -180,7 +214,8 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
 def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
     """Resolution rows flattened for CSV: one row per city, parameter and conditions."""
     cols = ["city", "city_zh", "parameter", "label_zh", "label_en", "conditions", "status"]
-    extra = ["source", "kind", "date", "support", "conflict", "superseded", "stale", "undated"]
+    extra = ["year", "source", "kind", "date", "support", "conflict", "superseded", "stale", "undated"]
+    extra.append("doubt")
     out = r[[*cols, *extra]].copy()
     lab = ds.labels
     out.insert(
@@ -197,7 +232,17 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
         ],
     )
     out.insert(8, "status_zh", [label_zh(s, lab) for s in r["status"]])
-    out.insert(9, "conditions_zh", [conditions_text(c, lab) for c in r["conditions"]])
+    dims = _stated_dims(r)
+    out.insert(
+        9,
+        "conditions_zh",
+        [
+            conditions_text(c, lab, unstated=unstated(dims.get(p, ()), c))
+            for p, c in zip(r["parameter"], r["conditions"], strict=True)
+        ],
+    )
+    out["doubt_reasons"] = [";".join(d["reason"] for d in ds_) for ds_ in r["doubts"]]
+    out["doubt_zh"] = [doubt_text(ds_) for ds_ in r["doubts"]]
     return out.reset_index(drop=True)
 
 

@@ -17,6 +17,7 @@ COLUMNS: dict[str, str] = {
     "city": "code of the place asked about (GB/T 2260)",
     "city_zh": "its Chinese name",
     "level": "its level: city, province or national",
+    "year": "the year asked about (None = latest: each value for its own period)",
     "parameter": "parameter id (see data/parameters.yaml)",
     "topic": "the parameter's topic",
     "label_zh": "the parameter's Chinese label",
@@ -193,6 +194,7 @@ def _resolve(
                     "city": code,
                     "city_zh": places.label(ds, code),
                     "level": level,
+                    "year": year,
                     "parameter": pid,
                     **meta[pid],
                     "conditions": ck,
@@ -220,6 +222,7 @@ def _resolve(
     out["value"] = pd.Series([x["value"] for x in rows], index=out.index, dtype=object)  # 7 stays 7, not 7.0
     out["latest_value"] = pd.Series([x["latest_value"] for x in rows], index=out.index, dtype=object)
     out["latest_year"] = out["latest_year"].astype("Int64")
+    out["year"] = out["year"].astype("Int64")
     return out
 
 
