@@ -46,7 +46,13 @@ def values(ds, city, parameter, **conds):
     ],
 )
 def test_seed_fact(real, city, parameter, conds, expected):
-    assert values(real, city, parameter, **conds) == expected
+    # the distinct values the sources state; how many pages state each is the data's business (issue 25 added
+    # a 济南日报 page that states Jinan's 7 beside the seed page) — except where the list itself is the fact
+    got = values(real, city, parameter, **conds)
+    if len(expected) > len(set(expected)):
+        assert got == expected
+    else:
+        assert sorted(set(got), key=repr) == expected
 
 
 def test_taian_full_subsidy_groups(real):
