@@ -189,3 +189,23 @@ def test_blank_page_is_detected(tmp_path, browser):
     page = open_page(browser, blank.as_uri())
     page.screenshot(path=str(tmp_path / "blank.png"))
     assert not not_blank(tmp_path / "blank.png")
+
+
+def test_one_question_has_one_answer_across_the_catalogue(site):
+    """Every (place, parameter, conditions, year) that two reports show has the same value text,
+    status and marks on both (issue 24: profiles and comparisons once gave 500 and 530)."""
+    import pandas as pd
+
+    keys = ["city", "parameter", "conditions", "year"]
+    shown = ["value", "all_values", "status", "conflict", "stale", "undated", "doubt", "support"]
+    frames = []
+    for path in sorted((site / "html").glob("*.csv")):
+        t = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if set(keys + shown) <= set(t.columns):
+            frames.append(t[keys + shown].assign(page=path.name))
+    assert len({f["page"].iloc[0].split("-")[0] for f in frames if len(f)}) >= 2  # compare and profile
+    every = pd.concat(frames, ignore_index=True)
+    assert (every["year"] != "").all(), "every table states the year it answers"
+    answers = every.drop_duplicates(keys + shown)
+    clash = answers[answers.duplicated(keys, keep=False)].sort_values(keys)
+    assert clash.empty, clash.head(20).to_string()

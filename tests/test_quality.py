@@ -32,9 +32,10 @@ def test_conflicts_are_listed_not_resolved_away(real):
     # year in which Beijing's sourced medical bases disagree is found in the data (issue 25 refiled the
     # calculators' general social-insurance bands, so no year or value is pinned here)
     c = real.claims
-    bj = c[(c["jurisdiction"] == "110000") & c["parameter"].isin(["employee.base.floor", "employee.base.ceiling"])
-           & c["usable"] & c["year"].notna()]
-    cases = {(int(y), p): sorted({float(v) for v in g["value"]}) for (y, p), g in bj.groupby(["year", "parameter"])}
+    base = c["parameter"].isin(["employee.base.floor", "employee.base.ceiling"])
+    bj = c[(c["jurisdiction"] == "110000") & base & c["usable"] & c["year"].notna()]
+    by = bj.groupby(["year", "parameter"])
+    cases = {(int(y), p): sorted({float(v) for v in g["value"]}) for (y, p), g in by}
     cases = {k: v for k, v in cases.items() if len(v) > 1}
     assert cases.get((2021, "employee.base.ceiling")) == [25401, 28221]
     for (year, floor_or_ceiling), both in cases.items():

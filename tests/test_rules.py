@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import helpers as h
 from helpers.exceptions import YibaoError
 from helpers.rules import (
     employee_contribution,
@@ -71,11 +72,13 @@ def lead_only(result: dict, key: str) -> bool:
     return result[key] is None or result.get("unverified") is True
 
 
-def test_employee_gap_rule_stated_only_by_leads_is_never_silent(real):
-    # issue 11: the seed pages are ai-generated (template marks), so their generic "≤3 months →
-    # next month, >3 → 6 months" rules are leads; no other page states Tai'an's employee rule
-    r = lapse(real, "泰安", "employee", gap_months=3)
-    assert lead_only(r, "waiting_min") and lead_only(r, "waiting_max")
+def test_employee_gap_rule_from_the_shandong_notice(real):
+    # issue 25: 鲁医保发〔2021〕54号 (an official reprint, from 2022-04-01): an employee's cover resumes
+    # from the month after the arrears are paid — no waiting period, whatever the gap; the seed
+    # pages' "6 months" (leads) never decide
+    r = lapse(real, "泰安", "employee", gap_months=3, year=2025)
+    assert (r["waiting_min"], r["waiting_max"], r["unverified"]) == (0, 0, False)
+    assert "shandong-lapse-employee-waiting-ln54" in r["claims"]
 
 
 def test_city_rule_applies_where_national_has_none(real):
@@ -86,9 +89,11 @@ def test_city_rule_applies_where_national_has_none(real):
 
 
 def test_ai_generated_lead_does_not_decide(real):
-    # Linyi's only flexible-worker gap claim is an ai-generated lead (3 months): it never decides
-    # silently, and no non-lead page states a rule
-    assert lead_only(lapse(real, "临沂", "flexible", gap_months=5), "waiting_max")
+    # Linyi's own flexible-worker gap claim is an ai-generated lead; the Shandong notice (official
+    # reprint) states the rule for the province, so the lead never decides
+    r = lapse(real, "临沂", "flexible", gap_months=5, year=2025)
+    assert (r["waiting_max"], r["unverified"]) == (3, False)
+    assert "shandong-lapse-flexible-waiting-gap-min-4-ln54" in r["claims"]
 
 
 def test_taian_household_premiums(real):
@@ -127,11 +132,14 @@ def test_taian_relative_outside_shandong_cannot_be_bound(real):
     assert r["can_bind"].tolist() == ["yes", "no"]
 
 
-def test_jinan_sibling_qualifies_under_the_national_extension(real):
-    # Jinan's own (incomplete) relation list is on the ai-generated seed page only; the national
-    # 2024 extension (Xinhua, media) adds siblings, so a sibling qualifies
+def test_jinan_own_relation_list_decides_and_the_later_national_extension_is_a_doubt(real):
+    # issue 25: Jinan's own list (济南日报 2021, media) names no siblings, so a sibling does not
+    # qualify there; the national 2024 extension (Xinhua) adds siblings — shown as a doubt beside
+    # Jinan's value, never silently copied over it
     r = family_binding(real, "济南", [{"relation": "spouse"}, {"relation": "sibling"}])
-    assert r["can_bind"].tolist() == ["yes", "yes"]
+    assert r["can_bind"].tolist() == ["yes", "no"]
+    rel = h.resolve(real, "济南", topic="binding").set_index("parameter").loc["family_account.relations"]
+    assert "later-higher-rule" in [d["reason"] for d in rel["doubts"]]
 
 
 def test_taian_rates_are_leads_so_only_the_band_is_known(real):
