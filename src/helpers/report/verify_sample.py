@@ -176,7 +176,7 @@ def sample(ds: Dataset, n: int = 80, seed: int | None = None) -> tuple[pd.DataFr
     >>> import helpers as h
     >>> from helpers.report.verify_sample import sample
     >>> sheet, key = sample(h.load(), n=20, seed=1)
-    >>> len(sheet), sheet["value"].eq("").all(), key["row"].iloc[0]
+    >>> len(sheet), bool(sheet["value"].eq("").all()), key["row"].iloc[0]
     (20, True, 'v001')
     """
     if seed is None:
