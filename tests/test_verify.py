@@ -192,6 +192,19 @@ def test_conditions_distinguish_all_from_unstated_and_periods_read_years():
     assert period_key("2025-09-10..") == ("2025-09-10", None)
 
 
+def test_rows_left_blank_or_deleted_are_not_coded(data_copy, tmp_path):
+    sheet = _tiny_sheet(tmp_path, [{"place": "泰安市", "value": "8"}, {"note": "page gone"}])
+    s = score_sheet(h.load(data_copy), sheet)
+    assert s.uncoded == ["v002"] and len(s.rows) == 1
+    rows = _read(sheet)[:1]
+    _write(sheet, rows)
+    key = _read(SheetPaths(sheet).key) + [
+        {"row": "v003", "claim_id": "x", "kind": "media", "seed": "5", "drawn": ""}
+    ]
+    _write(SheetPaths(sheet).key, key, KEY_COLUMNS)
+    assert score_sheet(h.load(data_copy), sheet).uncoded == ["v002", "v003"]
+
+
 def test_score_writes_verify_md_and_json_with_decisions(data_copy, tmp_path):
     sheet = _tiny_sheet(
         tmp_path,

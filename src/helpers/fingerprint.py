@@ -43,7 +43,8 @@ def data_files(data_dir: Path) -> list[Path]:
 
 def data_hash(data_dir: Path) -> str:
     """SHA-256 of every path the loader looks at: relative path and bytes for a regular file, its
-    kind otherwise (so a folder, pipe or broken link where a file belongs changes the hash)."""
+    kind otherwise (so a folder, pipe or broken link where a file belongs changes the hash); plus
+    the `SHOWN_FILES` present (reports show the second-coding result, so it re-renders them)."""
     h = hashlib.sha256()
     for p in _candidates(data_dir):
         h.update(p.relative_to(data_dir).as_posix().encode())

@@ -319,7 +319,8 @@ def score_sheet(ds: Dataset, sheet: Path, decisions: Path | None = None) -> Scor
     Score
         ``rows``: one per coded row with ``<field>_data``, ``<field>_coder``, ``<field>_agrees``
         for each of `FIELDS`, ``all_agree`` and ``decisions``. A row whose coder columns are all
-        empty is not coded: listed in ``uncoded``, left out of every share.
+        empty, or that is missing from the sheet, is not coded: listed in ``uncoded``, left out
+        of every share.
     """
     paths = SheetPaths(Path(sheet))
     filled = _read_csv(paths.sheet, "sheet", SHEET_COLUMNS)
@@ -372,6 +373,8 @@ def score_sheet(ds: Dataset, sheet: Path, decisions: Path | None = None) -> Scor
         row["all_agree"] = all(row[f"{f}_agrees"] for f in FIELDS)
         row["decisions"] = {f: decided[(k["claim_id"], f)] for f in FIELDS if (k["claim_id"], f) in decided}
         out.append(row)
+    seen = {r["row"] for r in filled}
+    uncoded += [k["row"] for k in key if k["row"] not in seen]  # rows deleted from the sheet
     if not out:
         raise InputError(
             f"{paths.sheet}: no row is coded yet — fill place, parameter, value, conditions, period"
