@@ -222,9 +222,11 @@ def test_score_writes_verify_md_and_json_with_decisions(data_copy, tmp_path):
     assert doc["coded"] == 2 and doc["agreement"]["value"] == 0.5 and doc["undecided"] == 0
     md = (data_copy / "VERIFY.md").read_text(encoding="utf-8")
     assert "data right — page says 省内" in md and "seed 5" in md
+    assert doc["confirmed"] == ["taian-family-max-relatives"]
     ds = h.load(data_copy)
-    assert "value agreement 50%" in agreement_text(ds)
-    assert "50%" in h.report.kinds_section(ds).parts[0]
+    assert "value agreement 50.0%" in agreement_text(ds)
+    kinds = h.report.kinds_section(ds).parts[0]
+    assert "1: 数值 value 0.0%" in kinds and "value agreement 50.0%" in kinds
     from helpers.report.frontpage import reliability
 
     assert "second-coded 2 claims" in reliability(ds)

@@ -49,6 +49,6 @@ def agreement_text(ds: Dataset) -> str:
     a = s["agreement"]
     return (
         f"二次编码核对 second coding: 抽样 second-coded {int(s['coded'])} claims ({s.get('date', '')}); "
-        f"数值一致 value agreement {float(a['value']):.0%}, "
-        f"五项全部一致 all five fields {float(a['all_five']):.0%}"
+        f"数值一致 value agreement {float(a['value']):.1%}, "
+        f"五项全部一致 all five fields {float(a['all_five']):.1%}"
     )

@@ -179,7 +179,7 @@ def kinds_section(ds: Dataset) -> Section:
         a = coded.get(kind)
         if not a:
             return "—"
-        return f"{int(a['n'])}: 数值 value {float(a['value']):.0%}, 五项 all five {float(a['all_five']):.0%}"
+        return f"{int(a['n'])}: 数值 value {float(a['value']):.1%}, 五项 all five {float(a['all_five']):.1%}"
 
     rows = [
         [label_both(k, ds.labels), str(n_src.get(k, 0)), str(n_claims.get(k, 0)), second(k)] for k in KINDS

@@ -262,6 +262,7 @@ class Score:
                 for k, r in kinds.iterrows()
             },
             "disagreements": self.disagreements().to_dict("records"),
+            "confirmed": sorted(self.rows.loc[self.rows["all_agree"], "claim_id"]),
             "undecided": self.undecided,
         }
 
@@ -443,6 +444,14 @@ def verify_markdown(result: Score) -> str:
             cells.append(d["decision"] or "**undecided**")
             lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     lines += [
+        "",
+        f"## Confirmed on all five fields ({len(s['confirmed'])})",
+        "",
+        "These claims may record `second_coded: "
+        + s["date"]
+        + "` (their footnotes then say so): "
+        + (", ".join(f"`{c}`" for c in s["confirmed"]) or "none")
+        + ".",
         "",
         "Decisions are read from `data/verify-decisions.yaml` (`claim`, `field`, `decision`, `reason`).",
         "",
