@@ -9,6 +9,8 @@ from pathlib import Path
 
 TOP_FILES = ("parameters.yaml", "jurisdictions.csv", "sources.yaml")
 POLICY_SUFFIXES = (".yaml", ".yml")
+#: Files beside the data that reports show but the loader does not read (second-coding result).
+SHOWN_FILES = ("verify.json",)
 
 
 def _candidates(data_dir: Path) -> list[Path]:
@@ -41,7 +43,8 @@ def data_files(data_dir: Path) -> list[Path]:
 
 def data_hash(data_dir: Path) -> str:
     """SHA-256 of every path the loader looks at: relative path and bytes for a regular file, its
-    kind otherwise (so a folder, pipe or broken link where a file belongs changes the hash)."""
+    kind otherwise (so a folder, pipe or broken link where a file belongs changes the hash); plus
+    the `SHOWN_FILES` present (reports show the second-coding result, so it re-renders them)."""
     h = hashlib.sha256()
     for p in _candidates(data_dir):
         h.update(p.relative_to(data_dir).as_posix().encode())
@@ -55,6 +58,14 @@ def data_hash(data_dir: Path) -> str:
             h.update(p.read_bytes())
         except OSError as exc:
             h.update(f"<errno {exc.errno}>".encode())
+    for name in SHOWN_FILES:  # reports show them, so a new result is a new data version
+        p = Path(data_dir) / name
+        if _regular(p):
+            h.update(f"<{name}>".encode())
+            try:
+                h.update(p.read_bytes())
+            except OSError as exc:
+                h.update(f"<errno {exc.errno}>".encode())
     h.update(b"<policies folder>" if (Path(data_dir) / "policies").is_dir() else b"<no policies folder>")
     return h.hexdigest()
 

@@ -15,9 +15,16 @@ from collections.abc import Callable
 
 from ..data.text import plain
 from ..exceptions import DataError, YibaoError
-from . import commands_build, commands_changes, commands_data, commands_explore, commands_rules
+from . import (
+    commands_build,
+    commands_changes,
+    commands_data,
+    commands_explore,
+    commands_rules,
+    commands_verify,
+)
 
-GROUPS = (commands_data, commands_explore, commands_rules, commands_build, commands_changes)
+GROUPS = (commands_data, commands_explore, commands_rules, commands_build, commands_changes, commands_verify)
 
 
 def build_parser() -> argparse.ArgumentParser:

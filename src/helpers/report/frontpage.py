@@ -14,6 +14,7 @@ from ..data.vocab import KINDS
 from ..exceptions import UnknownNameError
 from ..resolution import resolve
 from ..rules import lapse
+from .agreement import agreement_text
 from .fmt import label_zh, value_text
 from .markup import esc, legend
 from .tables import marks
@@ -184,7 +185,7 @@ def _short(status: str, labels=None) -> str:
 
 
 def reliability(ds: Dataset, year: int | None = 2025) -> str:
-    """'How reliable is this': sources and claims by kind, values shown by status."""
+    """'How reliable is this': sources and claims by kind, values shown by status, second coding."""
     kinds = ds.sources["kind"].value_counts()
     claim_kinds = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
     j = ds.jurisdictions
@@ -197,7 +198,7 @@ def reliability(ds: Dataset, year: int | None = 2025) -> str:
         "<p class='yb-reliable'><b>可靠程度 How reliable is this:</b> "
         f"{len(ds.sources)} 个来源 sources({esc(by_kind)});{len(ds.claims)} 条数据 claims({esc(claims)});"
         f"山东16市显示的 {len(r)} 个数值 values shown for Shandong: {esc(shown)};"
-        f"其中来源冲突 disputed {int(r['conflict'].sum())}。</p>"
+        f"其中来源冲突 disputed {int(r['conflict'].sum())};{esc(agreement_text(ds))}。</p>"
     )
 
 

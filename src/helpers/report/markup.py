@@ -121,11 +121,26 @@ def _citations(ds: Dataset) -> dict:
     return got
 
 
+def _second_coded(ds: Dataset) -> dict:
+    """(source, locator) -> the latest date a second coder confirmed a claim cited there."""
+    got = ds.cache.get("second_coded")
+    if got is None:
+        c = ds.claims[ds.claims["second_coded"].notna()]
+        got = {}
+        for s, loc, d in zip(c["source"], c["locator"], c["second_coded"], strict=True):
+            key = (s, "" if loc is None or pd.isna(loc) else str(loc))
+            got[key] = max(got.get(key, d), d)
+        ds.cache["second_coded"] = got
+    return got
+
+
 class Footnotes:
     """One numbering of sources for a whole page: `ref` gives a linked [n], `html` the list.
 
     A note is one source at one locator (which related article, section or table), so a page that
-    cites two excerpts of one seed page shows two notes naming each excerpt. Each [n] links to its
+    cites two excerpts of one seed page shows two notes naming each excerpt. A note for a claim a
+    second coder confirmed (its `second_coded:` date; the claim's own source and locator) says
+    "二次编码核对 second-coded DATE". Each [n] links to its
     note and the note links back to the first place citing it. Create one per notebook, pass it to
     every section, then show `html()` once at the end.
     """
@@ -189,6 +204,9 @@ class Footnotes:
                 parts.append(f"核对 checked {pd.Timestamp(checked):%Y-%m-%d}")
             if loc:
                 parts.append(f"位置 locator: {esc(loc)}")
+            coded = _second_coded(self.ds).get((sid, loc))
+            if coded is not None:
+                parts.append(f"二次编码核对 second-coded {pd.Timestamp(coded):%Y-%m-%d}")
             if url:
                 parts.append(f"<a class='yb-url' href='{esc(url)}'>{esc(url)}</a>")
             elif isinstance(s["url"], str) and s["url"].strip():  # a URL we will not link (javascript: …)

@@ -10,6 +10,7 @@ import pandas as pd
 from ..data import Dataset, places
 from ..data.vocab import KINDS
 from ..resolution import resolve
+from .agreement import agreement_text, verify_summary
 from .content import Section, fill_doc
 from .fmt import label_both
 from .markup import Footnotes, esc, table
@@ -152,7 +153,7 @@ def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
 
 @fill_doc
 def kinds_section(ds: Dataset) -> Section:
-    """Sources and claims by source kind (a table: six numbers read better than a chart).
+    """Sources and claims by source kind, with second-coder agreement per kind when measured.
 
     Parameters
     ----------
@@ -171,8 +172,22 @@ def kinds_section(ds: Dataset) -> Section:
     """
     n_src = ds.sources["kind"].value_counts()
     n_claims = ds.claims.merge(ds.sources, left_on="source", right_on="id")["kind"].value_counts()
-    rows = [[label_both(k, ds.labels), str(n_src.get(k, 0)), str(n_claims.get(k, 0))] for k in KINDS]
-    body = table(["来源类型 kind (最可靠在前 most reliable first)", "来源 sources", "数据 claims"], rows)
+    measured = verify_summary(ds)
+    coded = (measured or {}).get("by_kind", {})
+
+    def second(kind: str) -> str:
+        a = coded.get(kind)
+        if not a:
+            return "—"
+        return f"{int(a['n'])}: 数值 value {float(a['value']):.1%}, 五项 all five {float(a['all_five']):.1%}"
+
+    rows = [
+        [label_both(k, ds.labels), str(n_src.get(k, 0)), str(n_claims.get(k, 0)), second(k)] for k in KINDS
+    ]
+    heads = ["来源类型 kind (最可靠在前 most reliable first)", "来源 sources", "数据 claims"]
+    body = table([*heads, "二次编码核对 second-coded (一致 agreement)"], rows)
+    see = "(每处分歧及其决定见 every disagreement and its decision: data/VERIFY.md)" if measured else ""
+    body += f"<p class='yb-agreement'>{esc(agreement_text(ds) + see)}</p>"
     return Section("来源类型 Sources by kind", [body], level=2)
 
 
