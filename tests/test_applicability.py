@@ -81,6 +81,8 @@ claims:
      source: med-a, locator: p}
   - {id: jn-copy-lead, parameter: resident.premium, value: 140, conditions: {tier: 1}, source: ai-lead,
      locator: p}
+  - {id: jn-undated-t2, parameter: resident.premium, value: 520, conditions: {tier: 2}, source: agg-undated,
+     locator: p}
 """
 
 NATIONAL = """\
@@ -304,3 +306,26 @@ def test_the_no_op_stamp_holds_only_for_the_day_it_was_written(monkeypatch, tmp_
     assert warm.warm_key(*args) == first
     monkeypatch.setattr(cachekey, "marks_day", lambda: "2999-01-01")
     assert warm.warm_key(*args) != first
+
+
+# ---------------------------------------------------------------- tiers compared by what is paid
+def test_tiers_are_ordered_by_what_is_paid_within_each_place(real):
+    from helpers.report.plots import premium_options
+
+    r = h.resolve(real, "青岛,泰安,济南", year=2025, topic="contribution")
+    labels = [o[0] for o in premium_options(r)]
+    # Qingdao's tier 1 is its dearer option, Tai'an's tier 1 its cheaper one: each is named by its
+    # own label and ranked only within its place
+    assert labels.index("青岛市 · 第2档 较低 lower") < labels.index("青岛市 · 第1档 较高 higher")
+    assert labels.index("泰安市 · 第1档 较低 lower") < labels.index("泰安市 · 第2档 较高 higher")
+    # Jinan's single adult rate states no tier: its own row, never ranked among tiers
+    assert "济南市 · 档次未注明" in labels
+
+
+def test_a_year_not_stated_premium_is_written_not_drawn(ads):
+    from helpers.report.plots import premium_options
+
+    r = h.resolve(ads, "济南", year=2025, topic="contribution")  # only an undated page states tier 2
+    assert row(r, "resident.premium", "tier=2")[["value", "status"]].tolist() == [520, "year-not-stated"]
+    x = [o for o in premium_options(r) if o[0].startswith("济南市 · 第2档")]
+    assert x and x[0][1] is None and x[0][3] == "year-not-stated"

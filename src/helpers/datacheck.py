@@ -48,7 +48,20 @@ def counts(ds) -> dict:
         "jurisdictions": int(c["jurisdiction"].nunique()),
         "version": ds.version,
         "kinds": {str(k): int(n) for k, n in ds.sources["kind"].value_counts().sort_index().items()},
+        "doubts": _doubts(ds),
     }
+
+
+def _doubts(ds) -> dict:
+    """Doubts by reason: recorded on claims or sources, and found by the plausibility checks
+    (marks, never refusals: the values stay, shown with their reason)."""
+    from collections import Counter
+
+    from .resolution import plausibility
+
+    found = Counter(d["reason"] for x in plausibility.findings(ds).values() for d in x)
+    recorded = Counter(d["reason"] for d in [*ds.claims["doubt"].dropna(), *ds.sources["doubt"].dropna()])
+    return {"recorded": dict(sorted(recorded.items())), "found": dict(sorted(found.items()))}
 
 
 def check(data_dir: Path | str | None = None, use_cache: bool = True) -> dict:

@@ -76,10 +76,12 @@ def data_version(data_dir: Path) -> str:
 
 
 def checker_hash() -> str:
-    """Hash of the code that validates data (helpers/data and the exceptions), for cached checks."""
+    """Hash of the code that validates data (helpers/data and the exceptions) and of the code whose
+    counts check-data prints (datacheck, the plausibility checks), for cached checks."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    shared = [here / n for n in ("exceptions.py", "config.py", "hints.py", "fingerprint.py")]
+    shared = [here / n for n in ("exceptions.py", "config.py", "hints.py", "fingerprint.py", "datacheck.py")]
+    shared.append(here / "resolution" / "plausibility.py")
     for p in [*sorted((here / "data").glob("*.py")), *shared]:
         h.update(p.name.encode() + p.read_bytes())
     h.update(repr(package_versions(("pydantic", "pandas"))).encode())

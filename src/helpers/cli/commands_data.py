@@ -19,6 +19,13 @@ def check_data(args: argparse.Namespace) -> int:
     )
     for kind, k in n["kinds"].items():
         print(f"  sources of kind {kind}: {k}")
+    doubts = n.get("doubts") or {}
+    for what, label in (("recorded", "doubts recorded in the data"), ("found", "plausibility findings")):
+        items = doubts.get(what) or {}
+        if items:
+            listed = ", ".join(f"{r} {k}" for r, k in items.items())
+            total = sum(items.values())
+            print(f"  {label}: {total} ({listed}) — marked 存疑 beside the value, see data-quality")
     return 0
 
 

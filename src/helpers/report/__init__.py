@@ -6,6 +6,7 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 """
 
 from . import plots
+from .applicability import applicability_counts, applicability_section, doubt_counts
 from .changes import change_counts, changes_section, compare_editions, what_changed
 from .content import Section, csv_text, figure_html
 from .evidence import (
@@ -27,6 +28,9 @@ from .sections import comparison, narrative, sources, title
 from .tables import claims_table, compare
 
 __all__ = [
+    "applicability_section",
+    "applicability_counts",
+    "doubt_counts",
     "Section",
     "Footnotes",
     "plots",

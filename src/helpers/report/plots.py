@@ -64,7 +64,7 @@ STATUS_TEXT = {
 }
 
 
-def hbars(labels, lo, hi, statuses, unit: str, title: str):
+def hbars(labels, lo, hi, statuses, unit: str, title: str, extra=None):
     """Horizontal bars, one per label (top to bottom); a hatched extension where sources disagree.
 
     Each bar ends with its value and status mark; unknown rows get no bar and the word 未知.
@@ -85,7 +85,8 @@ def hbars(labels, lo, hi, statuses, unit: str, title: str):
         if b != a:
             ax.barh(yi, b - a, left=a, color="#f0a030", hatch="//", edgecolor="#7a4a00", linewidth=0.6)
         span = f"{a:g}" if a == b else f"{a:g}–{b:g} 冲突"
-        ax.text(b + top * 0.01, yi, f" {span} {STATUS_TEXT.get(st, '')}", va="center", fontsize=9)
+        note = f" {extra[n - 1 - yi]}" if extra and extra[n - 1 - yi] else ""
+        ax.text(b + top * 0.01, yi, f" {span} {STATUS_TEXT.get(st, '')}{note}", va="center", fontsize=9)
     ax.set_yticks(y, labels)
     ax.set_xlim(0, top * 1.45)
     ax.set_xlabel(unit)
@@ -126,30 +127,35 @@ def limit_chart(r):
     return _with_alt(fig, _alt(title, labels, lo, hi, list(sel["status"])))
 
 
-def premium_options(r) -> list[tuple[str, object, object, str]]:
-    """Each place's resident-premium options for everyone (no group), cheaper first, under the
-    place's own tier label: (label, lo, hi, status). Tier numbers are local — one city's 第1档 may
-    be another's dearer option — so options are ordered by what is paid within each place, and a
-    label is never ranked across places. A place with no option known gets one 未知 row."""
+def premium_options(r) -> list[tuple[str, object, object, str, str]]:
+    """Each place's resident-premium options for everyone (no group) under the place's own tier
+    label: (label, lo, hi, status, note). Tier numbers are local — one city's 第1档 may be another's
+    dearer option — so a place's tiers are ordered by what is paid and named 较低 lower / 较高
+    higher within the place; a label is never ranked across places. A rate whose claims state no
+    tier is its own row (档次未注明), never one of the tiers; a year-not-stated value is written,
+    not drawn; a doubted value says 存疑. A place with nothing known gets one 未知 row."""
     sel = r[(r["parameter"] == "resident.premium") & ~r["conditions"].str.contains("group=", regex=False)]
     out = []
     for city in dict.fromkeys(sel["city_zh"]):
         rows = sel[(sel["city_zh"] == city) & (sel["status"] != "unknown")]
-        opts = []
+        tiers, single = [], []
         for x in rows.itertuples():
             tier = dict(p.split("=", 1) for p in str(x.conditions).split(";") if p).get("tier")
             name = "档次未注明" if tier is None else ("全部档次" if tier == "all" else f"第{tier}档")
-            opts.append((min(x.values), max(x.values), x.status, name))
-        if not opts:
-            out.append((city, None, None, "unknown"))
+            opt = (min(x.values), max(x.values), x.status, name, "存疑" if x.doubt else "")
+            (single if tier is None else tiers).append(opt)
+        if not tiers and not single:
+            out.append((city, None, None, "unknown", ""))
             continue
-        dated = sorted(o for o in opts if o[2] != "year-not-stated")
-        for i, (a, b, st, name) in enumerate(dated):
+        drawn = sorted(o for o in tiers if o[2] != "year-not-stated")
+        for i, (a, b, st, name, note) in enumerate(drawn):
             rank = ""
-            if len(dated) > 1 and i in (0, len(dated) - 1):
+            if len(drawn) > 1 and i in (0, len(drawn) - 1):
                 rank = " 较低 lower" if i == 0 else " 较高 higher"
-            out.append((f"{city} · {name}{rank}", a, b, st))
-        out += [(f"{city} · {name}", None, None, st) for a, b, st, name in opts if st == "year-not-stated"]
+            out.append((f"{city} · {name}{rank}", a, b, st, note))
+        for a, b, st, name, note in [*single, *(o for o in tiers if o[2] == "year-not-stated")]:
+            keep = st != "year-not-stated"
+            out.append((f"{city} · {name}", a if keep else None, b if keep else None, st, note))
     return out
 
 
@@ -159,12 +165,12 @@ def premium_chart(r):
     opts = premium_options(r)
     if not opts or all(o[1] is None for o in opts):
         return None
-    labels, lo, hi, statuses = (list(t) for t in zip(*opts, strict=True))
+    labels, lo, hi, statuses, notes = (list(t) for t in zip(*opts, strict=True))
     sub = r[r["parameter"] == "resident.premium"]
-    title = f"居民医保个人缴费:各地较低与较高档 {_year_title(sub)} Resident premium: each place's options"
-    unit = "元/人/年 yuan per person-year (各地档次自行编号 tiers numbered locally)"
-    fig = hbars(labels, lo, hi, statuses, unit, title)
-    return _with_alt(fig, _alt(title + " (元/年 yuan per year)", labels, lo, hi, statuses))
+    title = f"居民医保个人缴费 {_year_title(sub)}:各地较低与较高档\nResident premium: each place's options"
+    unit = "元/人/年 yuan per person-year\n(档次由各地自行编号 tiers are numbered locally)"
+    fig = hbars(labels, lo, hi, statuses, unit, title, notes)
+    return _with_alt(fig, _alt(title.replace("\n", " ") + " (元/年 yuan per year)", labels, lo, hi, statuses))
 
 
 def over_time_chart(ds, code: str):

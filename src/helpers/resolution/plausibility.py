@@ -5,8 +5,9 @@ beside its value on every page and listed by `check-data` and the data-quality r
 
 - ``part-exceeds-whole``: a part (a parameter whose catalogue entry names ``part_of``) is larger
   than its whole stated for the same place and period (a medical-only rate above the total rate);
-- ``below-national-minimum``: a place's resident premium for everyone (no group stated) below the
-  national minimum of that year — or, with no year, below every national minimum on record;
+- ``below-national-minimum``: a place's single resident premium (no group, no tier or every tier)
+  below the national minimum of that year — or, for any premium with no year, below every
+  national minimum on record (a tiered place's cheaper tier may lie below the national figure);
 - ``equals-older-period``: a value equal to the value of a period at least `OLD_YEARS` earlier
   when a period in between states another value;
 - ``province-from-city``: a province-level claim whose source's title names one city of it.
@@ -109,6 +110,9 @@ def findings(ds: Dataset) -> dict[str, list[dict]]:
         if r.parameter != local or not _num(r.value) or "group" in r.conditions:
             continue
         y = years[r.claim_id]
+        stated_period = not (pd.isna(r.year) and pd.isna(r.valid_from))
+        if stated_period and r.conditions.get("tier", "all") != "all":
+            continue  # a place's dearer tier may carry the average: only single rates are checked
         floor = minimum.get(y) if y is not None else lowest
         if floor is not None and r.value < floor:
             when = f"{y} 年" if y is not None else "有记录的任何一年"
