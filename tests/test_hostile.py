@@ -71,6 +71,7 @@ def hostile_site(tmp_path_factory):
     return root / "reports"
 
 
+@pytest.mark.render
 def test_hostile_text_is_escaped_everywhere(hostile_site):
     pages = [*sorted((hostile_site / "html").glob("*.html")), hostile_site / "index.html"]
     for page in pages:
@@ -84,6 +85,8 @@ def test_hostile_text_is_escaped_everywhere(hostile_site):
     assert "&lt;img src=y onerror=alert(2)&gt;" in (hostile_site / "html" / "prof.html").read_text()
 
 
+@pytest.mark.render
+@pytest.mark.browser
 def test_hostile_pages_raise_no_dialog_in_browser(hostile_site):
     from test_browser import CHROMIUM, open_page
 
@@ -103,6 +106,7 @@ def test_hostile_pages_raise_no_dialog_in_browser(hostile_site):
         b.close()
 
 
+@pytest.mark.render
 def test_markdown_links_and_images_stay_text(hostile_site):
     """No Markdown renderer sees data: links and images in data are shown as typed, never followed."""
     for page in [*sorted((hostile_site / "html").glob("*.html")), hostile_site / "index.html"]:
@@ -129,6 +133,7 @@ def _urls(html: str) -> list[str]:
     return found
 
 
+@pytest.mark.render
 def test_maths_text_in_a_place_name_is_drawn_as_typed(hostile_site):
     """A `$…$` in a place name neither crashes the chart nor turns into maths (the report rendered)."""
     cmp_html = (hostile_site / "html" / "cmp.html").read_text(encoding="utf-8")
@@ -166,6 +171,7 @@ def test_charts_without_setup_draw_maths_text_as_typed():
     assert figure_html(fig, "alt").startswith("<img")  # would raise ParseException with maths on
 
 
+@pytest.mark.render
 def test_csv_exports_prefix_formula_cells(hostile_site):
     """Every CSV written next to a report has no cell that a spreadsheet would run as a formula."""
     files = sorted((hostile_site / "html").glob("*.csv"))
@@ -227,3 +233,4 @@ def test_rich_markup_in_a_summary_is_printed_as_text(monkeypatch, capsys, tmp_pa
     assert code == 1
     assert "[/bold]" in out and "\x1b" not in out
     assert str(tmp_path / "out" / "index.html") in out.replace("\n", "")
+
