@@ -234,3 +234,87 @@ def test_rich_markup_in_a_summary_is_printed_as_text(monkeypatch, capsys, tmp_pa
     assert "[/bold]" in out and "\x1b" not in out
     assert str(tmp_path / "out" / "index.html") in out.replace("\n", "")
 
+
+# ---------------------------------------------------------------- hostile values (issue 29)
+
+DIGITS = [
+    "²⁰²⁵",  # superscripts: str.isdigit() says digits, int() refuses them
+    "２０２５",  # fullwidth
+    "٢٠٢٥",  # Arabic-Indic: int() and float() accept them
+    "9" * 5000,  # past Python's int-from-text limit (ValueError, not a number)
+]
+
+
+@pytest.mark.parametrize("text", DIGITS, ids=["superscript", "fullwidth", "arabic-indic", "5000-digits"])
+def test_unicode_and_huge_digits_are_refused_in_one_line(real, text):
+    from helpers.data import inputs
+    from helpers.exceptions import InputError
+
+    checks = {
+        "year": lambda: inputs.year(text),
+        "tier": lambda: inputs.tier(real, text),
+        "max_gap": lambda: inputs.months(text, "max_gap"),
+        "wage": lambda: inputs.wage(text),
+        "age": lambda: inputs.household(real, [{"relation": "child", "age": text}]),
+        "json age": lambda: inputs.household(real, f'[{{"relation": "child", "age": {text}}}]'),
+    }
+    for what, check in checks.items():
+        with pytest.raises(InputError) as err:
+            check()
+        line = str(err.value)
+        assert "\n" not in line and " — " in line, (what, line)
+        assert len(line) < 300, (what, line)  # the 5,000 digits are not echoed back
+
+
+def test_ascii_digits_still_convert(real):
+    from helpers.data import inputs
+
+    assert inputs.year(" 2025 ") == 2025 and inputs.tier(real, "2") == 2
+    assert inputs.months("012", "max_gap") == 12 and inputs.wage("8,000.5") == 8000.5
+
+
+@pytest.mark.parametrize("depth", [50, 100_000])
+def test_deeply_nested_household_json_is_refused(real, depth):
+    from helpers.data import inputs
+    from helpers.exceptions import InputError
+
+    with pytest.raises(InputError, match=r"^household") as err:
+        inputs.household(real, "[" * depth + "]" * depth)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "y", "N", "yEs", "oFF"])
+def test_yaml_11_booleans_are_refused_naming_true_and_false(tmp_path, word):
+    from helpers.data.yamlio import load_yaml
+
+    f = tmp_path / "x.yaml"
+    f.write_text(f"a: 1\nflag: {word}\n", encoding="utf-8")
+    doc, [problem] = load_yaml(f)
+    assert doc is None and problem.line == 2
+    assert f"{word!r} is a YAML 1.1 boolean" in problem.message and "write true or false" in problem.fix
+    f.write_text(f"flag: '{word}'\nlist: [true, False, TRUE]\n", encoding="utf-8")  # quoted: text
+    assert load_yaml(f) == ({"flag": word, "list": [True, False, True]}, [])
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("a: !!binary aGVsbG8=\n", "YAML tag !!binary is not allowed"),
+        ("a: !!set {x: null}\n", "YAML tag !!set is not allowed"),
+        ("a: !!omap [{x: 1}]\n", "YAML tag !!omap is not allowed"),
+        ("a: " + "[" * 30 + "]" * 30 + "\n", "nested deeper than 30 levels"),  # 31 with the mapping
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper than 30 levels"),
+        ("".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "v\n", "nested deeper than 30"),
+        ("a: b\x00c\n", "control character U+0000"),
+    ],
+    ids=["binary", "set", "omap", "31-deep", "5000-deep", "deep-mapping", "nul"],
+)
+def test_yaml_tags_deep_nesting_and_nul_are_one_problem_with_a_line(tmp_path, text, message):
+    from helpers.data.yamlio import load_yaml
+
+    f = tmp_path / "x.yaml"
+    f.write_text(text, encoding="utf-8")
+    doc, [problem] = load_yaml(f)
+    assert doc is None and message in problem.message and problem.line is not None, problem
+    f.write_text("a: " + "[" * 29 + "]" * 29 + "\n", encoding="utf-8")  # 30 levels still load
+    assert load_yaml(f)[1] == []
