@@ -318,3 +318,25 @@ def test_yaml_tags_deep_nesting_and_nul_are_one_problem_with_a_line(tmp_path, te
     assert doc is None and message in problem.message and problem.line is not None, problem
     f.write_text("a: " + "[" * 29 + "]" * 29 + "\n", encoding="utf-8")  # 30 levels still load
     assert load_yaml(f)[1] == []
+
+
+def test_padded_header_is_read_and_lookups_find_one_place(tmp_path):
+    """Spaces around header names do not hide a column; names that places.find would confuse
+    (泰安 and 泰安市, Tai'an and taian, a name equal to another row's code) are refused."""
+    from helpers.data.jurisdictions import load_jurisdictions
+
+    head = " code , name_zh ,name_en,level ,parent\n000000,全国,National,national,\n"
+    (tmp_path / "jurisdictions.csv").write_text(head + "370000,山东省,Shandong,province,000000\n")
+    problems: list = []
+    table = load_jurisdictions(tmp_path, problems)
+    assert problems == [] and table["name_zh"].tolist() == ["全国", "山东省"]
+    for row, clash, first in [
+        ("370100,山东,Jinan,city,370000", "山东", 3),
+        ("370100,济南市,shan dong,city,370000", "shan dong", 3),
+        ("370100,济南市,000000,city,370000", "000000", 2),
+        ("370100,全国市,Jinan,city,370000", "全国市", 2),
+    ]:
+        (tmp_path / "jurisdictions.csv").write_text(head + "370000,山东省,Shandong,province,000000\n" + row)
+        problems = []
+        load_jurisdictions(tmp_path, problems)
+        assert [p.message for p in problems] == [f"name '{clash}' is already used on line {first}"], row
