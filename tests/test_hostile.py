@@ -340,3 +340,12 @@ def test_padded_header_is_read_and_lookups_find_one_place(tmp_path):
         problems = []
         load_jurisdictions(tmp_path, problems)
         assert [p.message for p in problems] == [f"name '{clash}' is already used on line {first}"], row
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "²", "65", "x"])
+def test_jobs_that_start_no_worker_are_refused_before_anything_runs(tmp_path, capsys, jobs):
+    with pytest.raises(SystemExit) as exc:
+        main(["render", "--quiet", "--reports-dir", str(tmp_path / "r"), "--jobs", jobs])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "is not a number of workers — give 1-64" in err
+    assert "Traceback" not in err and not (tmp_path / "r").exists()
