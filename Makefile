@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab bench clean check-data mutation mutation-fresh
+.PHONY: help report test test-fast lab bench clean check-data mutation mutation-fresh
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +22,11 @@ report: $(STAMP) ## create the environment if missing, then render every report 
 test: $(STAMP) ## lint and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# the tests that neither render notebooks nor open Chromium (markers render, browser), on both cores
+test-fast: $(STAMP) ## lint and run the fast tests (no render, no browser) in parallel: about 2 min here
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -n 2 -m "not render and not browser"
 
 check-data: $(STAMP) ## validate data/ and print counts
 	$(BIN)/yibao check-data

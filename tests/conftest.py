@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,80 @@ CATALOG = """reports:
   - {name: one, title: One, notebook: raises.ipynb, parameters: {fail: false}}
   - {name: two, title: Two, notebook: raises.ipynb, parameters: {fail: false}}
 """
+
+
+# ---------------------------------------------------------------- honest markers
+# `make test-fast` deselects `render` and `browser` tests; an unmarked test that renders notebooks or
+# opens Chromium would make the fast lane slow (and lie about what it runs). While a test runs
+# (its fixtures included), these entry points fail it unless it carries the marker.
+
+_RUNNING: list[pytest.Item] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _RUNNING.append(item)
+    try:
+        yield
+    finally:
+        _RUNNING.pop()
+
+
+def require_marker(marker: str, what: str) -> None:
+    """Fail the running test unless it is marked `marker` (outside a test: nothing to check)."""
+    item = _RUNNING[-1] if _RUNNING else None
+    if item is not None and item.get_closest_marker(marker) is None:
+        pytest.fail(f"{item.nodeid} {what} but is not marked @pytest.mark.{marker}", pytrace=False)
+
+
+def _guarded(func, marker: str, what: str):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        require_marker(marker, what)
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def argv_marker(argv) -> str | None:
+    """The marker a subprocess's command line needs: `render` for papermill or `yibao render`
+    (not its --help), `browser` for chromium."""
+    words = [str(a) for a in argv] if isinstance(argv, (list, tuple)) else str(argv).split()
+    names = [Path(w).name for w in words]
+    if any(n.startswith("chromium") for n in names):
+        return "browser"
+    if "--help" in words or "-h" in words:
+        return None
+    if "papermill" in names or ("render" in words and ("helpers.cli" in words or "yibao" in names)):
+        return "render"
+    return None
+
+
+class _GuardedPopen(subprocess.Popen):
+    def __init__(self, args, *rest, **kwargs):
+        marker = argv_marker(args)
+        if marker:
+            require_marker(marker, f"starts {Path(str(args[0] if isinstance(args, list) else args)).name}")
+        super().__init__(args, *rest, **kwargs)
+
+
+def _install_guards() -> None:
+    import importlib
+
+    import papermill
+
+    render_mod = importlib.import_module("helpers.build.render")
+    render_mod._execute = _guarded(render_mod._execute, "render", "renders notebooks")
+    papermill.execute_notebook = _guarded(papermill.execute_notebook, "render", "executes a notebook")
+    subprocess.Popen = _GuardedPopen  # type: ignore[misc]
+    try:
+        import playwright.sync_api as pw
+    except ImportError:  # no browser tests without playwright
+        return
+    pw.sync_playwright = _guarded(pw.sync_playwright, "browser", "opens a browser")
+
+
+_install_guards()
 
 
 @pytest.fixture(autouse=True, scope="session")

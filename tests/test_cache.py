@@ -518,3 +518,21 @@ def test_package_versions_falls_back_to_importlib_metadata(tmp_path, monkeypatch
         "yibao-not-installed-anywhere": None,
         "pydantic": importlib.metadata.version("pydantic"),  # the same answer, read faster
     }
+
+
+def test_a_passed_data_check_is_remembered_per_checker(tmp_path, monkeypatch):
+    """The same data checked by other checking code is checked again: a pass remembered by data
+    hash alone would let data that new rules refuse through without a look."""
+    from conftest import GOOD
+
+    import helpers.data.loading as loading
+    from helpers import datacheck
+
+    monkeypatch.setenv("YIBAO_CACHE_DIR", str(tmp_path))
+    loads: list[Path] = []
+    real_load = loading.load
+    monkeypatch.setattr(loading, "load", lambda d: loads.append(d) or real_load(d))
+    first = datacheck.check(GOOD)
+    assert datacheck.check(GOOD) == first and len(loads) == 1  # remembered
+    monkeypatch.setattr(datacheck, "checker_hash", lambda: "other-checking-code")
+    assert datacheck.check(GOOD) == first and len(loads) == 2  # checked again under the new checker

@@ -732,18 +732,21 @@ def test_plain_text_for_a_terminal_replaces_each_control_character():
     assert plain(370900) == "370900"
 
 
-def test_a_control_character_in_the_yaml_stream_is_a_yaml_error(tmp_path, monkeypatch):
-    """PyYAML's reader refuses it before parsing (an error without a line): its words, and the fix."""
+def test_a_control_character_in_the_yaml_stream_is_named_with_its_line(tmp_path, monkeypatch):
+    """A character PyYAML's reader refuses (BEL, NUL …) is found before parsing: its code point and
+    its line, not the reader's two-line message without one."""
     from helpers.data.yamlio import load_yaml
 
     monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("a: \x07\n", encoding="utf-8")
-    doc, [problem] = load_yaml(bad)
-    assert (doc, problem.file, problem.line, problem.fix) == (None, "bad.yaml", None, "fix the YAML syntax")
-    assert problem.message.startswith(
-        "YAML error: unacceptable character #x0007: special characters are not allowed"
-    )
+    for char in ("\x07", "\x00", "\ud800"):
+        bad.write_text(f"a: 1\nb: x{char}\n", encoding="utf-8", errors="surrogatepass")
+        doc, [problem] = load_yaml(bad)
+        if char == "\ud800":  # not UTF-8 at all: refused as bytes first
+            assert problem.message.startswith("bytes that are not UTF-8"), problem
+            continue
+        assert (doc, problem.file, problem.line) == (None, "bad.yaml", 2)
+        assert problem.message == f"control character U+{ord(char):04X} in the file"
 
 
 def test_a_dataset_shows_its_version_size_and_folder(mini):

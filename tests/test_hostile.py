@@ -71,6 +71,7 @@ def hostile_site(tmp_path_factory):
     return root / "reports"
 
 
+@pytest.mark.render
 def test_hostile_text_is_escaped_everywhere(hostile_site):
     pages = [*sorted((hostile_site / "html").glob("*.html")), hostile_site / "index.html"]
     for page in pages:
@@ -84,6 +85,8 @@ def test_hostile_text_is_escaped_everywhere(hostile_site):
     assert "&lt;img src=y onerror=alert(2)&gt;" in (hostile_site / "html" / "prof.html").read_text()
 
 
+@pytest.mark.render
+@pytest.mark.browser
 def test_hostile_pages_raise_no_dialog_in_browser(hostile_site):
     from test_browser import CHROMIUM, open_page
 
@@ -103,6 +106,7 @@ def test_hostile_pages_raise_no_dialog_in_browser(hostile_site):
         b.close()
 
 
+@pytest.mark.render
 def test_markdown_links_and_images_stay_text(hostile_site):
     """No Markdown renderer sees data: links and images in data are shown as typed, never followed."""
     for page in [*sorted((hostile_site / "html").glob("*.html")), hostile_site / "index.html"]:
@@ -129,6 +133,7 @@ def _urls(html: str) -> list[str]:
     return found
 
 
+@pytest.mark.render
 def test_maths_text_in_a_place_name_is_drawn_as_typed(hostile_site):
     """A `$…$` in a place name neither crashes the chart nor turns into maths (the report rendered)."""
     cmp_html = (hostile_site / "html" / "cmp.html").read_text(encoding="utf-8")
@@ -166,6 +171,7 @@ def test_charts_without_setup_draw_maths_text_as_typed():
     assert figure_html(fig, "alt").startswith("<img")  # would raise ParseException with maths on
 
 
+@pytest.mark.render
 def test_csv_exports_prefix_formula_cells(hostile_site):
     """Every CSV written next to a report has no cell that a spreadsheet would run as a formula."""
     files = sorted((hostile_site / "html").glob("*.csv"))
@@ -227,3 +233,119 @@ def test_rich_markup_in_a_summary_is_printed_as_text(monkeypatch, capsys, tmp_pa
     assert code == 1
     assert "[/bold]" in out and "\x1b" not in out
     assert str(tmp_path / "out" / "index.html") in out.replace("\n", "")
+
+
+# ---------------------------------------------------------------- hostile values (issue 29)
+
+DIGITS = [
+    "²⁰²⁵",  # superscripts: str.isdigit() says digits, int() refuses them
+    "２０２５",  # fullwidth
+    "٢٠٢٥",  # Arabic-Indic: int() and float() accept them
+    "9" * 5000,  # past Python's int-from-text limit (ValueError, not a number)
+]
+
+
+@pytest.mark.parametrize("text", DIGITS, ids=["superscript", "fullwidth", "arabic-indic", "5000-digits"])
+def test_unicode_and_huge_digits_are_refused_in_one_line(real, text):
+    from helpers.data import inputs
+    from helpers.exceptions import InputError
+
+    checks = {
+        "year": lambda: inputs.year(text),
+        "tier": lambda: inputs.tier(real, text),
+        "max_gap": lambda: inputs.months(text, "max_gap"),
+        "wage": lambda: inputs.wage(text),
+        "age": lambda: inputs.household(real, [{"relation": "child", "age": text}]),
+        "json age": lambda: inputs.household(real, f'[{{"relation": "child", "age": {text}}}]'),
+    }
+    for what, check in checks.items():
+        with pytest.raises(InputError) as err:
+            check()
+        line = str(err.value)
+        assert "\n" not in line and " — " in line, (what, line)
+        assert len(line) < 300, (what, line)  # the 5,000 digits are not echoed back
+
+
+def test_ascii_digits_still_convert(real):
+    from helpers.data import inputs
+
+    assert inputs.year(" 2025 ") == 2025 and inputs.tier(real, "2") == 2
+    assert inputs.months("012", "max_gap") == 12 and inputs.wage("8,000.5") == 8000.5
+
+
+@pytest.mark.parametrize("depth", [50, 100_000])
+def test_deeply_nested_household_json_is_refused(real, depth):
+    from helpers.data import inputs
+    from helpers.exceptions import InputError
+
+    with pytest.raises(InputError, match=r"^household") as err:
+        inputs.household(real, "[" * depth + "]" * depth)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "y", "N", "yEs", "oFF"])
+def test_yaml_11_booleans_are_refused_naming_true_and_false(tmp_path, word):
+    from helpers.data.yamlio import load_yaml
+
+    f = tmp_path / "x.yaml"
+    f.write_text(f"a: 1\nflag: {word}\n", encoding="utf-8")
+    doc, [problem] = load_yaml(f)
+    assert doc is None and problem.line == 2
+    assert f"{word!r} is a YAML 1.1 boolean" in problem.message and "write true or false" in problem.fix
+    f.write_text(f"flag: '{word}'\nlist: [true, False, TRUE]\n", encoding="utf-8")  # quoted: text
+    assert load_yaml(f) == ({"flag": word, "list": [True, False, True]}, [])
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("a: !!binary aGVsbG8=\n", "YAML tag !!binary is not allowed"),
+        ("a: !!set {x: null}\n", "YAML tag !!set is not allowed"),
+        ("a: !!omap [{x: 1}]\n", "YAML tag !!omap is not allowed"),
+        ("a: " + "[" * 30 + "]" * 30 + "\n", "nested deeper than 30 levels"),  # 31 with the mapping
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper than 30 levels"),
+        ("".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "v\n", "nested deeper than 30"),
+        ("a: b\x00c\n", "control character U+0000"),
+    ],
+    ids=["binary", "set", "omap", "31-deep", "5000-deep", "deep-mapping", "nul"],
+)
+def test_yaml_tags_deep_nesting_and_nul_are_one_problem_with_a_line(tmp_path, text, message):
+    from helpers.data.yamlio import load_yaml
+
+    f = tmp_path / "x.yaml"
+    f.write_text(text, encoding="utf-8")
+    doc, [problem] = load_yaml(f)
+    assert doc is None and message in problem.message and problem.line is not None, problem
+    f.write_text("a: " + "[" * 29 + "]" * 29 + "\n", encoding="utf-8")  # 30 levels still load
+    assert load_yaml(f)[1] == []
+
+
+def test_padded_header_is_read_and_lookups_find_one_place(tmp_path):
+    """Spaces around header names do not hide a column; names that places.find would confuse
+    (泰安 and 泰安市, Tai'an and taian, a name equal to another row's code) are refused."""
+    from helpers.data.jurisdictions import load_jurisdictions
+
+    head = " code , name_zh ,name_en,level ,parent\n000000,全国,National,national,\n"
+    (tmp_path / "jurisdictions.csv").write_text(head + "370000,山东省,Shandong,province,000000\n")
+    problems: list = []
+    table = load_jurisdictions(tmp_path, problems)
+    assert problems == [] and table["name_zh"].tolist() == ["全国", "山东省"]
+    for row, clash, first in [
+        ("370100,山东,Jinan,city,370000", "山东", 3),
+        ("370100,济南市,shan dong,city,370000", "shan dong", 3),
+        ("370100,济南市,000000,city,370000", "000000", 2),
+        ("370100,全国市,Jinan,city,370000", "全国市", 2),
+    ]:
+        (tmp_path / "jurisdictions.csv").write_text(head + "370000,山东省,Shandong,province,000000\n" + row)
+        problems = []
+        load_jurisdictions(tmp_path, problems)
+        assert [p.message for p in problems] == [f"name '{clash}' is already used on line {first}"], row
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "²", "65", "x"])
+def test_jobs_that_start_no_worker_are_refused_before_anything_runs(tmp_path, capsys, jobs):
+    with pytest.raises(SystemExit) as exc:
+        main(["render", "--quiet", "--reports-dir", str(tmp_path / "r"), "--jobs", jobs])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "is not a number of workers — give 1-64" in err
+    assert "Traceback" not in err and not (tmp_path / "r").exists()

@@ -174,3 +174,28 @@ def test_a_parent_with_threads_is_not_forked(monkeypatch):
         assert describe(src).endswith("(forked kernels unavailable: parent has 3 threads before fork)")
     finally:
         src.close()
+
+
+def test_the_private_jupyter_client_behaviour_relied_on_is_there():
+    """ForkedKernelManager overrides KernelManager's `_async_is_alive`, `_async_interrupt_kernel` and
+    `_async_shutdown_kernel` (what jupyter_client's clients and nbclient await), and
+    execute.closing_clients reads a client's `_created_context`. When an upgrade renames them the
+    overrides would silently stop applying (kernels then signalled by Popen, which they have not):
+    this fails first. Bounds: pyproject.toml (jupyter_client>=8.6,<9)."""
+    import inspect
+
+    from jupyter_client import KernelManager
+    from jupyter_client.blocking.client import BlockingKernelClient
+
+    from helpers.build.kernels import _forked_km_class
+
+    forked = _forked_km_class()
+    for name in ("_async_is_alive", "_async_interrupt_kernel", "_async_shutdown_kernel"):
+        base = getattr(KernelManager, name, None)
+        assert base is not None and inspect.iscoroutinefunction(base), name
+        assert inspect.iscoroutinefunction(getattr(forked, name)) and getattr(forked, name) is not base
+        sig = inspect.signature(base)
+        assert list(inspect.signature(getattr(forked, name)).parameters) == list(sig.parameters), name
+    kc = BlockingKernelClient()
+    assert isinstance(kc._created_context, bool)  # True: the client made its own zmq context
+    kc.context.destroy(linger=0)

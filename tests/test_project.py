@@ -55,3 +55,24 @@ def test_font_and_licence_are_shipped():
 
     assert FONT_PATH.stat().st_size > 8_000_000
     assert "SIL OPEN FONT LICENSE" in (FONT_PATH.parent / "OFL.txt").read_text()
+
+
+def test_an_unmarked_test_that_renders_or_opens_a_browser_fails():
+    """conftest's guards: `make test-fast` deselects by marker, so a test rendering notebooks or
+    opening Chromium without `render` / `browser` is failed instead of silently slowing the lane."""
+    import papermill
+    import pytest
+    from conftest import argv_marker
+
+    with pytest.raises(pytest.fail.Exception, match="not marked @pytest.mark.render"):
+        papermill.execute_notebook("never-run.ipynb", None)
+    with pytest.raises(pytest.fail.Exception, match="not marked @pytest.mark.render"):
+        subprocess.run([sys.executable, "-m", "helpers.cli", "render", "--quiet"], check=False)
+    from playwright.sync_api import sync_playwright
+
+    with pytest.raises(pytest.fail.Exception, match="not marked @pytest.mark.browser"):
+        sync_playwright()
+    assert argv_marker(["/usr/bin/chromium", "--headless"]) == "browser"
+    assert argv_marker([".venv/bin/papermill", "a.ipynb", "b.ipynb"]) == "render"
+    assert argv_marker(["yibao", "render", "--help"]) is None
+    assert argv_marker([sys.executable, "-m", "helpers.cli", "check-data"]) is None

@@ -1,4 +1,4 @@
-"""Rule calculators: worked examples from the sources, and vectorised == scalar reference."""
+"""Rule calculators: worked examples from the sources (vectorised == scalar reference: test_grid)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import helpers as h
 from helpers.exceptions import YibaoError
@@ -16,10 +14,8 @@ from helpers.rules import (
     employee_contribution,
     employee_contributions,
     family_binding,
-    family_bindings,
     household_premiums,
     lapse,
-    lapses,
     resident_premiums,
 )
 
@@ -278,161 +274,3 @@ def test_bad_relation_and_wage(mini):
         family_binding(mini, "泰安", [{"relation": "cousin"}])
     with pytest.raises(YibaoError, match="wage must be"):
         employee_contribution(mini, "泰安", -1)
-
-
-# ---------------------------------------------------------------- vectorised == reference
-
-
-def same(a, b) -> bool:
-    na = lambda v: v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA  # noqa: E731
-    if na(a) or na(b):
-        return na(a) and na(b)
-    if isinstance(a, float) or isinstance(b, float):
-        return math.isclose(float(a), float(b), abs_tol=1e-9)
-    return a == b
-
-
-CITIES = ["济南", "泰安", "青岛", "北京", "深圳", "临沂", "全国", "山东"]
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-
-
-@st.composite
-def lapse_rows(draw, cities):
-    scheme = draw(st.sampled_from(["employee", "flexible", "resident"]))
-    by_years = scheme == "resident" and draw(st.booleans())
-    n = draw(st.integers(0, 8 if by_years else 30))
-    if scheme == "resident" and not by_years:
-        n = 12 * (n % 4)  # a resident gap in months is whole policy years (others are refused)
-    return {
-        "city": draw(st.sampled_from(cities)),
-        "scheme": scheme,
-        "gap_months": None if by_years else n,
-        "lapsed_years": n if by_years else None,
-        "back_paid": draw(st.booleans()),
-    }
-
-
-@pytest.mark.parametrize("which", ["real", "mini"])
-@SETTINGS
-@given(data=st.data())
-def test_lapses_equal_reference(which, data, request):
-    ds = request.getfixturevalue(which)
-    cities = CITIES if which == "real" else ["济南", "泰安", "青岛"]
-    rows = data.draw(st.lists(lapse_rows(cities), min_size=1, max_size=25))
-    vec = lapses(ds, pd.DataFrame(rows))
-    for i, s in enumerate(rows):
-        ref = lapse(ds, **s)
-        for col in (
-            "waiting_min",
-            "waiting_max",
-            "gap_covered",
-            "backpay_allowed",
-            "conflict",
-            "unverified",
-            "rule",
-            "claims",
-        ):
-            assert same(vec.at[i, col], ref[col]), (s, col, vec.at[i, col], ref[col])
-
-
-@pytest.mark.parametrize("which", ["real", "mini"])
-@SETTINGS
-@given(data=st.data())
-def test_employee_contributions_equal_reference(which, data, request):
-    ds = request.getfixturevalue(which)
-    cities = CITIES if which == "real" else ["济南", "泰安", "青岛"]
-    rows = data.draw(
-        st.lists(
-            st.fixed_dictionaries(
-                {"city": st.sampled_from(cities), "wage": st.floats(0, 80000, allow_nan=False)}
-            ),
-            min_size=1,
-            max_size=20,
-        )
-    )
-    vec = employee_contributions(ds, pd.DataFrame(rows))
-    for i, s in enumerate(rows):
-        ref = employee_contribution(ds, s["city"], s["wage"])
-        for col in (
-            "base_lo",
-            "base_hi",
-            "employer_month_lo",
-            "employer_month_hi",
-            "employee_year_hi",
-            "maternity_month_hi",
-            "band",
-            "conflict",
-            "claims",
-        ):
-            assert same(vec.at[i, col], ref[col]), (s, col)
-
-
-@pytest.mark.parametrize("which", ["real", "mini"])
-@SETTINGS
-@given(data=st.data())
-def test_household_premiums_equal_reference(which, data, request):
-    ds = request.getfixturevalue(which)
-    groups = [None, "orphan", "relapsed_poverty", "minor"]
-    rows = data.draw(
-        st.lists(
-            st.fixed_dictionaries(
-                {
-                    "city": st.sampled_from(["济南", "泰安", "青岛"]),
-                    "age": st.integers(0, 90),
-                    "student": st.booleans(),
-                    "group": st.sampled_from(groups),
-                    "tier": st.sampled_from([1, 2]),
-                }
-            ),
-            min_size=1,
-            max_size=20,
-        )
-    )
-    vec = household_premiums(ds, pd.DataFrame(rows))
-    for i, s in enumerate(rows):
-        m = {k: s[k] for k in ("age", "student", "group")}
-        ref = resident_premiums(ds, s["city"], [m], tier=s["tier"]).iloc[0]
-        for col in ("paid_tier", "benefit_tier", "pays_lo", "pays_hi", "rule", "conflict", "claims"):
-            assert same(vec.at[i, col], ref[col]), (s, col)
-
-
-@pytest.mark.parametrize("which", ["real", "mini"])
-@SETTINGS
-@given(data=st.data())
-def test_family_bindings_equal_reference(which, data, request):
-    ds = request.getfixturevalue(which)
-    rel = st.fixed_dictionaries(
-        {
-            "relation": st.sampled_from(["spouse", "child", "parent", "sibling", "grandchild"]),
-            "place": st.sampled_from([None, "济南", "青岛"] + (["北京"] if which == "real" else [])),
-            "already_bound": st.booleans(),
-            "age": st.integers(0, 90),
-        }
-    )
-    households = data.draw(
-        st.lists(
-            st.tuples(st.sampled_from(["济南", "泰安", "青岛"]), st.lists(rel, min_size=1, max_size=11)),
-            min_size=1,
-            max_size=4,
-        )
-    )
-    frame = pd.DataFrame(
-        [{**r, "city": city, "household": h} for h, (city, rels) in enumerate(households) for r in rels]
-    )
-    vec = family_bindings(ds, frame)
-    i = 0
-    for city, rels in households:
-        ref = family_binding(ds, city, rels)
-        for j in range(len(rels)):
-            for col in ("can_bind", "reason", "premium_lo", "premium_hi"):
-                assert same(vec.at[i, col], ref.at[j, col]), (
-                    city,
-                    rels,
-                    j,
-                    col,
-                    vec.at[i, col],
-                    ref.at[j, col],
-                )
-            i += 1

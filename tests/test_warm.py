@@ -214,3 +214,19 @@ def test_the_stamp_records_each_reports_date(project):
     state = json.loads((project["kw"]["reports_dir"] / ".cache" / "one.json").read_text())
     detail = f"unchanged since {state['date']}"
     assert doc["results"][0] == {"name": "one", "status": "cached", "detail": detail}
+
+
+def test_an_output_rewritten_with_the_same_size_is_a_change(project):
+    """Same name, same size, other bytes (a hand edit, another tool's write): only the mtime tells
+    them apart, so the stamp must hold it — or the fast path would vouch for a page it never made."""
+    import os
+
+    project["run"]()
+    args = _args(project["kw"])
+    assert warm.unchanged(*args) is not None
+    page = project["kw"]["reports_dir"] / "html" / "one.html"
+    st = page.stat()
+    page.write_text("<html>XXX</html>", encoding="utf-8")  # as long as "<html>one</html>"
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert page.stat().st_size == st.st_size
+    assert warm.unchanged(*args) is None

@@ -16,6 +16,8 @@ from ..hints import did_you_mean
 #: Seconds a report may run before it fails, unless the catalogue says otherwise.
 DEFAULT_TIMEOUT = 120.0
 FIELDS = ["name", "title", "notebook", "parameters", "timeout"]
+#: Keys the catalogue itself may have (a misspelt `report:` would otherwise be ignored silently).
+TOP_FIELDS = ["reports", "timeout"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 _TYPES = {
     "str": (str,),
@@ -91,6 +93,10 @@ def load_catalog(
     if doc is not None and not (isinstance(doc, dict) and isinstance(doc.get("reports"), list)):
         problems.append(Problem(shown, 1, "expected a 'reports:' list", "see reports/catalog.yaml"))
         doc = None
+    for k in sorted(set(doc or {}) - set(TOP_FIELDS)):
+        problems.append(
+            Problem(shown, doc.key_lines[k], f"unknown top-level key '{k}'", did_you_mean(k, TOP_FIELDS))
+        )
     seen: dict[str, int] = {}
     default_timeout = _timeout(
         doc.get("timeout", DEFAULT_TIMEOUT) if doc else DEFAULT_TIMEOUT,
@@ -98,10 +104,17 @@ def load_catalog(
         getattr(doc, "key_lines", {}).get("timeout"),
         problems,
     )
-    for rec in (doc or {}).get("reports", []) if doc else []:
-        line = getattr(rec, "line", None)
+    for i, rec in enumerate((doc or {}).get("reports", []) if doc else [], 1):
+        line = getattr(rec, "line", None) or doc.key_lines.get("reports")
         if not isinstance(rec, dict):
-            problems.append(Problem(shown, line, "a report must be a mapping", "write name/title/notebook"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"report {i} under 'reports:' is a {type(rec).__name__}, not a mapping",
+                    "write name:, title:, notebook: and parameters: lines",
+                )
+            )
             continue
         kl = rec.key_lines
         extra = set(rec) - set(FIELDS)
@@ -201,7 +214,7 @@ def load_catalog(
                         shown,
                         where,
                         f"parameter '{k}' should be {declared[k]}, got {type(v).__name__} {v!r}",
-                        f"write a {declared[k]} value",
+                        f"write {'an' if declared[k][:1] in 'aeiou' else 'a'} {declared[k]} value",
                     )
                 )
             elif ds is not None and k in _checks():

@@ -80,8 +80,17 @@ def add_parsers(add) -> None:
     sp = add("render", "render every report in reports/catalog.yaml to reports/html/", render)
     sp.add_argument("--only", nargs="+", metavar="NAME", help="render just these reports")
     sp.add_argument("--force", action="store_true", help="re-render even when nothing changed")
-    sp.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    sp.add_argument("--jobs", type=_workers, default=2, help="worker processes, 1-64 (default 2)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument("--reports-dir", type=Path, help="output folder (default reports/)")
     sp.add_argument("--catalog", type=Path, help="catalogue file (default reports/catalog.yaml)")
     sp.add_argument("--notebooks-dir", type=Path, help="notebook folder (default notebooks/)")
+
+
+def _workers(text: str) -> int:
+    """--jobs: a whole number of worker processes, 1-64 (0 or -1 would start none and hang or fail)."""
+    import argparse
+
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 64):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers — give 1-64, e.g. --jobs 2")
+    return int(text)

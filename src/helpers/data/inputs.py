@@ -51,6 +51,26 @@ def _fail(name: str, what: str, fix: str) -> InputError:
     return InputError(f"{name}: {what} — {fix}")
 
 
+def _shown(value: Any) -> str:
+    """A value as the message quotes it: repr, cut to 40 characters (a 5,000-digit number is not echoed)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}…"
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number from an int or from text of ASCII digits 0-9 (at most 9 of them), else None.
+
+    `str.isdigit()` also says yes to superscripts (²), fullwidth (２) and Arabic-Indic (٢) digits,
+    which `int()` then refuses or silently reads; a 5,000-digit text exceeds `int()`'s limit.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 10**9 else None
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _clean(value: Any, name: str) -> None:
     """Refuse text holding a control or invisible character (zero-width, bidi), which no name has."""
     for text in value if isinstance(value, list | tuple) else [value]:
@@ -92,12 +112,12 @@ def year(value: Any, name: str = "year") -> int | None:
     if value is None or value == "" or value == 0:
         return None
     _clean(value, name)
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) not in YEARS:
+    number = _whole(value)
+    if number not in YEARS:
         raise _fail(
-            name, f"{value!r} is not a year", f"give a year {YEARS[0]}–{YEARS[-1]}, or 0 for any year"
+            name, f"{_shown(value)} is not a year", f"give a year {YEARS[0]}–{YEARS[-1]}, or 0 for any year"
         )
-    return int(text)
+    return number
 
 
 def date(value: Any, name: str = "as_of") -> dt.date | None:
@@ -117,12 +137,13 @@ def date(value: Any, name: str = "as_of") -> dt.date | None:
 
 def wage(value: Any, name: str = "wage") -> float:
     """One monthly wage in yuan: a number ≥ 0 (text like '8000' is converted)."""
-    try:
-        v = float(str(value).replace(",", "").strip()) if not isinstance(value, bool) else math.nan
+    text = str(value).replace(",", "").strip()
+    try:  # float() would also read fullwidth and Arabic-Indic digits: ASCII text only
+        v = float(text) if not isinstance(value, bool) and text.isascii() and len(text) <= 30 else math.nan
     except ValueError:
         v = math.nan
     if not math.isfinite(v) or v < 0 or v > 10_000_000:
-        raise _fail(name, f"{value!r} is not a monthly wage", "give yuan per month ≥ 0, e.g. 8000")
+        raise _fail(name, f"{_shown(value)} is not a monthly wage", "give yuan per month ≥ 0, e.g. 8000")
     return v
 
 
@@ -136,10 +157,10 @@ def wages(value: Any, name: str = "wages") -> list[float]:
 
 def months(value: Any, name: str = "months", most: int = 600) -> int:
     """A whole number of months (or years) from 0 to `most`."""
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) > most:
-        raise _fail(name, f"{value!r} is not a whole number 0–{most}", f"give e.g. 12 for {name}")
-    return int(text)
+    number = _whole(value)
+    if number is None or number > most:
+        raise _fail(name, f"{_shown(value)} is not a whole number 0–{most}", f"give e.g. 12 for {name}")
+    return number
 
 
 def _word(ds: Dataset, value: Any, allowed: list[str], name: str, what: str) -> str:
@@ -168,10 +189,10 @@ def scheme(ds: Dataset, value: Any, name: str = "scheme") -> str:
 def tier(ds: Dataset, value: Any, name: str = "tier") -> int:
     """A resident contribution tier (1 or 2), also given as text."""
     allowed = [int(t) for t in ds.conditions["tier"]["values"] or []]
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) not in allowed:
-        raise _fail(name, f"unknown tier {value!r}", f"give one of {', '.join(map(str, allowed))}")
-    return int(text)
+    number = _whole(value)
+    if number not in allowed:
+        raise _fail(name, f"unknown tier {_shown(value)}", f"give one of {', '.join(map(str, allowed))}")
+    return number
 
 
 def topics(ds: Dataset, value: Any, name: str = "topics") -> list[str]:
@@ -259,6 +280,12 @@ def household(ds: Dataset, value: Any, name: str = "household") -> list[dict]:
             raise _fail(
                 name, f"not valid JSON ({exc.msg} at column {exc.colno})", f"write e.g. {_HOUSEHOLD_EXAMPLE}"
             ) from None
+        except RecursionError:
+            fix = f"write a flat list, e.g. {_HOUSEHOLD_EXAMPLE}"
+            raise _fail(name, "JSON nested too deeply", fix) from None
+        except ValueError:  # a number past int()'s digit limit
+            fix = "give ages as small whole numbers"
+            raise _fail(name, "a number in the JSON is too long", fix) from None
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list | tuple):

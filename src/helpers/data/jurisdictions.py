@@ -11,6 +11,7 @@ import pandas as pd
 from ..config import display_path
 from ..exceptions import Problem
 from . import schema
+from .names import lookup_key
 from .text import bad_char
 from .validate import validate_record
 from .yamlio import LineDict, read_text
@@ -33,7 +34,8 @@ def load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
         )
         return empty
     columns = ["code", "name_zh", "name_en", "level", "parent"]
-    if [f.strip() for f in reader.fieldnames] != columns:
+    reader.fieldnames = [f.strip() for f in reader.fieldnames]  # ` name_zh` is the column name_zh
+    if reader.fieldnames != columns:
         problems.append(
             Problem(
                 shown,
@@ -44,15 +46,23 @@ def load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
         )
         return empty
     seen: dict[str, int] = {}
-    names: dict[str, int] = {}
+    names: dict[str, int] = {}  # lookup spelling (code, name, pinyin) → line
     for rec in reader:
         i = reader.line_num
-        row = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in rec.items() if k is not None}
-        bad = next(((k, b) for k, v in row.items() if isinstance(v, str) and (b := bad_char(v))), None)
-        if bad:
+        if None in rec:  # more fields than the header: a name with an unquoted comma
             problems.append(
-                Problem(shown, i, f"'{bad[0]}': invisible or control character {bad[1][1]}", "delete it")
+                Problem(
+                    shown,
+                    i,
+                    f"row has {len(columns) + len(rec[None])} fields, the header {len(columns)}",
+                    "quote a field that holds a comma, or remove the extra fields",
+                )
             )
+            continue
+        row = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in rec.items() if k is not None}
+        bad = next(((k, b) for k, v in row.items() if isinstance(v, str) and (b := _bad(v))), None)
+        if bad:
+            problems.append(Problem(shown, i, f"'{bad[0]}': {bad[1]}", "delete it"))
             continue
         rec = LineDict(row)
         rec.line, rec.key_lines = i, {}
@@ -68,22 +78,70 @@ def load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
                     "keep one row per code",
                 )
             )
-        for name in {j.name_zh, j.name_en.lower()}:
-            if name in names:
+        keys = {j.code: j.code, lookup_key(j.name_zh): j.name_zh, lookup_key(j.name_en): j.name_en}
+        if seen.get(j.code, i) != i:  # a duplicate code is reported once, above
+            keys.pop(j.code, None)
+        for key, name in keys.items():  # as places.find looks them up: 泰安市 = 泰安, Tai'an = taian
+            if key in names:
                 problems.append(
                     Problem(
                         shown,
                         i,
-                        f"name '{name}' is already used on line {names[name]}",
-                        "give each place its own name (a lookup by name must find one place)",
+                        f"name '{name}' is already used on line {names[key]}",
+                        "give each place its own name (a lookup by code, name or pinyin must find one place)",
                     )
                 )
-            names[name] = i
+            names.setdefault(key, i)
         seen[j.code] = i
         rows.append({**j.model_dump(), "line": i})
     _check_parents(rows, shown, problems)
     df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "level", "parent"])
     return df.astype("string")
+
+
+def _bad(text: str) -> str | None:
+    """What makes `text` unfit for a place name: a control or invisible character, a line break, a tab."""
+    if "\n" in text or "\r" in text or "\t" in text:
+        return "line break or tab"
+    bad = bad_char(text)
+    return f"invisible or control character {bad[1]}" if bad else None
+
+
+#: The level a place's parent must have: the tree is national → province → city.
+PARENT_LEVEL = {"national": None, "province": "national", "city": "province"}
+
+
+def _check_levels(rows: list[dict], shown: str, problems: list[Problem], skip: set[str]) -> None:
+    """One national row, without a parent; a province's parent is national, a city's a province
+    (rows in `skip`, already reported in a loop, are not reported again)."""
+    level = {r["code"]: r["level"] for r in rows}
+    national = [r for r in rows if r["level"] == "national"]
+    for r in national[1:]:
+        problems.append(
+            Problem(
+                shown,
+                r["line"],
+                f"a second national row {r['code']} (the first is {national[0]['code']} on line "
+                f"{national[0]['line']})",
+                "keep one national row, 000000",
+            )
+        )
+    for r in (r for r in rows if r["code"] not in skip):
+        want, got = PARENT_LEVEL[r["level"]], level.get(r["parent"])
+        if r["level"] == "national" and r["parent"] is not None:
+            problems.append(
+                Problem(shown, r["line"], f"national row {r['code']} has a parent", "leave its parent empty")
+            )
+        elif want is not None and got is not None and got != want:
+            problems.append(
+                Problem(
+                    shown,
+                    r["line"],
+                    f"{r['level']} {r['code']} has the {got} {r['parent']} as its parent",
+                    f"a {r['level']}'s parent is "
+                    + ("the national row, 000000" if want == "national" else "a province: give its code"),
+                )
+            )
 
 
 def _check_parents(rows: list[dict], shown: str, problems: list[Problem]) -> None:
@@ -115,3 +173,4 @@ def _check_parents(rows: list[dict], shown: str, problems: list[Problem]) -> Non
                     "a place's parent must be a larger place (city → province → 000000)",
                 )
             )
+    _check_levels(rows, shown, problems, in_loop)

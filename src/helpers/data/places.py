@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from ..exceptions import UnknownNameError
 from .loading import Dataset
+from .names import lookup_key as _norm
+from .names import strip_suffix as _strip
 from .validate import did_you_mean
-
-_SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区")
-
-
-def _norm(text: str) -> str:
-    return _strip(str(text).strip().lower().replace("'", "").replace("’", "").replace(" ", ""))
-
-
-def _strip(name_zh: str) -> str:
-    for suf in sorted(_SUFFIXES, key=len, reverse=True):
-        if name_zh.endswith(suf) and len(name_zh) > len(suf):
-            return name_zh[: -len(suf)]
-    return name_zh
 
 
 def find(ds: Dataset, name: str) -> str:

@@ -20,6 +20,12 @@ MAX_INT = 10**15
 #: Plain whole numbers as YAML 1.2 reads them; YAML 1.1 extras (010 octal, 1:30, 1_000, 0b1) are refused.
 _INT_12 = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _FLOAT_12 = re.compile(r"^[-+]?([0-9]*\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+#: Deepest nesting of lists and mappings a data file may have (real files use four or five levels).
+MAX_DEPTH = 30
+#: Words YAML 1.1 reads as booleans (or that look like one) where YAML 1.2 and our data say true/false.
+_YAML11_BOOLS = {"y", "n", "yes", "no", "on", "off"}
+#: Characters the YAML reader refuses (NUL and other controls, surrogates): found first, with their line.
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class LineDict(dict):
@@ -36,7 +42,9 @@ class _YamlProblem(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that rejects aliases (no YAML bombs) and duplicate keys, and records lines."""
+    """SafeLoader that rejects aliases (no YAML bombs), deep nesting and duplicate keys, and records lines."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
         if self.check_event(yaml.AliasEvent):
@@ -46,7 +54,17 @@ class _Loader(yaml.SafeLoader):
                 "YAML alias (*name) found",
                 "data files may not use anchors and aliases; write the value out",
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _YamlProblem(
+                self.peek_event().start_mark.line + 1,
+                f"lists and mappings nested deeper than {MAX_DEPTH} levels",
+                "data files nest a few levels; write the value flat",
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
@@ -111,8 +129,35 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
     return value
 
 
+def _yaml11_bool(node: yaml.ScalarNode) -> _YamlProblem:
+    return _YamlProblem(
+        node.start_mark.line + 1,
+        f"{node.value!r} is a YAML 1.1 boolean (read as true/false by some tools, as text by others)",
+        f"write true or false, or quote it ('{node.value}') if it is text",
+    )
+
+
+def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool:
+    """true / false only; yes, no, on, off (any case) are refused, never guessed."""
+    if str(node.value).lower() not in ("true", "false"):
+        raise _yaml11_bool(node)
+    return str(node.value).lower() == "true"
+
+
+def _refuse_tag(loader: _Loader, node: yaml.Node) -> Any:
+    """!!binary, !!set, !!omap, !!pairs: data is plain text, numbers, dates, lists and mappings."""
+    raise _YamlProblem(
+        node.start_mark.line + 1,
+        f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+        "remove the tag; data is plain YAML",
+    )
+
+
 def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
-    """Text, refusing invisible characters (control, zero-width, bidi) that disguise what is shown."""
+    """Text, refusing invisible characters (control, zero-width, bidi) that disguise what is shown,
+    and unquoted y / n / yes / no / on / off in any case (YAML 1.1 booleans, read differently by tools)."""
+    if not node.style and str(node.value).lower() in _YAML11_BOOLS:  # plain: None, or '' from libyaml
+        raise _yaml11_bool(node)
     text = loader.construct_scalar(node)
     bad = bad_char(text)
     if bad:
@@ -133,15 +178,33 @@ for _cls in (_Loader, _CLoader) if _CLoader else (_Loader,):
     _cls.add_constructor("tag:yaml.org,2002:int", _construct_int)
     _cls.add_constructor("tag:yaml.org,2002:float", _construct_float)
     _cls.add_constructor("tag:yaml.org,2002:str", _construct_str)
+    _cls.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+    for _tag in ("binary", "set", "omap", "pairs"):
+        _cls.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+
+
+def depth(doc: Any) -> int:
+    """How deeply lists and mappings nest in `doc` (a scalar: 0), counted without recursion."""
+    deepest, todo = 0, [(doc, 1)]
+    while todo:
+        node, level = todo.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            todo.extend((v, level + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _parse(text: str) -> Any:
-    """yaml.load with `_Loader`'s rules: libyaml when it applies and accepts the text, else Python."""
+    """yaml.load with `_Loader`'s rules: libyaml when it applies and accepts the text, else Python
+    (which also words the problem: libyaml's composer has no nesting limit of its own)."""
     if _CLoader is not None and "*" not in text:
         try:
-            return yaml.load(text, Loader=_CLoader)  # noqa: S506 - a CSafeLoader subclass
+            doc = yaml.load(text, Loader=_CLoader)  # noqa: S506 - a CSafeLoader subclass
         except Exception:  # noqa: BLE001 - the Python loader parses again and words the problem
             pass
+        else:
+            if depth(doc) <= MAX_DEPTH:
+                return doc
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
 
 
@@ -188,8 +251,15 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, problems
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return None, [Problem(shown, None, "file is empty", "add content or delete the file")]
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        what = f"control character U+{ord(bad.group()):04X} in the file"
+        return None, [Problem(shown, line, what, "delete it; data files are plain UTF-8 text")]
     try:
         doc = _parse(text)
+    except RecursionError:
+        return None, [Problem(shown, None, "lists or mappings nested too deeply", "write the value flat")]
     except _YamlProblem as exc:
         return None, [Problem(shown, exc.line, exc.message, exc.fix)]
     except yaml.MarkedYAMLError as exc:
