@@ -14,6 +14,9 @@ import math
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+
+from ..exceptions import InputError
 
 FORMATS = ("table", "csv", "json")
 FORMAT_HELP = "table (fits the terminal), csv, or json (lists, numbers, true/false, null)"
@@ -110,6 +113,22 @@ def table(df) -> None:
     for row in df.itertuples(index=False):
         t.add_row(*(Text(_text(v)) for v in row))
     console.print(t)
+
+
+@contextlib.contextmanager
+def as_options(**options: str) -> Iterator[None]:
+    """Re-word an InputError from the API so it names command-line options: ``gap_months`` → ``--gap-months``.
+
+    The library names its own arguments (a Python user writes ``gap_months=5``); a command's user
+    writes the option, so the message and its fix name the option instead.
+    """
+    try:
+        yield
+    except InputError as exc:
+        text = str(exc)
+        for name, option in options.items():
+            text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", option, text)
+        raise InputError(text) from None
 
 
 def dataset(args: argparse.Namespace):

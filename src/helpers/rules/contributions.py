@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
-from ..exceptions import YibaoError
+from ..data import Dataset, inputs, places
 from .common import Span, lookup, merge_claims, scenario_frame, unverified
 
 EMPLOYEE_COLUMNS = [
@@ -109,9 +108,10 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
     >>> r["city_zh"], r["base_lo"], r["employer_month_lo"], r["employee_month_lo"]
     ('泰安市', 4416.0, 353.28, 88.32)
     """
-    if isinstance(wage, bool) or not isinstance(wage, int | float) or wage < 0 or wage != wage:
-        raise YibaoError(f"wage must be a number of yuan per month ≥ 0, got {wage!r}")
-    code = places.find(ds, city)
+    code = inputs.place(ds, city, "city")
+    checked = inputs.wage(wage, "wage")
+    wage = wage if isinstance(wage, int | float) else checked  # 3000 stays 3000; '3000' becomes 3000.0
+    year = inputs.year(year, "year")
     p = _employee_params(ds, code, year)
     if p["f_lo"] is None:
         base_lo = base_hi = None
@@ -171,10 +171,16 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
     >>> h.employee_contributions(h.load(), s)["employee_month_lo"].tolist()
     [88.32, 160.0]
     """
-    df = scenario_frame(ds, scenarios)
-    wage = pd.to_numeric(df["wage"], errors="coerce").to_numpy(float)
-    if np.isnan(wage).any() or (wage < 0).any():
-        raise YibaoError("every wage must be a number of yuan per month ≥ 0")
+    df = scenario_frame(
+        ds,
+        scenarios,
+        required=("city", "wage"),
+        example="pd.DataFrame({'city': ['泰安', '泰安'], 'wage': [3000, 8000]})",
+    )
+    year = inputs.year(year, "year")
+    wage = np.array([inputs.wage(w, "scenarios['wage']") for w in df["wage"]], dtype=float)
+    if not pd.api.types.is_numeric_dtype(df["wage"]):
+        df["wage"] = wage  # wages given as text are numbers in the result
     params = pd.DataFrame([{"city": c, **_employee_params(ds, c, year)} for c in df["city"].unique()])
     m = df.merge(params, on="city", how="left")
     f = lambda col: m[col].astype(float).to_numpy()  # noqa: E731 - None → nan

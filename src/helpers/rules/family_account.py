@@ -139,8 +139,10 @@ def family_binding(
     >>> r.at[1, "reason"]
     'relative insured in another province'
     """
-    code = places.find(ds, city)
+    code = inputs.place(ds, city, "city")
     relatives = inputs.household(ds, relatives, "relatives")
+    tier = inputs.tier(ds, tier, "tier")
+    year = inputs.year(year, "year")
     limit = _limit(ds, code, year)
     pays = lookup(ds, code, "family_account.pays_resident_premium", year)
     rows, nth = [], 0
@@ -235,9 +237,20 @@ def family_bindings(
         "group": None,
         "scheme": "resident",
     }
-    df = scenario_frame(ds, relatives, defaults).astype({"place": object, "group": object})
+    df = scenario_frame(
+        ds,
+        relatives,
+        defaults,
+        required=("household", "city", "relation"),
+        example="pd.DataFrame({'household': [1, 1], 'city': '泰安', 'relation': ['配偶', 'father']})",
+        name="relatives",
+    ).astype({"place": object, "group": object})
+    tier = inputs.tier(ds, tier, "tier")
+    year = inputs.year(year, "year")
     df = df.where(df.notna(), None)
-    df["relation"] = df["relation"].map({r: inputs.relation(ds, r) for r in df["relation"].unique()})
+    df["relation"] = df["relation"].map(
+        {r: inputs.relation(ds, r, "relatives['relation']") for r in df["relation"].unique()}
+    )
     # the premium depends on age only through the member category (minor or not)
     df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
-from ..exceptions import YibaoError
+from ..data import Dataset, inputs, places
+from ..exceptions import InputError, YibaoError
 from .common import Span, lookup, merge_claims, scenario_frame, unverified
 
 
@@ -107,12 +107,21 @@ def resident_premiums(
     >>> h.resident_premiums(h.load(), "泰安", [{"age": 8}, {"age": 40}])["pays_lo"].tolist()
     [390, 390]
     """
-    code = places.find(ds, city)
+    code = inputs.place(ds, city, "city")
+    tier = inputs.tier(ds, tier, "tier")
+    year = inputs.year(year, "year")
+    if not isinstance(members, list | tuple) or not all(isinstance(m, dict) for m in members):
+        raise InputError(
+            "members: expected a list of dicts — pass e.g. [{'age': 8}, {'age': 40, 'student': False}]"
+        )
     rows = []
     for i, m in enumerate(members):
         unknown = set(m) - {"age", "student", "group", "relation", "name"}
         if unknown:
-            raise YibaoError(f"member {i + 1}: unknown field(s) {sorted(unknown)} — use age, student, group")
+            raise InputError(
+                f"members[{i + 1}]: unknown field {sorted(unknown)[0]!r} — "
+                "use age, student, group, relation, name"
+            )
         cat = category(m.get("age"), m.get("student"), m.get("group"))
         rows.append(
             {
@@ -153,7 +162,15 @@ def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = 
     >>> h.household_premiums(h.load(), s)["city_zh"].tolist()
     ['泰安市', '济南市']
     """
-    df = scenario_frame(ds, scenarios, {"student": False, "group": None, "tier": 1})
+    df = scenario_frame(
+        ds,
+        scenarios,
+        {"student": False, "group": None, "tier": 1},
+        required=("city", "age"),
+        example="pd.DataFrame({'city': ['泰安', '济南'], 'age': [8, 40]})",
+    )
+    year = inputs.year(year, "year")
+    df["tier"] = [inputs.tier(ds, t, "scenarios['tier']") for t in df["tier"]]
     df["group"] = df["group"].astype(object).where(df["group"].notna(), None)
     df["category"] = categories(df)
     keys = df[["city", "category", "tier"]].drop_duplicates()
