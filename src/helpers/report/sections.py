@@ -178,26 +178,34 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
 
 
 def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
-    """Resolution rows flattened for CSV: one row per city, parameter and conditions."""
+    """Resolution rows flattened for CSV: one row per city, parameter and conditions.
+
+    ``value`` is the value as typed in the data (a number stays a number, true/false a boolean; a
+    list is written as ``a, b`` in CSV), ``unit`` its unit (yuan, share of payroll, months …),
+    ``value_text`` and ``all_values`` the reader's text (``440 元``; every conflicting value).
+    """
     cols = ["city", "city_zh", "parameter", "label_zh", "label_en", "conditions", "status"]
     extra = ["source", "kind", "date", "support", "conflict", "superseded", "stale", "undated"]
     out = r[[*cols, *extra]].copy()
     lab = ds.labels
+    units = [u if isinstance(u, str) else None for u in r["unit"]]
+    out.insert(6, "value", pd.Series(list(r["value"]), index=r.index, dtype=object))
+    out.insert(7, "unit", units)
     out.insert(
-        6,
-        "value",
+        8,
+        "value_text",
         [value_text(v, t, lab, u) for v, t, u in zip(r["value"], r["type"], r["unit"], strict=True)],
     )
     out.insert(
-        7,
+        9,
         "all_values",
         [
             " / ".join(value_text(v, t, lab, u) for v in vs)
             for vs, t, u in zip(r["values"], r["type"], r["unit"], strict=True)
         ],
     )
-    out.insert(8, "status_zh", [label_zh(s, lab) for s in r["status"]])
-    out.insert(9, "conditions_zh", [conditions_text(c, lab) for c in r["conditions"]])
+    out.insert(10, "status_zh", [label_zh(s, lab) for s in r["status"]])
+    out.insert(11, "conditions_zh", [conditions_text(c, lab) for c in r["conditions"]])
     return out.reset_index(drop=True)
 
 
