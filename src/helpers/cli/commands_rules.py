@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..exceptions import InputError
 from .output import FORMAT_HELP, FORMATS, as_options, dataset, emit
 
 CITY_HELP = "code, Chinese name or pinyin, e.g. 370900, 泰安, taian"
@@ -77,6 +78,11 @@ def family(args: argparse.Namespace) -> int:
     if args.household:
         relatives = inputs.household(ds, args.household, "--household")
     else:
+        if args.relatives.strip().startswith(("[", "{")):
+            raise InputError(
+                f"--relatives: {args.relatives.strip()[:40]!r} is a JSON household — give it as "
+                f"--household '{args.relatives.strip()}' (--relatives takes words: 配偶,父亲)"
+            )
         words = [w.strip() for w in args.relatives.replace("，", ",").split(",") if w.strip()]
         relatives = inputs.household(ds, [{"relation": w} for w in words], "--relatives")
     year = inputs.year(args.year, "--year")

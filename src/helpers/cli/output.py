@@ -131,6 +131,27 @@ def as_options(**options: str) -> Iterator[None]:
         raise InputError(text) from None
 
 
+TOPICS_HELP = "comma-separated: binding, contribution, lapse, benefit (default all)"
+
+
+def add_topics(sp: argparse.ArgumentParser) -> None:
+    """`--topics` (one or several, comma-separated); the old spelling `--topic` still works, with a hint."""
+    sp.add_argument("--topics", help=TOPICS_HELP)
+    sp.add_argument("--topic", dest="old_topic", help="old spelling of --topics (still accepted)")
+
+
+def topics(args: argparse.Namespace, ds) -> list[str] | None:
+    """The topics a command was given (None: all), checked; `--topic` gets a hint on stderr."""
+    from ..data import inputs
+
+    if args.old_topic and args.topics:
+        raise InputError("--topic: give --topics only (--topic is its old spelling)")
+    if args.old_topic:
+        print("note: --topic is now spelled --topics (several: --topics binding,lapse)", file=sys.stderr)
+        return inputs.topics(ds, args.old_topic, "--topic")
+    return inputs.topics(ds, args.topics, "--topics") if args.topics else None
+
+
 def dataset(args: argparse.Namespace):
     """The dataset named by --data-dir (the project's by default)."""
     from ..data import load

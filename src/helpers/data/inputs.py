@@ -357,6 +357,10 @@ PARAMETER_CHECKS = {
 }
 
 
+#: Parameter names that were renamed (old → new): the old one is still accepted, with a hint.
+RENAMED_PARAMETERS = {"places": "cities"}
+
+
 def parameter(ds: Dataset, name: str, value: Any) -> Any:
     """A notebook parameter checked and converted by its name (see `PARAMETER_CHECKS`)."""
     check = PARAMETER_CHECKS.get(name)
