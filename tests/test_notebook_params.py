@@ -45,9 +45,16 @@ def test_defaults_pass_the_check(real, name):
 
 
 def test_values_are_converted_in_place(real):
-    ns = {"cities": 370900, "year": "2025", "topics": "binding", "as_of": "2025-06-30"}
+    ns = {"cities": 370900, "year": "2025", "topics": "binding", "as_of": "2025-06-30", "transpose": "true"}
     h.check_parameters(ns, "01-compare-cities", real)
-    assert ns == {"cities": ["370900"], "year": 2025, "topics": ["binding"], "as_of": "2025-06-30"}
+    want = {
+        "cities": ["370900"],
+        "year": 2025,
+        "topics": ["binding"],
+        "as_of": "2025-06-30",
+        "transpose": True,
+    }
+    assert ns == want
     ns = {"cities": "山东全省", "wages": 8000, "year": 0}
     h.check_parameters(ns, "05-contributions", real)
     assert len(ns["cities"]) == 16 and ns["wages"] == [8000.0]

@@ -354,6 +354,7 @@ PARAMETER_CHECKS = {
     "max_gap": lambda ds, v: months(v, "max_gap"),
     "wages": lambda ds, v: wages(v, "wages"),
     "household": lambda ds, v: household(ds, v, "household"),
+    "transpose": lambda ds, v: flag(v, "transpose"),
 }
 
 
