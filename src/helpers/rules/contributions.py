@@ -95,10 +95,15 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
     dict
         ``city``, ``city_zh``, ``wage``; ``base_lo`` / ``base_hi`` (contribution base in yuan a month:
         the wage clamped to the floor and ceiling; lo and hi differ only when sources conflict);
-        ``employer_month_lo/hi`` (employer's share, incl. maternity where the rate includes it),
-        ``maternity_month_lo/hi`` (the maternity part), ``employee_month_lo/hi`` (the employee's
-        share), the same ``…_year_…`` times 12; ``band`` (how the band was found: ``stated in yuan``,
-        ``ratio × average wage`` or ``unknown``); ``conflict`` (bool); ``claims`` (list of claim ids).
+        ``employer_month_lo`` / ``employer_month_hi`` (employer's share, incl. maternity where the
+        rate includes it), ``maternity_month_lo`` / ``maternity_month_hi`` (the maternity part),
+        ``employee_month_lo`` / ``employee_month_hi`` (the employee's share); the same a year
+        (times 12): ``employer_year_lo``, ``employer_year_hi``, ``maternity_year_lo``,
+        ``maternity_year_hi``, ``employee_year_lo``, ``employee_year_hi``; ``band`` (how the band
+        was found: ``stated in yuan``, ``ratio × average wage`` or ``unknown``); ``employer_basis``
+        (``medical incl. maternity`` or ``medical only (maternity not included)``); ``conflict``
+        (bool); ``unverified`` (bool: a figure used is stated only by machine-written pages);
+        ``claims`` (list of claim ids).
         Amounts are None where a needed figure is not sourced.
 
     Examples
@@ -161,8 +166,12 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
     Returns
     -------
     DataFrame
-        ``city`` (code), ``city_zh``, ``wage``, then the amounts, ``band``, ``conflict`` and
-        ``claims`` as in `employee_contribution` (NaN where not sourced).
+        ``city`` (code), ``city_zh``, ``wage``, then as in `employee_contribution` (NaN where not
+        sourced): ``base_lo``, ``base_hi``, ``employer_month_lo``, ``employer_month_hi``,
+        ``employer_year_lo``, ``employer_year_hi``, ``maternity_month_lo``, ``maternity_month_hi``,
+        ``maternity_year_lo``, ``maternity_year_hi``, ``employee_month_lo``, ``employee_month_hi``,
+        ``employee_year_lo``, ``employee_year_hi``, ``band``, ``employer_basis``, ``conflict``,
+        ``unverified``, ``claims``.
 
     Examples
     --------

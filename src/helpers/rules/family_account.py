@@ -122,7 +122,8 @@ def family_binding(
         ``disputed`` — sources disagree), ``reason`` (why; texts in `helpers.glossary()`),
         ``premium_lo`` / ``premium_hi`` (resident premium in yuan a year the account would pay;
         equal unless sources conflict, empty when not sourced or not bindable), ``conflict``
-        (bool: a source disagreement touched the result), ``claims`` (list of claim ids used).
+        (bool: a source disagreement touched the result), ``unverified`` (bool: a figure used is
+        stated only by machine-written pages), ``claims`` (list of claim ids used).
 
     Raises
     ------
@@ -219,8 +220,9 @@ def family_bindings(
     -------
     DataFrame
         The input columns (``city`` as a code, plus ``city_zh``; ``relation`` as a code), then
-        ``can_bind``, ``reason``, ``premium_lo``, ``premium_hi``, ``conflict``, ``claims`` as in
-        `family_binding`.
+        ``can_bind``, ``reason``, ``premium_lo``, ``premium_hi``, ``conflict``, ``unverified``,
+        ``claims`` as in `family_binding` (optional input columns missing from the table are added
+        with their defaults).
 
     Examples
     --------

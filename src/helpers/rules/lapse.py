@@ -168,7 +168,8 @@ def lapse(
         ``back_paid`` (the scenario); ``waiting_min`` / ``waiting_max`` (months until benefits
         resume; equal unless sources conflict, None when not sourced); ``gap_covered`` and
         ``backpay_allowed`` (``yes``, ``no``, ``unknown``, ``disputed`` or ``n/a``); ``conflict``
-        (bool); ``rule`` (how the result was reached, in words); ``claims`` (list of claim ids).
+        (bool); ``unverified`` (bool: a value behind the result is stated only by machine-written
+        pages); ``rule`` (how the result was reached, in words); ``claims`` (list of claim ids).
 
     Examples
     --------
@@ -226,8 +227,9 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     -------
     DataFrame
         The scenario columns (``city`` as a code, plus ``city_zh``), then ``waiting_min``,
-        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``rule``, ``claims`` as
-        in `lapse`.
+        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``unverified``, ``rule``,
+        ``claims`` as in `lapse` (``back_paid`` and ``gap_months`` / ``lapsed_years`` are added
+        when the table has none).
 
     Examples
     --------

@@ -99,7 +99,8 @@ def resident_premiums(
         One row per member: ``city``, ``city_zh``, ``member`` (1, 2, …), ``age``, ``student``,
         ``group``, ``category`` (minor, student or the group; empty for an adult), ``paid_tier`` and
         ``benefit_tier``, ``pays_lo`` / ``pays_hi`` (yuan a year; equal unless sources conflict,
-        None when not sourced), ``rule`` (in words), ``conflict`` (bool), ``claims`` (list).
+        None when not sourced), ``rule`` (in words), ``conflict`` (bool), ``unverified`` (bool: a
+        figure used is stated only by machine-written pages), ``claims`` (list).
 
     Examples
     --------
@@ -153,7 +154,8 @@ def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = 
     DataFrame
         The scenario columns (``city`` as a code, plus ``city_zh``), then ``category``,
         ``paid_tier``, ``benefit_tier``, ``pays_lo``, ``pays_hi``, ``rule``, ``conflict``,
-        ``claims`` as in `resident_premiums`.
+        ``unverified``, ``claims`` as in `resident_premiums` (``student``, ``group`` and ``tier``
+        are added when the table has none).
 
     Examples
     --------
