@@ -108,3 +108,22 @@ def test_the_transposed_comparison_has_one_row_per_place(real):
     n_params = r.groupby(["parameter", "conditions"]).ngroups
     assert html.split("<thead>")[1].split("</thead>")[0].count("<th scope='col'>") == n_params + 1
     assert long.tables["binding"].equals(wide.tables["binding"])
+
+
+def test_the_comparison_csv_carries_numbers_units_and_the_reader_text_beside_them(real):
+    import csv
+    import io
+
+    from helpers.report.content import csv_text
+
+    r = h.resolve(real, "济南,泰安", year=2025, topic="contribution")
+    t = h.report.comparison(real, r, "contribution", Footnotes(real)).tables["contribution"]
+    assert list(t.columns[6:10]) == ["value", "unit", "value_text", "all_values"]
+    rows = list(csv.DictReader(io.StringIO(csv_text(t).lstrip("\ufeff"))))
+    money = [x for x in rows if x["unit"].startswith("yuan") and x["value"]]
+    assert money and all(float(x["value"]) > 0 and x["value_text"].endswith("元") for x in money)
+    assert all("元" not in x["value"] and "%" not in x["value"] for x in rows)
+    shares = [x for x in rows if x["value_text"].endswith("%")]
+    assert shares and all(  # 0.08 beside "8 %"
+        abs(float(x["value"]) * 100 - float(x["value_text"].removesuffix(" %"))) < 1e-6 for x in shares
+    )
