@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..exceptions import YibaoError
-from .output import FORMATS, add_topics, dataset, emit, list_cell
+from .output import FORMATS, add_topics, as_options, dataset, emit, list_cell
 from .output import topics as topics_of
 
 
@@ -26,7 +26,8 @@ def check_data(args: argparse.Namespace) -> int:
 def claims(args: argparse.Namespace) -> int:
     from ..report.tables import claims_table
 
-    emit(claims_table(dataset(args), city=args.city, parameter=args.parameter), args.format)
+    with as_options(city="--city", parameter="--parameter"):
+        emit(claims_table(dataset(args), city=args.city, parameter=args.parameter), args.format)
     return 0
 
 

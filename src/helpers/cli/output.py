@@ -126,8 +126,13 @@ def as_options(**options: str) -> Iterator[None]:
         yield
     except InputError as exc:
         text = str(exc)
+        head, sep, fix = text.partition(" — ")
         for name, option in options.items():
-            text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", option, text)
+            word = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            lead, colon, what = head.partition(": ")  # the name(s) the message is about …
+            head = re.sub(word, option, lead) + colon + what
+            fix = re.sub(rf"(?<=give ){re.escape(name)}(?![\w-])", option, fix)  # … and the one to give
+        text = head + sep + fix
         raise InputError(text) from None
 
 
