@@ -32,7 +32,6 @@ render_mod = importlib.import_module("helpers.build.render")  # the package re-e
 cachekey = importlib.import_module("helpers.build.cachekey")
 
 
-
 # ---------------------------------------------------------------- report_hash
 
 

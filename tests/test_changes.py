@@ -197,8 +197,13 @@ def test_cli_formats_are_stable(repo, capsys):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--since", "no-such-rev"], "error: unknown git revision 'no-such-rev' — give a commit"),
-        (["--since", "2025-02-30"], "error: '2025-02-30' is not a valid date — write YYYY-MM-DD"),
+        (["--since", "no-such-rev"], "error: --since: unknown git revision 'no-such-rev' — give a commit"),
+        (["--since", "2025-02-30"], "error: --since: '2025-02-30' is not a valid date — write YYYY-MM-DD"),
+        (
+            ["--since", "2999-01-01"],
+            "error: --since: '2999-01-01' is in the future — give a date up to today",
+        ),
+        (["--since", "HEAD", "--until", "nope"], "error: --until: unknown git revision 'nope'"),
     ],
 )
 def test_cli_bad_revision(repo, capsys, args, message):
@@ -271,7 +276,7 @@ def test_what_changed_report_renders(tmp_path):
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "catalog.yaml").write_text(
         "reports:\n  - name: changed\n    title: changed\n    notebook: 07-what-changed.ipynb\n"
-        "    parameters: {since: '2000-01-01', places: '泰安'}\n",
+        "    parameters: {since: '2000-01-01', cities: '泰安'}\n",
         encoding="utf-8",
     )
     kw = {"reports_dir": tmp_path / "reports", "catalog": tmp_path / "reports" / "catalog.yaml"}
@@ -282,6 +287,43 @@ def test_what_changed_report_renders(tmp_path):
     assert f"{n} added" in html and "泰安市" in html and "新增 added" in html
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "数据版本 data version" in index and "html/changed.html" in index
+
+
+def test_what_changed_stops_on_a_revision_that_names_no_edition(repo):
+    from helpers.exceptions import InputError
+    from helpers.report.changes import what_changed
+
+    with pytest.raises(InputError, match="^since: unknown git revision 'no-such-rev' — give a commit"):
+        what_changed("no-such-rev")
+    with pytest.raises(InputError, match="^since: '2999-01-01' is in the future"):
+        what_changed("2999-01-01")
+
+
+@pytest.mark.render
+def test_notebook_07_fails_under_papermill_on_an_unknown_revision_with_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from helpers import config
+
+    nb = config.NOTEBOOKS_DIR / "07-what-changed.ipynb"
+    cmd = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(nb),
+        str(tmp_path / "out.ipynb"),
+        "-p",
+        "since",
+        "no-such-rev",
+    ]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=config.NOTEBOOKS_DIR, timeout=300)
+    assert res.returncode == 1
+    shown = [x for x in res.stderr.splitlines() if "unknown git revision" in x]
+    assert shown == ["RevisionError: since: unknown git revision 'no-such-rev' — give a commit, tag, branch, "
+                     "HEAD~N or a date YYYY-MM-DD"]  # fmt: skip
+    assert "Traceback" not in res.stderr.split("PapermillExecutionError")[-1]  # papermill's own, not ours
+    assert "cities" in nb.read_text(encoding="utf-8") and "places:" not in nb.read_text(encoding="utf-8")
 
 
 def test_this_repository_history(real):

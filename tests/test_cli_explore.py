@@ -138,3 +138,61 @@ def test_every_option_has_help():
             if action.dest == "help":
                 continue
             assert action.help, f"yibao {name} {action.option_strings} has no help text"
+
+
+def test_claims_json_and_csv_keep_numbers_lists_and_booleans(capsys):
+    rows = as_json(capsys, "claims", "--city", "泰安")
+    by_param = {}
+    for r in rows:
+        by_param.setdefault(r["parameter"], r)
+    assert by_param["family_account.max_relatives"]["value"] == 8
+    assert by_param["family_account.max_relatives"]["unit"] == "persons"
+    assert by_param["family_account.max_relatives"]["value_text"] == "8 人"
+    premium = next(r for r in rows if r["claim"] == "taian-resident-premium-tier1-2025")
+    assert premium["value"] == 390 and isinstance(premium["value"], int) and premium["value_text"] == "390 元"
+    assert all(isinstance(r["usable"], bool) for r in rows)
+    assert any(isinstance(r["value"], list) for r in rows) and any(isinstance(r["value"], bool) for r in rows)
+    code, out, _ = run(capsys, "claims", "--city", "泰安", "--format", "csv")
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("taian-resident-premium-tier1-2025,"))
+    assert ",390,yuan per person per year,390 元," in line
+
+
+@pytest.mark.parametrize(
+    "command", [["resolve", "--cities", "泰安"], ["parameters"], ["compare", "--cities", "泰安"]]
+)
+def test_topics_is_one_option_name_and_the_old_topic_still_works_with_a_hint(capsys, command):
+    new = as_json(capsys, *command, "--topics", "binding")
+    code, out, err = run(capsys, *command, "--topic", "binding", "--format", "json")
+    assert code == 0 and json.loads(out) == new and new
+    assert "--topic is now spelled --topics" in err
+    several = as_json(capsys, *command, "--topics", "binding,lapse")
+    assert len(several) > len(new)
+
+
+def test_family_relatives_given_as_json_points_to_household(capsys):
+    code, _, err = run(capsys, "family", "--city", "泰安", "--relatives", '[{"relation": "spouse"}]')
+    assert code == 2 and err.count("\n") == 1
+    assert 'is a JSON household — give it as --household \'[{"relation": "spouse"}]\'' in err
+
+
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        (
+            "莱芜",
+            "'莱芜' 已于 2019 年并入济南市 (merged into 济南 in 2019) — 请写 济南 (write 济南 or 370100)",
+        ),
+        ("济北", "unknown city or region '济北' — did you mean"),
+    ],
+)
+def test_place_hints_are_chinese_for_a_chinese_name(capsys, name, message):
+    code, _, err = run(capsys, "resolve", "--cities", name)
+    assert code == 2 and message in err
+    assert "Anhui" not in err and "known: " not in err
+
+
+def test_a_municipality_group_names_the_municipality(capsys, real):
+    assert h.inputs.places(real, "北京:*") == ["110000"] == h.inputs.places(real, "北京全部")
+    rows = as_json(capsys, "resolve", "--cities", "北京:*", "--topics", "binding")
+    assert {r["city"] for r in rows} == {"110000"}

@@ -138,7 +138,9 @@ def test_claims_table_rows(edge):
         "place": "泰安市",
         "parameter": "employee.rate.employer",
         "conditions": "scheme=employee",
-        "value": "0.08",
+        "value": 0.08,
+        "unit": "share of payroll",
+        "value_text": "8 %",
         "period": "from 2025-01-01",
         "usable": True,
         "source": "agg-a",
@@ -162,20 +164,22 @@ def test_claims_table_rows(edge):
         {"claim": "qd-premium-unusable", "place": "青岛市", "period": "2025", "usable": False},
     ]
     lists = claims_table(edge, "济南", "family_account.relations")
-    assert lists["value"].tolist() == ["spouse, child", "spouse, child, sibling"] and list(lists.index) == [
+    assert lists["value"].tolist() == [["spouse", "child"], ["spouse", "child", "sibling"]] and list(
+        lists.index
+    ) == [
         0,
         1,
     ]
-    assert claims_table(edge, "山东", "family_account.relations_list_complete")["value"].tolist() == ["true"]
+    assert claims_table(edge, "山东", "family_account.relations_list_complete")["value"].tolist() == [True]
     undated = claims_table(edge, "山东", "family_account.scope")
     assert undated["period"].tolist() == [""] and undated["url"].tolist() == ["https://example.gov.cn/a"]
 
 
 def test_claims_table_unknown_parameter(edge):
-    from helpers.exceptions import UnknownNameError
+    from helpers.exceptions import InputError
     from helpers.report.tables import claims_table
 
-    with pytest.raises(UnknownNameError, match="unknown parameter 'resident.premum' — did you mean"):
+    with pytest.raises(InputError, match="^parameter: unknown parameter 'resident.premum' — did you mean"):
         claims_table(edge, parameter="resident.premum")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 import helpers as h
@@ -378,3 +379,94 @@ def test_unknown_word_gets_up_to_three_close_codes(real, vocabulary, word, messa
     with pytest.raises(InputError) as exc:
         getattr(inputs, vocabulary)(real, word)
     assert str(exc.value).startswith(f"{vocabulary}: unknown {vocabulary} '{word}' — {message} (allowed: ")
+
+
+# --- one validation path: the public functions check their arguments as the CLI and notebooks do ---
+
+
+def test_resolve_reads_year_0_as_any_year_and_converts_a_year_given_as_text(real):
+    any_year = h.resolve(real, "济南", topic="contribution")
+    assert h.resolve(real, "济南", year=0, topic="contribution").equals(any_year)
+    as_text = h.resolve(real, "济南", year="2025", topic="contribution")
+    assert as_text.drop(columns="decision").equals(
+        h.resolve(real, "济南", year=2025, topic="contribution").drop(columns="decision")
+    )
+
+
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (
+            lambda ds: h.resolve(ds, "济南", as_of="2026-13-01"),
+            "as_of: '2026-13-01' is not a date — write YYYY-MM-DD",
+        ),
+        (
+            lambda ds: h.resolve(ds, "济南", year="abc"),
+            "year: 'abc' is not a year — give a year 1990–2100, or 0",
+        ),
+        (lambda ds: h.resolve(ds, "济南", year=1850), "year: 1850 is not a year"),
+        (lambda ds: h.resolve(ds, "济南", stale_after_years=-1), "stale_after_years: -1 is not a number ≥ 0"),
+        (
+            lambda ds: h.compare(ds, "济南", topic="bindng"),
+            "topic: unknown topic 'bindng' — did you mean 'binding'",
+        ),
+        (lambda ds: h.compare(ds, "济南", as_of="soon"), "as_of: 'soon' is not a date"),
+        (
+            lambda ds: h.lapse(ds, "济南", "employee", gap_months=-2),
+            "gap_months: -2 is not a whole number 0–600",
+        ),
+        (
+            lambda ds: h.lapse(ds, "济南", "employee", lapsed_years=2),
+            "lapsed_years: counts whole years for the resident",
+        ),
+        (lambda ds: h.lapse(ds, "济南", "employee"), "gap_months, lapsed_years: give exactly one"),
+        (lambda ds: h.lapse(ds, "济北", "employee", gap_months=2), "city: unknown city or region '济北'"),
+        (lambda ds: h.lapse(ds, "济南", "employee", gap_months=2, year="x"), "year: 'x' is not a year"),
+        (lambda ds: h.employee_contribution(ds, "济南", "lots"), "wage: 'lots' is not a monthly wage"),
+        (lambda ds: h.family_binding(ds, "济南", [{"relation": "spouse"}], tier=3), "tier: unknown tier 3"),
+        (lambda ds: h.resident_premiums(ds, "济南", "40"), "members: expected a list of dicts"),
+    ],
+)
+def test_public_functions_name_their_own_argument_and_the_fix(real, call, message):
+    with pytest.raises(InputError, match="^" + message.replace("[", r"\[").replace("(", r"\(")):
+        call(real)
+
+
+def test_a_scenario_table_without_a_needed_column_names_the_column(real):
+    with pytest.raises(InputError) as e:
+        h.employee_contributions(real, pd.DataFrame({"city": ["济南"], "wages": [3000]}))
+    assert str(e.value) == "scenarios: column 'wages' is not one this function reads — rename it to 'wage'"
+    with pytest.raises(InputError) as e:
+        h.employee_contributions(real, pd.DataFrame({"city": ["济南"]}))
+    assert str(e.value).startswith("scenarios: no column 'wage' (columns: city) — add a 'wage' column, e.g.")
+    with pytest.raises(InputError, match="^scenarios: expected a DataFrame, got list"):
+        h.employee_contributions(real, [{"city": "济南", "wage": 3000}])
+
+
+def test_lapses_with_a_misnamed_column_names_the_column_not_a_command_line_option(real):
+    s = pd.DataFrame({"city": ["济南"], "scheme": ["employee"], "gap": [3]})
+    with pytest.raises(InputError) as e:
+        h.lapses(real, s)
+    assert (
+        str(e.value) == "scenarios: column 'gap' is not one this function reads — rename it to 'gap_months'"
+    )
+    s = pd.DataFrame({"city": ["济南"], "scheme": ["employee"], "n": [3]})
+    with pytest.raises(InputError) as e:
+        h.lapses(real, s)
+    assert "add a 'gap_months' or 'lapsed_years' column" in str(e.value) and "--" not in str(e.value)
+    s = pd.DataFrame({"city": ["济南"], "scheme": ["employe"], "gap_months": [3]})
+    with pytest.raises(InputError, match=r"^scenarios\['scheme'\]: unknown scheme 'employe' — did you mean"):
+        h.lapses(real, s)
+    s = pd.DataFrame({"city": ["济南"], "scheme": ["employee"], "gap_months": ["3"]})
+    assert (
+        h.lapses(real, s)["waiting_min"].tolist()
+        == h.lapses(real, s.assign(gap_months=[3]))["waiting_min"].tolist()
+    )
+
+
+def test_the_cli_names_its_options_where_the_api_names_arguments(capsys):
+    from helpers.cli import main
+
+    assert main(["lapse", "--city", "济南", "--scheme", "employee", "--lapsed-years", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "--lapsed-years: counts whole years" in err and "give --gap-months instead" in err

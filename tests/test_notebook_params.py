@@ -45,9 +45,16 @@ def test_defaults_pass_the_check(real, name):
 
 
 def test_values_are_converted_in_place(real):
-    ns = {"cities": 370900, "year": "2025", "topics": "binding", "as_of": "2025-06-30"}
+    ns = {"cities": 370900, "year": "2025", "topics": "binding", "as_of": "2025-06-30", "transpose": "true"}
     h.check_parameters(ns, "01-compare-cities", real)
-    assert ns == {"cities": ["370900"], "year": 2025, "topics": ["binding"], "as_of": "2025-06-30"}
+    want = {
+        "cities": ["370900"],
+        "year": 2025,
+        "topics": ["binding"],
+        "as_of": "2025-06-30",
+        "transpose": True,
+    }
+    assert ns == want
     ns = {"cities": "山东全省", "wages": 8000, "year": 0}
     h.check_parameters(ns, "05-contributions", real)
     assert len(ns["cities"]) == 16 and ns["wages"] == [8000.0]
@@ -148,3 +155,36 @@ def test_papermill_reads_the_same_parameters(name):
     from papermill import inspect_notebook
 
     assert list(inspect_notebook(str(NOTEBOOKS_DIR / f"{name}.ipynb"))) == declared_parameters(name)
+
+
+def test_notebook_07_takes_cities_and_the_old_places_with_a_hint(capsys):
+    from helpers.report.notebook_params import check_parameters
+
+    ns = {
+        "since": "HEAD",
+        "until": "",
+        "cities": "",
+        "places": "济南",
+        "In": ["# Parameters\nplaces = '济南'\n"],
+    }
+    got = check_parameters(ns, "07-what-changed")
+    assert got == {"since": "HEAD", "until": "", "cities": ["370100"]} and "places" not in ns
+    assert "parameter 'places' is now 'cities'" in capsys.readouterr().err
+    empty = {"since": "HEAD", "until": "", "cities": ""}
+    assert check_parameters(empty, "07-what-changed")["cities"] == ""  # its default: every place
+
+
+def test_the_catalogue_names_the_new_spelling_of_a_renamed_parameter(tmp_path):
+    from helpers import config
+    from helpers.build.catalog import load_catalog
+    from helpers.exceptions import CatalogError
+
+    (tmp_path / "c.yaml").write_text(
+        "reports:\n  - name: x\n    notebook: 07-what-changed.ipynb\n"
+        "    parameters: {since: HEAD, places: 济南}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        CatalogError, match="unknown parameter 'places' for 07-what-changed.ipynb — rename it to 'cities'"
+    ):
+        load_catalog(tmp_path / "c.yaml", config.NOTEBOOKS_DIR)

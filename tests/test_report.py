@@ -79,3 +79,51 @@ def test_profile_cells_carry_the_comparison_marks_and_units(real):
         assert "⚠" in html and unit in html, (row["city_zh"], row["parameter"], unit)
         for pid in r["parameter"]:
             assert not re.search(rf"(?<![\w.]){re.escape(pid)}(?!\w)", html)
+
+
+def test_a_section_with_a_table_carries_its_own_scroll_box_and_sticky_first_column(real):
+    """In JupyterLab the report stylesheet is absent: the section's own scoped rules do the work."""
+    from helpers.report.content import SCOPED_CSS
+
+    r = h.resolve(real, "山东全省", year=2025, topic="binding")
+    s = h.report.comparison(real, r, "binding", h.report.Footnotes(real))
+    html = s._repr_html_()
+    assert html.startswith("<section class='yb-section'>" + SCOPED_CSS)
+    assert "@media screen{" in SCOPED_CSS  # print keeps the page stylesheet's rules
+    for rule in ("overflow:auto", "position:sticky;left:0", "position:sticky;top:0"):
+        assert rule in SCOPED_CSS
+    assert all(sel.startswith(".yb-section") for sel in SCOPED_CSS.split("{", 1)[1].split("}")[0:1])
+    assert SCOPED_CSS not in h.report.Section("no table", ["<p>x</p>"]).to_html()
+
+
+def test_the_transposed_comparison_has_one_row_per_place(real):
+    r = h.resolve(real, "山东全省", year=2025, topic="binding")
+    notes = h.report.Footnotes(real)
+    wide = h.report.comparison(real, r, "binding", notes)
+    long = h.report.comparison(real, r, "binding", notes, transpose=True)
+    html = long.to_html()
+    body = html.split("<tbody>")[1]
+    assert body.count("<tr>") == 16 and body.count("<th scope='row'>") == 16
+    assert "<th scope='row'>济南市</th>" in body and "<th scope='col'>地区 place</th>" in html
+    n_params = r.groupby(["parameter", "conditions"]).ngroups
+    assert html.split("<thead>")[1].split("</thead>")[0].count("<th scope='col'>") == n_params + 1
+    assert long.tables["binding"].equals(wide.tables["binding"])
+
+
+def test_the_comparison_csv_carries_numbers_units_and_the_reader_text_beside_them(real):
+    import csv
+    import io
+
+    from helpers.report.content import csv_text
+
+    r = h.resolve(real, "济南,泰安", year=2025, topic="contribution")
+    t = h.report.comparison(real, r, "contribution", Footnotes(real)).tables["contribution"]
+    assert list(t.columns[6:10]) == ["value", "unit", "value_text", "all_values"]
+    rows = list(csv.DictReader(io.StringIO(csv_text(t).lstrip("\ufeff"))))
+    money = [x for x in rows if x["unit"].startswith("yuan") and x["value"]]
+    assert money and all(float(x["value"]) > 0 and x["value_text"].endswith("元") for x in money)
+    assert all("元" not in x["value"] and "%" not in x["value"] for x in rows)
+    shares = [x for x in rows if x["value_text"].endswith("%")]
+    assert shares and all(  # 0.08 beside "8 %"
+        abs(float(x["value"]) * 100 - float(x["value_text"].removesuffix(" %"))) < 1e-6 for x in shares
+    )

@@ -10,7 +10,7 @@ from conftest import GOOD
 
 from helpers import compare, resolve
 from helpers.data import load
-from helpers.exceptions import UnknownNameError
+from helpers.exceptions import InputError
 
 AS_OF = "2026-11-25"
 
@@ -101,9 +101,9 @@ def test_compare_is_wide_with_marks(mini):
 
 
 def test_unknown_topic_and_city(mini):
-    with pytest.raises(UnknownNameError, match="unknown topic 'bindings'"):
+    with pytest.raises(InputError, match="^topic: unknown topic 'bindings' — did you mean 'binding'"):
         resolve(mini, "济南", topic="bindings")
-    with pytest.raises(UnknownNameError, match="did you mean"):
+    with pytest.raises(InputError, match="^cities: unknown city or region '济北' — did you mean"):
         resolve(mini, "济北", topic="binding")
 
 

@@ -204,7 +204,7 @@ def test_a_true_false_column_reads_missing_as_false_and_refuses_other_values(min
         s = pd.DataFrame({"city": ["泰安", "泰安"], "age": [20, 20], "student": [True, bad]})
         with pytest.raises(YibaoError) as e:
             household_premiums(mini, s)
-        want = f"column 'student' holds {shown} — use true/false (a missing value means false)"
+        want = f"scenarios['student']: holds {shown} — use True/False (a missing value means False)"
         assert str(e.value) == want
 
 
@@ -220,7 +220,7 @@ def test_a_household_without_relatives_gives_an_empty_table_with_every_column(mi
 @pytest.mark.parametrize("bad", [-1, "abc", None])
 def test_employee_contributions_refuse_a_wage_that_is_no_amount(mini, bad):
     s = pd.DataFrame({"city": ["泰安", "泰安"], "wage": [3000, bad]})
-    with pytest.raises(YibaoError, match="^every wage must be a number of yuan per month ≥ 0$"):
+    with pytest.raises(YibaoError, match=r"^scenarios\['wage'\]: .* is not a monthly wage — give yuan"):
         employee_contributions(mini, s)
 
 
@@ -272,5 +272,5 @@ def test_bad_lapse_scenarios(mini, bad):
 def test_bad_relation_and_wage(mini):
     with pytest.raises(YibaoError, match="unknown relation 'cousin'"):
         family_binding(mini, "泰安", [{"relation": "cousin"}])
-    with pytest.raises(YibaoError, match="wage must be"):
+    with pytest.raises(YibaoError, match="wage: -1 is not a monthly wage"):
         employee_contribution(mini, "泰安", -1)

@@ -107,7 +107,7 @@ def test_all_problems_reported_at_once(tmp_path, capsys, monkeypatch):
 def test_unknown_city_message(capsys):
     assert main(["claims", "--city", "taiyuan"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: unknown city or region 'taiyuan' — did you mean")
+    assert err.startswith("error: --city: unknown city or region 'taiyuan' — did you mean")
 
 
 def test_claims_csv_lists_taian_facts(capsys):

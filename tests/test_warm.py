@@ -93,9 +93,16 @@ def _delete_state(p):
 @pytest.mark.parametrize(
     "change",
     [
-        _edit_catalog, _edit_notebook, _add_notebook, _add_notebook_in_a_subfolder, _edit_data,
-        _delete_html, _edit_html, _add_csv,
-        _delete_index, _delete_state,
+        _edit_catalog,
+        _edit_notebook,
+        _add_notebook,
+        _add_notebook_in_a_subfolder,
+        _edit_data,
+        _delete_html,
+        _edit_html,
+        _add_csv,
+        _delete_index,
+        _delete_state,
     ],  # fmt: skip
 )
 def test_every_change_takes_the_full_path(project, change):

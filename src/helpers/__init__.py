@@ -9,7 +9,20 @@ Layers, lowest first (a layer imports only those before it):
 - ``helpers.build`` — catalogue, renderer, kernels, index page
 - ``helpers.cli`` — the ``yibao`` command
 
-Names below are imported on first use, so ``import helpers`` itself is instant.
+What to call (each has a docstring with what you can pass and what you get; ``help(h.lapse)``):
+
+- ``h.load()`` — the validated data (`Dataset`: ``ds.claims``, ``ds.sources`` …)
+- ``h.resolve(ds, cities, year=…)`` — the value shown per city and parameter (``h.resolve_columns()``)
+- ``h.compare(ds, cities, topic=…)`` — the comparison table; ``h.claims_table`` — claims with sources
+- calculators: ``h.lapse`` / ``h.lapses``, ``h.employee_contribution(s)``, ``h.resident_premiums``,
+  ``h.household_premiums``, ``h.family_binding(s)`` — one scenario, or a DataFrame of them
+- ``h.glossary()`` — every parameter, status, mark, reason and column with its meaning
+- ``h.report`` — sections for notebooks; ``h.plots`` — charts; ``h.inputs`` — the argument checks
+
+Errors: every wrong argument raises ``h.InputError`` with one line ``name: what — fix``
+(a `YibaoError`, as are ``h.DataError`` for problems in data/ and ``h.UnknownNameError``).
+
+Names are imported on first use, so ``import helpers`` itself is instant.
 
 >>> import helpers as h
 >>> ds = h.load()
@@ -49,7 +62,10 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "ReportExecutionError": ("helpers.exceptions", "ReportExecutionError"),
 }
 
-__all__ = list(_EXPORTS)
+#: The exception classes: reachable as h.InputError …, but left out of `__all__` so that
+#: ``help(h)`` opens with the functions, not pages of inherited Exception methods.
+ERRORS = ("YibaoError", "DataError", "UnknownNameError", "InputError", "CatalogError", "ReportExecutionError")
+__all__ = [n for n in _EXPORTS if n not in ERRORS]
 
 
 def __getattr__(name: str) -> Any:
@@ -64,4 +80,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(_EXPORTS))

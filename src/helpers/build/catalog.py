@@ -200,14 +200,9 @@ def load_catalog(
         for k, v in params.items():
             where = plines.get(k, kl.get("parameters", line))
             if k not in declared:
-                problems.append(
-                    Problem(
-                        shown,
-                        where,
-                        f"unknown parameter '{k}' for {nb}",
-                        did_you_mean(k, list(declared)),
-                    )
-                )
+                renamed = _renamed().get(k)
+                fix = f"rename it to '{renamed}'" if renamed in declared else did_you_mean(k, list(declared))
+                problems.append(Problem(shown, where, f"unknown parameter '{k}' for {nb}", fix))
             elif not _type_ok(v, declared[k]):
                 problems.append(
                     Problem(
@@ -228,6 +223,13 @@ def load_catalog(
     if problems:
         raise CatalogError(problems)
     return entries
+
+
+def _renamed() -> dict:
+    """Notebook parameters renamed (old → new)."""
+    from ..data.inputs import RENAMED_PARAMETERS
+
+    return RENAMED_PARAMETERS
 
 
 def _checks() -> dict:

@@ -10,6 +10,8 @@ import hashlib
 import html
 import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 from ..config import TEMPLATES_DIR
@@ -99,8 +101,76 @@ def _report_list(reports_dir: Path, entries, states: dict, results: dict) -> str
     )
 
 
+#: CSV columns that hold codes and ids: kept as text in the workbook (a city code is no number).
+TEXT_COLUMNS = frozenset(
+    {"city", "from", "place", "code", "jurisdiction", "claim", "claims", "source", "id", "parameter",
+     "conditions", "period", "locator", "url", "household", "name"}
+)  # fmt: skip
+_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
+#: Document properties and zip entry times of the workbook: fixed, so two renders give the same bytes.
+FIXED_TIME = "2000-01-01T00:00:00Z"
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def cell_value(column: str, text: str):
+    """A CSV cell as the workbook stores it: numbers as numbers, True/False as booleans, codes as text."""
+    if column in TEXT_COLUMNS or not text:
+        return text
+    if text in ("True", "False"):
+        return text == "True"
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    return text
+
+
+def sheet_names(csv_names: list[str]) -> list[str]:
+    """Excel sheet names (at most 31 characters, unique) that keep the start of each CSV name.
+
+    A long name keeps its first 20 characters and its last 10 (``05-contributions-sh~s-employee``);
+    a name already taken gets ``~2``, ``~3`` … in place of its last characters.
+    """
+    out: list[str] = []
+    for name in csv_names:
+        base = _SHEET_BAD.sub("_", name.removesuffix(".csv")) or "sheet"
+        title = base if len(base) <= 31 else base[:20] + "~" + base[-10:]
+        n = 1
+        while title.lower() in {t.lower() for t in out}:
+            n += 1
+            tag = f"~{n}"
+            title = (base if len(base) <= 31 - len(tag) else base[: 31 - len(tag)]) + tag
+        out.append(title)
+    return out
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The same xlsx with fixed zip entry times and fixed created/modified document properties."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = body.decode("utf-8")
+                for tag in ("created", "modified"):
+                    text = re.sub(
+                        rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{FIXED_TIME}\g<2>", text
+                    )
+                body = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, body)
+    return buf.getvalue()
+
+
 def write_workbook(reports_dir: Path, csv_names: list[str]) -> str | None:
-    """One Excel workbook with a sheet per CSV (text cells stay text, never formulas); its name."""
+    """One Excel workbook with a sheet per CSV; its name (None without tables).
+
+    Numbers are stored as numbers and True/False as booleans (codes and ids stay text, see
+    `TEXT_COLUMNS`); text is never a formula. Sheet names keep the start of the CSV name
+    (`sheet_names`). The bytes depend only on the tables: document properties and zip times are
+    fixed (`FIXED_TIME`).
+    """
     if not csv_names:
         return None
     digest = hashlib.sha256()
@@ -114,13 +184,9 @@ def write_workbook(reports_dir: Path, csv_names: list[str]) -> str | None:
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
-    used: set[str] = set()
-    for name in csv_names:
+    wb.properties.creator = "yibao-compare"
+    for name, title in zip(csv_names, sheet_names(csv_names), strict=True):
         df = pd.read_csv(reports_dir / "html" / name, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        title = name.removesuffix(".csv")[-31:]
-        while title in used:
-            title = title[:-1] + "_"
-        used.add(title)
         ws = wb.create_sheet(title)
 
         def text(v, ws=ws):
@@ -129,12 +195,15 @@ def write_workbook(reports_dir: Path, csv_names: list[str]) -> str | None:
                 cell.data_type = "s"  # CSV cells are already quoted with '; never a formula
             return cell
 
-        ws.append([text(str(c)) for c in df.columns])
+        cols = [str(c) for c in df.columns]
+        ws.append([text(c) for c in cols])
         for row in df.itertuples(index=False):
-            ws.append([text(v) if v.startswith("=") else v for v in row])
+            ws.append(
+                [text(v) if v.startswith("=") else cell_value(c, v) for c, v in zip(cols, row, strict=True)]
+            )
     buf = io.BytesIO()
     wb.save(buf)
-    write_atomic(reports_dir / WORKBOOK, buf.getvalue())
+    write_atomic(reports_dir / WORKBOOK, _reproducible(buf.getvalue()))
     write_atomic(stamp, digest.hexdigest())
     return WORKBOOK
 

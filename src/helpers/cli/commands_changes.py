@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 
-from .output import FORMATS, emit, list_cell
+from .output import FORMATS, as_options, emit, list_cell, width
 
 _CONTROL = {i: None for i in range(32) if i not in (9, 10)} | {127: None}
 
@@ -24,22 +25,31 @@ def _arrow(old, new) -> str:
     return f"{o} → {n}" if o is not None and n is not None else (n if o is None else f"{o} → (removed)")
 
 
+def _wrapped(text: str) -> str:
+    """The summary lines wrapped to the terminal's width (80 columns in a pipe)."""
+    w = width()
+    return "\n".join(
+        textwrap.fill(line, w, subsequent_indent="  ") if line else line for line in text.splitlines()
+    )
+
+
 def changes(args: argparse.Namespace) -> int:
     from ..report.changes import compare_editions
     from ..report.content import csv_cell
     from ..resolution.changes import counts
 
-    result = compare_editions(args.since, args.until, args.city, args.data_dir)
+    with as_options(since="--since", until="--until"):
+        result = compare_editions(args.since, args.until, args.city, args.data_dir)
     t = result.changes
     if args.format == "json":
         doc = {**result.meta(), "counts": counts(t), "changes": t.to_dict("records")}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n")
         return 0
     if args.format == "csv":
-        print(result.summary(), file=sys.stderr)
+        print(_wrapped(result.summary()), file=sys.stderr)
         emit(t.map(lambda v: csv_cell(_text(v)) if isinstance(v, str | list) else v), "csv")
         return 0
-    print(result.summary())
+    print(_wrapped(result.summary()))
     shown = t[["change", "place_zh", "parameter", "conditions", "period", "detail"]].map(_text)
     shown.insert(5, "value", [_arrow(o, n) for o, n in zip(t["old_value"], t["new_value"], strict=True)])
     shown.insert(6, "source", [_arrow(o, n) for o, n in zip(t["old_source"], t["new_source"], strict=True)])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..exceptions import YibaoError
-from .output import FORMATS, dataset, emit, list_cell
+from .output import FORMATS, add_topics, as_options, dataset, emit, list_cell
+from .output import topics as topics_of
 
 
 def check_data(args: argparse.Namespace) -> int:
@@ -32,7 +33,8 @@ def check_data(args: argparse.Namespace) -> int:
 def claims(args: argparse.Namespace) -> int:
     from ..report.tables import claims_table
 
-    emit(claims_table(dataset(args), city=args.city, parameter=args.parameter), args.format)
+    with as_options(city="--city", parameter="--parameter"):
+        emit(claims_table(dataset(args), city=args.city, parameter=args.parameter), args.format)
     return 0
 
 
@@ -43,7 +45,8 @@ def resolve(args: argparse.Namespace) -> int:
     ds = dataset(args)
     year = inputs.year(args.year, "--year")
     as_of = inputs.date(args.as_of, "--as-of")
-    r = resolve_(ds, inputs.places(ds, args.cities, "--cities"), year=year, topic=args.topic, as_of=as_of)
+    codes = inputs.places(ds, args.cities, "--cities")
+    r = resolve_(ds, codes, year=year, topic=topics_of(args, ds), as_of=as_of)
     r = r.drop(columns=["decision"])
     if args.format == "json":
         emit(r, "json")
@@ -85,9 +88,9 @@ def add_parsers(add) -> None:
     sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
     sp = add("resolve", "value shown per city and parameter, with status, conflict and staleness", resolve)
     sp.add_argument("--cities", required=True, help="comma-separated codes or names, e.g. 济南,泰安")
-    sp.add_argument("--year", type=int, help="policy year, e.g. 2025 (default: any year)")
+    sp.add_argument("--year", help="policy year, e.g. 2025 (default: any year)")
     sp.add_argument("--as-of", help="date for staleness (default today), YYYY-MM-DD")
-    sp.add_argument("--topic", choices=["binding", "contribution", "lapse", "benefit"], help="one topic only")
+    add_topics(sp)
     sp.add_argument("--format", choices=FORMATS, default="table", help="output format")
     sp = add("coverage", "claims per place and topic, best source kind, newest date", coverage)
     sp.add_argument("--format", choices=FORMATS, default="table", help="output format")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .output import FORMAT_HELP, FORMATS, dataset, emit
+from .output import FORMAT_HELP, FORMATS, add_topics, dataset, emit
+from .output import topics as topics_of
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -13,7 +14,7 @@ def compare(args: argparse.Namespace) -> int:
 
     ds = dataset(args)
     codes = inputs.places(ds, args.cities, "--cities")
-    topics = inputs.topics(ds, args.topics, "--topics") if args.topics else None
+    topics = topics_of(args, ds)
     t = compare_(
         ds,
         codes,
@@ -28,12 +29,12 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def parameters(args: argparse.Namespace) -> int:
-    from ..data import inputs
 
     ds = dataset(args)
     p = ds.parameters
-    if args.topic:
-        p = p[p["topic"].isin(inputs.topics(ds, args.topic, "--topic"))]
+    wanted = topics_of(args, ds)
+    if wanted:
+        p = p[p["topic"].isin(wanted)]
     cols = ["id", "label_zh", "label_en", "unit", "type", "description"]
     out = p[cols].rename(columns={"label_zh": "zh", "label_en": "en"})
     if args.format == "json":
@@ -58,13 +59,13 @@ def add_parsers(add) -> None:
     sp.add_argument(
         "--cities", required=True, help="comma-separated codes, names or pinyin, or 山东全省 / shandong:*"
     )
-    sp.add_argument("--topics", help="comma-separated: binding, contribution, lapse, benefit (default all)")
+    add_topics(sp)
     sp.add_argument("--year", help="policy year, e.g. 2025 (default: claims for any year)")
     sp.add_argument("--as-of", help="date the staleness check counts back from, YYYY-MM-DD (default today)")
     sp.add_argument("--labels", action="store_true", help="table: also the zh/en parameter labels")
     sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
     sp = add("parameters", "the parameter catalogue: id, zh, en, unit, type, description", parameters)
-    sp.add_argument("--topic", help="only these topics: binding, contribution, lapse, benefit")
+    add_topics(sp)
     sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
     sp = add("glossary", "what every status, mark, source kind, relation, answer and reason means", glossary)
     sp.add_argument(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .output import FORMAT_HELP, FORMATS, dataset, emit
+from ..exceptions import InputError
+from .output import FORMAT_HELP, FORMATS, as_options, dataset, emit
 
 CITY_HELP = "code, Chinese name or pinyin, e.g. 370900, 泰安, taian"
 CITIES_HELP = "comma-separated codes, names or pinyin, or a province group: 济南,泰安 · 山东全省 · shandong:*"
@@ -31,18 +32,20 @@ def lapse(args: argparse.Namespace) -> int:
 
     ds = dataset(args)
     year = inputs.year(args.year, "--year")
-    rows = [
-        lapse_(
-            ds,
-            code,
-            inputs.scheme(ds, args.scheme, "--scheme"),
-            gap_months=args.gap_months,
-            lapsed_years=args.lapsed_years,
-            back_paid=args.back_paid,
-            year=year,
-        )
-        for code in inputs.places(ds, args.cities or args.city, "--city")
-    ]
+    scheme = inputs.scheme(ds, args.scheme, "--scheme")
+    with as_options(gap_months="--gap-months", lapsed_years="--lapsed-years"):
+        rows = [
+            lapse_(
+                ds,
+                code,
+                scheme,
+                gap_months=args.gap_months,
+                lapsed_years=args.lapsed_years,
+                back_paid=args.back_paid,
+                year=year,
+            )
+            for code in inputs.places(ds, args.cities or args.city, "--city")
+        ]
     emit(_flags_to_json(pd.DataFrame(rows), ["gap_covered", "backpay_allowed"], args.format), args.format)
     return 0
 
@@ -75,6 +78,11 @@ def family(args: argparse.Namespace) -> int:
     if args.household:
         relatives = inputs.household(ds, args.household, "--household")
     else:
+        if args.relatives.strip().startswith(("[", "{")):
+            raise InputError(
+                f"--relatives: {args.relatives.strip()[:40]!r} is a JSON household — give it as "
+                f"--household '{args.relatives.strip()}' (--relatives takes words: 配偶,父亲)"
+            )
         words = [w.strip() for w in args.relatives.replace("，", ",").split(",") if w.strip()]
         relatives = inputs.household(ds, [{"relation": w} for w in words], "--relatives")
     year = inputs.year(args.year, "--year")

@@ -14,6 +14,9 @@ import math
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+
+from ..exceptions import InputError
 
 FORMATS = ("table", "csv", "json")
 FORMAT_HELP = "table (fits the terminal), csv, or json (lists, numbers, true/false, null)"
@@ -110,6 +113,48 @@ def table(df) -> None:
     for row in df.itertuples(index=False):
         t.add_row(*(Text(_text(v)) for v in row))
     console.print(t)
+
+
+@contextlib.contextmanager
+def as_options(**options: str) -> Iterator[None]:
+    """Re-word an InputError from the API so it names command-line options: ``gap_months`` → ``--gap-months``.
+
+    The library names its own arguments (a Python user writes ``gap_months=5``); a command's user
+    writes the option, so the message and its fix name the option instead.
+    """
+    try:
+        yield
+    except InputError as exc:
+        text = str(exc)
+        head, sep, fix = text.partition(" — ")
+        for name, option in options.items():
+            word = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            lead, colon, what = head.partition(": ")  # the name(s) the message is about …
+            head = re.sub(word, option, lead) + colon + what
+            fix = re.sub(rf"(?<=give ){re.escape(name)}(?![\w-])", option, fix)  # … and the one to give
+        text = head + sep + fix
+        raise InputError(text) from None
+
+
+TOPICS_HELP = "comma-separated: binding, contribution, lapse, benefit (default all)"
+
+
+def add_topics(sp: argparse.ArgumentParser) -> None:
+    """`--topics` (one or several, comma-separated); the old spelling `--topic` still works, with a hint."""
+    sp.add_argument("--topics", help=TOPICS_HELP)
+    sp.add_argument("--topic", dest="old_topic", help="old spelling of --topics (still accepted)")
+
+
+def topics(args: argparse.Namespace, ds) -> list[str] | None:
+    """The topics a command was given (None: all), checked; `--topic` gets a hint on stderr."""
+    from ..data import inputs
+
+    if args.old_topic and args.topics:
+        raise InputError("--topic: give --topics only (--topic is its old spelling)")
+    if args.old_topic:
+        print("note: --topic is now spelled --topics (several: --topics binding,lapse)", file=sys.stderr)
+        return inputs.topics(ds, args.old_topic, "--topic")
+    return inputs.topics(ds, args.topics, "--topics") if args.topics else None
 
 
 def dataset(args: argparse.Namespace):

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..exceptions import DataError
-from .gitrepo import EditionError, checkout, git, last_change  # noqa: F401 - re-exported
+from .gitrepo import EditionError, RevisionError, checkout, git, last_change  # noqa: F401 - re-exported
 from .loading import CLAIM_DTYPES, SOURCE_DTYPES, Dataset, load
 from .policies import cond_key
 from .yamlio import load_yaml
@@ -51,16 +51,20 @@ def commit_of(root: Path, spec: str, end_of_day: bool = False) -> str | None:
     before it ends with `end_of_day`); None for a date before the first commit."""
     if _DATE.match(spec):
         try:
-            dt.date.fromisoformat(spec)
+            day = dt.date.fromisoformat(spec)
         except ValueError:
-            raise EditionError(f"'{spec}' is not a valid date — write YYYY-MM-DD") from None
+            raise RevisionError(f"'{spec}' is not a valid date — write YYYY-MM-DD") from None
+        if day > dt.date.today() and not end_of_day:
+            raise RevisionError(
+                f"'{spec}' is in the future — give a date up to today ({dt.date.today()}) or a revision"
+            )
         when = f"{spec} 23:59:59" if end_of_day else f"{spec} 00:00:00"
         found = git(root, "rev-list", "-1", "--first-parent", f"--before={when}", "HEAD")
         return found or None
     try:
         return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}")
     except EditionError:
-        raise EditionError(
+        raise RevisionError(
             f"unknown git revision '{spec}' — give a commit, tag, branch, HEAD~N or a date YYYY-MM-DD"
         ) from None
 

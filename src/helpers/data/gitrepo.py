@@ -10,11 +10,18 @@ import subprocess
 from pathlib import Path
 
 from ..config import default_data_dir
-from ..exceptions import YibaoError
+from ..exceptions import InputError, YibaoError
 
 
 class EditionError(YibaoError):
     """Git is missing, the folder is no checkout, a revision is unknown or its data does not load."""
+
+
+class RevisionError(EditionError, InputError):
+    """A revision or date the user gave names no edition: unknown, not a date, or in the future.
+
+    An input error (a notebook stops with its one line, the CLI exits 2), unlike a missing git.
+    """
 
 
 def git(repo: Path, *args: str) -> str:

@@ -108,10 +108,12 @@ def place(ds: Dataset, value: Any, name: str = "city") -> str:
 
 
 def year(value: Any, name: str = "year") -> int | None:
-    """A policy year as an int; None for 0, '' or None (any year)."""
-    if value is None or value == "" or value == 0:
+    """A policy year as an int; None for 0, '' or None (any year); '2025' and 2025.0 are converted."""
+    if value is None or value == "" or (value == 0 and not isinstance(value, bool)):
         return None
     _clean(value, name)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     number = _whole(value)
     if number not in YEARS:
         raise _fail(
@@ -156,7 +158,9 @@ def wages(value: Any, name: str = "wages") -> list[float]:
 
 
 def months(value: Any, name: str = "months", most: int = 600) -> int:
-    """A whole number of months (or years) from 0 to `most`."""
+    """A whole number of months (or years) from 0 to `most` ('5' and 5.0 are converted)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     number = _whole(value)
     if number is None or number > most:
         raise _fail(name, f"{_shown(value)} is not a whole number 0–{most}", f"give e.g. 12 for {name}")
@@ -214,6 +218,71 @@ def relation(ds: Dataset, value: Any, name: str = "relation") -> str:
     if not isinstance(value, str) or not value.strip():
         raise _fail(name, f"{value!r} is not a relation", "give a word such as spouse, 父母 or father")
     return _word(ds, value, relations_vocabulary(ds), name, "relation")
+
+
+def number(value: Any, name: str, least: float = 0) -> float:
+    """A finite number ≥ `least` (text such as '2' is converted)."""
+    try:
+        v = float(str(value).strip()) if not isinstance(value, bool) else math.nan
+    except ValueError:
+        v = math.nan
+    if not math.isfinite(v) or v < least:
+        raise _fail(name, f"{value!r} is not a number ≥ {least:g}", f"give e.g. {name}=2")
+    return v
+
+
+def flag(value: Any, name: str) -> bool:
+    """True or False from a bool, 0/1 or the words true/false, yes/no, 是/否."""
+    return _flag(value, name)
+
+
+def frame(
+    value: Any,
+    name: str,
+    required: tuple[str, ...] | list[str],
+    one_of: tuple[str, ...] | list[str] = (),
+    optional: tuple[str, ...] | list[str] = (),
+    example: str = "",
+):
+    """A DataFrame with the `required` columns (and one of `one_of`), else an InputError naming the column.
+
+    A column that is not expected but is close to an expected name (``gap`` for ``gap_months``,
+    ``back_paied``) is refused with the name to use; other extra columns are kept as they are.
+
+    >>> import pandas as pd
+    >>> frame(pd.DataFrame({"city": ["泰安"]}), "scenarios", ["city", "wage"])
+    Traceback (most recent call last):
+    ...
+    helpers.exceptions.InputError: scenarios: no column 'wage' (columns: city) — add a 'wage' column
+    """
+    import pandas as pd
+
+    shape = f", e.g. {example}" if example else ""
+    if not isinstance(value, pd.DataFrame):
+        got = type(value).__name__
+        raise _fail(
+            name,
+            f"expected a DataFrame, got {got}",
+            f"pass a DataFrame with columns {', '.join(required)}{shape}",
+        )
+    have = [str(c) for c in value.columns]
+    expected = [*required, *one_of, *optional]
+    extra = [c for c in have if c not in expected]
+    listed = ", ".join(have) or "none"
+    missing = [c for c in required if c not in have]
+    if one_of and not any(c in have for c in one_of):
+        missing.append(one_of[0])
+    for col in [*missing, *(c for c in expected if c not in have)]:
+        close = (
+            difflib.get_close_matches(col, extra, n=1, cutoff=0.6)
+            or [c for c in extra if c and (col.startswith(c) or c.startswith(col))][:1]
+        )
+        if close:
+            raise _fail(name, f"column {close[0]!r} is not one this function reads", f"rename it to {col!r}")
+    if missing:
+        want = ("a " + " or ".join(f"{c!r}" for c in one_of)) if missing[0] in one_of else f"a {missing[0]!r}"
+        raise _fail(name, f"no column {missing[0]!r} (columns: {listed})", f"add {want} column{shape}")
+    return value
 
 
 def _flag(value: Any, name: str) -> bool:
@@ -312,7 +381,12 @@ PARAMETER_CHECKS = {
     "max_gap": lambda ds, v: months(v, "max_gap"),
     "wages": lambda ds, v: wages(v, "wages"),
     "household": lambda ds, v: household(ds, v, "household"),
+    "transpose": lambda ds, v: flag(v, "transpose"),
 }
+
+
+#: Parameter names that were renamed (old → new): the old one is still accepted, with a hint.
+RENAMED_PARAMETERS = {"places": "cities"}
 
 
 def parameter(ds: Dataset, name: str, value: Any) -> Any:

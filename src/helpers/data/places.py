@@ -8,6 +8,13 @@ from .names import lookup_key as _norm
 from .names import strip_suffix as _strip
 from .validate import did_you_mean
 
+#: Former cities merged into another (name → (the city it is part of now, its code, year)).
+MERGED = {"莱芜": ("济南", "370100", 2019), "laiwu": ("济南", "370100", 2019)}
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
 
 def find(ds: Dataset, name: str) -> str:
     """Code of the jurisdiction named by code, Chinese name or pinyin; UnknownNameError if none."""
@@ -21,7 +28,15 @@ def find(ds: Dataset, name: str) -> str:
     code = index.get(_norm(name))
     if code is not None:
         return code
-    options = [*map(_strip, ds.jurisdictions["name_zh"]), *ds.jurisdictions["name_en"]]
+    merged = MERGED.get(_norm(name))
+    if merged:
+        now, code, year = merged
+        raise UnknownNameError(
+            f"'{name}' 已于 {year} 年并入{now}市 (merged into {now} in {year}) — "
+            f"请写 {now} (write {now} or {code})"
+        )
+    zh = list(map(_strip, ds.jurisdictions["name_zh"]))
+    options = zh if _cjk(str(name)) else [*zh, *ds.jurisdictions["name_en"]]
     raise UnknownNameError(f"unknown city or region '{name}' — {did_you_mean(name, options)}")
 
 
@@ -33,7 +48,8 @@ def group(ds: Dataset, name: str) -> list[str] | None:
     """The city codes a place group names (`山东全省`, `shandong:*`), or None when `name` is no group.
 
     The cities are those of the province listed in data/jurisdictions.csv (all 16 for Shandong),
-    in code order.
+    in code order. A province-level place with no cities listed (a municipality such as 北京)
+    names itself: ``北京:*`` is ``['110000']``.
 
     >>> import helpers as h
     >>> len(group(h.load(), "山东全省"))
@@ -49,7 +65,8 @@ def group(ds: Dataset, name: str) -> list[str] | None:
             f"'{name}' names a group, but '{text[: -len(suffix)]}' is not a province — "
             "write a province, e.g. 山东全省 or shandong:*"
         )
-    return sorted(c for c, row in _table(ds).items() if row["parent"] == code and row["level"] == "city")
+    cities = sorted(c for c, row in _table(ds).items() if row["parent"] == code and row["level"] == "city")
+    return cities or [code]
 
 
 def find_many(ds: Dataset, names: str | int | list) -> list[str]:

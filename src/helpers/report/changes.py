@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..data import Dataset, places
-from ..data.editions import Edition, EditionError, edition
+from ..data.editions import Edition, EditionError, RevisionError, edition
 from ..resolution.changes import CHANGES, KEY_FIELDS, counts, diff
 from .content import Section, fill_doc
 from .fmt import conditions_text, value_text
@@ -92,8 +92,14 @@ def compare_editions(
     >>> len(r.changes)
     0
     """
-    old = edition(since, data_dir)
-    new = edition(until, data_dir, end_of_day=True) if until else edition(None, data_dir)
+    try:
+        old = edition(since, data_dir)
+    except RevisionError as exc:
+        raise RevisionError(f"since: {exc}") from None
+    try:
+        new = edition(until, data_dir, end_of_day=True) if until else edition(None, data_dir)
+    except RevisionError as exc:
+        raise RevisionError(f"until: {exc}") from None
     by_id = old.has_ids and new.has_ids
     codes = None
     if cities:
@@ -202,7 +208,11 @@ def _detail(titles: dict, claim_source: dict, detail: str) -> str:
 
 
 def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section, ChangeResult | None]:
-    """The section for a report notebook; outside git or for a bad revision, a one-line message.
+    """The section for a report notebook; outside git, a one-line message in the page.
+
+    An unknown revision, a date that is not one or a `since` date in the future raises
+    `InputError` (``since: unknown git revision 'x' — …``): the notebook stops with that line
+    (papermill exits 1), as ``yibao changes`` exits 2.
 
     Parameters
     ----------
@@ -228,6 +238,8 @@ def what_changed(since: str, until: str = "", cities: str = "") -> tuple[Section
     """
     try:
         result = compare_editions(since, until or None, cities or None)
+    except RevisionError:
+        raise  # a revision or date that names no edition stops the notebook, as the CLI exits 2
     except EditionError as exc:
         return Section("变化 What changed", [f"<p>无法比较 cannot compare: {esc(str(exc))}</p>"]), None
     return changes_section(result), result

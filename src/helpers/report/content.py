@@ -132,6 +132,24 @@ def figure_html(fig, alt: str) -> str:
     return f"<img class='yb-chart' src='data:image/svg+xml;base64,{data}' alt='{esc(alt)}'>"
 
 
+#: The table rules a section carries with it, scoped to the section (screen only: print keeps the
+#: page stylesheet's rules). In JupyterLab, where the report stylesheet is absent, a wide table
+#: then scrolls in its own box with a sticky first column and header instead of squeezing columns.
+SCOPED_CSS = (
+    "<style>@media screen{"
+    ".yb-section .yb-scroll{max-width:100%;overflow:auto;max-height:80vh;border:1px solid #b9c7d3;"
+    "margin:8px 0}"
+    ".yb-section table.yb{border-collapse:separate;border-spacing:0;width:auto;min-width:100%;margin:0}"
+    ".yb-section table.yb th,.yb-section table.yb td{min-width:6.5em;padding:4px 8px;text-align:left;"
+    "vertical-align:top;border-right:1px solid #b9c7d3;border-bottom:1px solid #b9c7d3;white-space:normal}"
+    ".yb-section table.yb thead th{position:sticky;top:0;z-index:2;background:#1f5f8b;color:#fff}"
+    ".yb-section table.yb tr>:first-child{position:sticky;left:0;z-index:1;background:#fff;min-width:7em;"
+    "max-width:14em}"
+    ".yb-section table.yb thead tr>:first-child{z-index:3;background:#1f5f8b}"
+    "}</style>"
+)
+
+
 @dataclass
 class Section:
     """One part of a report: a heading, HTML parts (already escaped) and the tables behind them.
@@ -154,9 +172,11 @@ class Section:
     level: int = 3
 
     def to_html(self) -> str:
-        """The section as one HTML fragment."""
+        """The section as one HTML fragment; with a table, its own scoped table style (`SCOPED_CSS`)."""
         head = f"<h{self.level}>{esc(self.heading)}</h{self.level}>" if self.heading else ""
-        return f"<section class='yb-section'>{head}{''.join(self.parts)}</section>"
+        body = "".join(self.parts)
+        style = SCOPED_CSS if "<table" in body else ""
+        return f"<section class='yb-section'>{style}{head}{body}</section>"
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -21,7 +21,68 @@ SECTIONS: dict[str, str] = {
     "answer": "the answer to a yes/no rule (can_bind, gap_covered, backpay_allowed)",
     "reason": "why family_binding gives a relative its answer ({…} is filled with numbers)",
     "band": "how employee_contribution found the contribution base band",
-    "column": "a column of resolve()",
+    "column": "a column of a result: resolve(), claims_table(), the calculators, glossary()",
+}
+#: Columns of the other public results (resolve()'s are `helpers.resolve_columns()`), with meanings.
+#: A test checks that every column a public function returns is here and in its docstring.
+RESULT_COLUMNS: dict[str, str] = {
+    "place": "a place: Chinese name (claims_table) or, as an input, the city where a relative is insured",
+    "value_text": "the value as a reader sees it, with its unit (390 元, 8 %)",
+    "period": "the year or dates a claim applies to, as text",
+    "usable": "False: the claim is kept on record but never shown as a value",
+    "published": "the source's publication date, or its bounds (≥ …), or 'undated'",
+    "locator": "where on the source page the claim is stated",
+    "url": "the source's address (empty when it has none)",
+    "scheme": "insurance scheme: employee, flexible or resident",
+    "gap_months": "months without contributions (the scenario)",
+    "lapsed_years": "resident scheme: whole policy years not insured (the scenario)",
+    "back_paid": "True when the gap was back-paid (restored)",
+    "waiting_min": "fewest months until benefits resume (None when not sourced)",
+    "waiting_max": "most months until benefits resume; differs from waiting_min only where sources disagree",
+    "gap_covered": "whether the gap's costs are covered: yes, no, unknown, disputed or n/a",
+    "backpay_allowed": "whether the gap may be back-paid: yes, no, unknown, disputed or n/a",
+    "unverified": "True when a value behind the result is stated only by machine-written pages (leads)",
+    "rule": "how the result was reached, in words",
+    "claims": "ids of the claims the result rests on (list)",
+    "wage": "monthly wage in yuan (the scenario)",
+    "base_lo": "contribution base in yuan a month: the wage clamped to the band (lower figure)",
+    "base_hi": "the same with the upper figures where sources disagree",
+    **{
+        f"{who}_{per}_{end}": f"{label} share in yuan a {per} ({'lower' if end == 'lo' else 'upper'} figure)"
+        for who, label in (
+            ("employer", "employer's (incl. maternity where the rate includes it)"),
+            ("maternity", "maternity part of the employer's"),
+            ("employee", "employee's"),
+        )
+        for per in ("month", "year")
+        for end in ("lo", "hi")
+    },
+    "band": "how the contribution base band was found (section band)",
+    "employer_basis": "what the employer rate covers: medical incl. maternity, or medical only",
+    "member": "the household member's number (1, 2, …)",
+    "age": "age in whole years",
+    "student": "True for a student",
+    "group": "population group with its own premium rule (extreme_poverty …)",
+    "tier": "resident contribution tier the household chooses (1 or 2)",
+    "category": "premium category: minor, student or the group; empty for an adult",
+    "paid_tier": "the tier the member pays",
+    "benefit_tier": "the tier whose benefits the member gets",
+    "pays_lo": "resident premium in yuan a year (lower figure; None when not sourced)",
+    "pays_hi": "the same, upper figure where sources disagree",
+    "household": "id of the household a relative belongs to (any value)",
+    "relative": "the relative's number in the household (1, 2, …)",
+    "relation": "relation to the employee (section relation)",
+    "already_bound": "True when another account holder has already bound this relative",
+    "can_bind": "whether the relative can be bound: yes, no, unknown, disputed (section answer)",
+    "reason": "why (section reason)",
+    "premium_lo": "resident premium in yuan a year the account would pay (lower figure)",
+    "premium_hi": "the same, upper figure where sources disagree",
+    "section": "glossary: what kind of term a row explains",
+    "term": "glossary: the word as it appears in results",
+    "zh": "Chinese label",
+    "en": "English label",
+    "meaning": "what the term means",
+    "aliases": "other words accepted as input for the term (list)",
 }
 MARKS: dict[str, str] = {
     "↑省": "inherited from the province: the city has no claim of its own",
@@ -111,9 +172,10 @@ def glossary(ds: Dataset | None = None, section: str | None = None) -> pd.DataFr
             {"section": sec, "term": w, "zh": None, "en": None, "unit": None, "meaning": m, "aliases": []}
             for w, m in words.items()
         ]
+    columns = {**resolve_columns(), **{c: m for c, m in RESULT_COLUMNS.items() if c not in resolve_columns()}}
     rows += [
         {"section": "column", "term": c, "zh": None, "en": None, "unit": None, "meaning": m, "aliases": []}
-        for c, m in resolve_columns().items()
+        for c, m in columns.items()
     ]
     out = pd.DataFrame(rows, columns=COLUMNS)
     if section is not None:

@@ -8,7 +8,9 @@ read from IPython's input history (``In``), and a wrong value stops the run with
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,35 @@ def _assigned(source: str) -> list[str]:
     return names
 
 
+def _defaults(source: str) -> dict[str, Any]:
+    """Literal values a cell assigns at top level (name → value; names with no literal left out)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    out: dict[str, Any] = {}
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if isinstance(target, ast.Name) and getattr(node, "value", None) is not None:
+            with contextlib.suppress(ValueError):
+                out.setdefault(target.id, ast.literal_eval(node.value))
+    return out
+
+
+def _parameters_source(notebook: str | Path) -> str:
+    path = Path(notebook)
+    if not path.suffix:
+        path = path.with_suffix(".ipynb")
+    if not path.is_file():
+        path = NOTEBOOKS_DIR / path.name
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            src = cell["source"]
+            return "".join(src) if isinstance(src, list) else src
+    return ""
+
+
 def declared_parameters(notebook: str | Path) -> list[str]:
     """Names the notebook's cell tagged `parameters` assigns.
 
@@ -51,17 +82,7 @@ def declared_parameters(notebook: str | Path) -> list[str]:
     >>> declared_parameters("02-city-profile")
     ['city', 'year', 'as_of']
     """
-    path = Path(notebook)
-    if not path.suffix:
-        path = path.with_suffix(".ipynb")
-    if not path.is_file():
-        path = NOTEBOOKS_DIR / path.name
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            src = cell["source"]
-            return _assigned("".join(src) if isinstance(src, list) else src)
-    return []
+    return _assigned(_parameters_source(notebook))
 
 
 def injected_names(history: list[str]) -> list[str]:
@@ -80,7 +101,9 @@ def check_parameters(namespace: dict[str, Any], notebook: str, ds: Dataset | Non
     an int (0 = any year), ``as_of`` to ``YYYY-MM-DD`` or ``""``, ``topics`` to a list of topic
     ids, ``wages`` to a list of floats, ``household`` to a list of checked relatives, ``scheme``,
     ``tier`` and ``max_gap`` to their codes and numbers. A name papermill injected that the
-    notebook does not take (``-p citty 青岛``) is refused.
+    notebook does not take (``-p citty 青岛``) is refused; a renamed one (``places``, now
+    ``cities``: `helpers.data.inputs.RENAMED_PARAMETERS`) is accepted with a hint on stderr. A
+    parameter whose declared default is ``""`` may stay empty (07's ``cities``: every place).
 
     Parameters
     ----------
@@ -111,9 +134,14 @@ def check_parameters(namespace: dict[str, Any], notebook: str, ds: Dataset | Non
     Traceback (most recent call last):
     helpers.exceptions.InputError: unknown parameter 'citty' — did you mean 'city'? ...
     """
-    declared = declared_parameters(notebook)
+    source = _parameters_source(notebook)
+    declared, defaults = _assigned(source), _defaults(source)
     for name in injected_names(namespace.get("In", [])):
-        if name not in declared:
+        new = inputs.RENAMED_PARAMETERS.get(name)
+        if name not in declared and new in declared:
+            namespace[new] = namespace.pop(name)
+            print(f"note: parameter '{name}' is now '{new}' — write -p {new} …", file=sys.stderr)
+        elif name not in declared:
             hint = did_you_mean(name, declared)
             raise InputError(f"unknown parameter '{name}' — {hint} ({notebook} takes: {', '.join(declared)})")
     ds = ds if ds is not None else namespace.get("ds") if isinstance(namespace.get("ds"), Dataset) else load()
@@ -121,5 +149,9 @@ def check_parameters(namespace: dict[str, Any], notebook: str, ds: Dataset | Non
     for name in declared:
         if name not in namespace:
             raise InputError(f"parameter '{name}' is not set — run the parameters cell first")
-        out[name] = namespace[name] = inputs.parameter(ds, name, namespace[name])
+        value = namespace[name]
+        if defaults.get(name) == "" and value in ("", None):
+            out[name] = namespace[name] = ""  # empty is what the notebook's own default says
+            continue
+        out[name] = namespace[name] = inputs.parameter(ds, name, value)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data import Dataset, places
+from ..data import Dataset, inputs, places
 from . import plots
 from .content import Section, figure_html, fill_doc
 from .fmt import conditions_text, doubt_text, label_zh, value_text, year_text
@@ -140,13 +140,16 @@ def unstated(dims, cond_key: str) -> list[str]:
     return [k for k in dims if k not in have]
 
 
-def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
+def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes, transpose: bool = False) -> str:
     """MISSOC-style HTML table: one row per parameter/conditions, one column per place.
 
     With several places, a row where every place shows the same thing (typically one inherited
-    national value) is folded into one line: "所有城市 all: 全国规定 …".
+    national value) is folded into one line: "所有城市 all: 全国规定 …". With `transpose`, one row
+    per place and one column per parameter (for many places: the place names stay in view).
     """
     cities = list(dict.fromkeys(r["city_zh"]))
+    if transpose:
+        return _transposed_html(ds, r, notes, cities)
     # one row per (parameter, conditions, place) as a Series, looked up by key (a .loc per cell was slow)
     keyed = {(x["parameter"], x["conditions"], x["city_zh"]): x for _, x in r.iterrows()}
     rows, classes = [], []
@@ -171,8 +174,27 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> str:
     return table(["参数 · 条件 parameter", *cities], rows, classes, raw=True)
 
 
+def _transposed_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes, cities: list[str]) -> str:
+    """One row per place, one column per parameter and condition set (no folding)."""
+    keyed = {(x["parameter"], x["conditions"], x["city_zh"]): x for _, x in r.iterrows()}
+    groups = list(r.groupby(["parameter", "conditions"], sort=False))
+    header = ["地区 place"]
+    for (_, ck), grp in groups:
+        first = grp.iloc[0]
+        cond = conditions_text(ck, ds.labels)
+        header.append(f"{first['label_zh']}" + (f" ({cond})" if cond else ""))
+    rows, classes = [], []
+    for c in cities:
+        cells = [cell_html(keyed[(pid, ck, c)], notes, ds.labels) for (pid, ck), _ in groups]
+        rows.append([esc(c)] + [x[0] for x in cells])
+        classes.append([""] + [x[1] for x in cells])
+    return table(header, rows, classes, raw=True)
+
+
 @fill_doc
-def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Section:
+def comparison(
+    ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes, transpose: bool = False
+) -> Section:
     """One topic: the comparison table and its chart; its long table is the CSV ``<topic>``.
 
     Parameters
@@ -182,6 +204,9 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
     topic : str
         binding, contribution, lapse or benefit.
     {notes}
+    transpose : bool
+        One row per place and one column per parameter instead (easier to read for many places,
+        e.g. 山东全省); the CSV is the same.
 
     Returns
     -------
@@ -194,6 +219,9 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
     >>> r = h.resolve(ds, "济南,泰安")
     >>> list(h.report.comparison(ds, r, "binding", h.report.Footnotes(ds)).tables)
     ['binding']
+    >>> wide = h.report.comparison(ds, r, "binding", h.report.Footnotes(ds), transpose=True)
+    >>> "<th scope='row'>泰安市</th>" in wide.to_html()
+    True
     """
     if topic not in ds.topics:
         from ..exceptions import UnknownNameError
@@ -201,9 +229,10 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
         raise UnknownNameError(f"unknown topic '{topic}' — use one of: {', '.join(ds.topics)}")
     sub = r[r["topic"] == topic]
     lab = ds.topics[topic]
+    transpose = inputs.flag(transpose, "transpose")
     year = sub["year"].iloc[0] if len(sub) and "year" in sub else None
     parts = [f"<p class='yb-year'>数值年份 values for: {esc(year_text(None if pd.isna(year) else year))}</p>"]
-    parts.append(comparison_html(ds, sub, notes))
+    parts.append(comparison_html(ds, sub, notes, transpose))
     fig = plots.limit_chart(sub) if topic == "binding" else None
     fig = plots.premium_chart(sub) if topic == "contribution" else fig
     if fig is not None:
@@ -212,29 +241,37 @@ def comparison(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) -> Se
 
 
 def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
-    """Resolution rows flattened for CSV: one row per city, parameter and conditions."""
+    """Resolution rows flattened for CSV: one row per city, parameter and conditions.
+
+    ``value`` is the value as typed in the data (a number stays a number, true/false a boolean; a
+    list is written as ``a, b`` in CSV), ``unit`` its unit (yuan, share of payroll, months …),
+    ``value_text`` and ``all_values`` the reader's text (``440 元``; every conflicting value).
+    """
     cols = ["city", "city_zh", "parameter", "label_zh", "label_en", "conditions", "status"]
     extra = ["year", "source", "kind", "date", "support", "conflict", "superseded", "stale", "undated"]
     extra.append("doubt")
     out = r[[*cols, *extra]].copy()
     lab = ds.labels
+    units = [u if isinstance(u, str) else None for u in r["unit"]]
+    out.insert(6, "value", pd.Series(list(r["value"]), index=r.index, dtype=object))
+    out.insert(7, "unit", units)
     out.insert(
-        6,
-        "value",
+        8,
+        "value_text",
         [value_text(v, t, lab, u) for v, t, u in zip(r["value"], r["type"], r["unit"], strict=True)],
     )
     out.insert(
-        7,
+        9,
         "all_values",
         [
             " / ".join(value_text(v, t, lab, u) for v in vs)
             for vs, t, u in zip(r["values"], r["type"], r["unit"], strict=True)
         ],
     )
-    out.insert(8, "status_zh", [label_zh(s, lab) for s in r["status"]])
+    out.insert(10, "status_zh", [label_zh(s, lab) for s in r["status"]])
     dims = _stated_dims(r)
     out.insert(
-        9,
+        11,
         "conditions_zh",
         [
             conditions_text(c, lab, unstated=unstated(dims.get(p, ()), c))

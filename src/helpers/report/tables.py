@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data import Dataset, did_you_mean, places
+from ..data import Dataset, did_you_mean, inputs, places
 from ..data.vocab import FLAGS, MARKS
-from ..exceptions import UnknownNameError
+from ..exceptions import InputError
 from ..resolution import resolve
+from .fmt import value_text
 
 
 def _fmt_value(v) -> str:
@@ -33,9 +34,12 @@ def claims_table(ds: Dataset, city: str | None = None, parameter: str | None = N
     Returns
     -------
     DataFrame
-        One row per claim, values as text: ``claim`` (claim id), ``place`` (Chinese name),
-        ``parameter``, ``conditions`` (e.g. ``scheme=employee``), ``value``, ``period`` (year or
-        dates the claim applies to), ``usable`` (False: kept on record, never shown as a value),
+        One row per claim: ``claim`` (claim id), ``place`` (Chinese name), ``parameter``,
+        ``conditions`` (e.g. ``scheme=employee``), ``value`` (as typed in the data: a number, true/false,
+        a list or text), ``unit`` (the parameter's unit: yuan, share, months …; None for text, lists
+        and true/false), ``value_text`` (the value as a reader sees it: ``390 元``, ``8 %``),
+        ``period`` (year or dates the claim applies to, as text), ``usable`` (False: kept on record,
+        never shown as a value),
         ``source`` (id), ``kind`` (source kind), ``published`` (date or bounds, ``≥ …``),
         ``locator`` (where on the page) and ``url``.
 
@@ -43,26 +47,34 @@ def claims_table(ds: Dataset, city: str | None = None, parameter: str | None = N
     --------
     >>> import helpers as h
     >>> t = h.claims_table(h.load(), city="泰安", parameter="family_account.max_relatives")
-    >>> t[["place", "value", "kind"]].values.tolist()
-    [['泰安市', '8', 'aggregator']]
+    >>> t[["place", "value", "unit", "value_text", "kind"]].values.tolist()
+    [['泰安市', 8, 'persons', '8 人', 'aggregator']]
     """
     c = ds.claims
     if city:
-        c = c[c["jurisdiction"] == places.find(ds, city)]
+        c = c[c["jurisdiction"] == inputs.place(ds, city, "city")]
     if parameter:
         if parameter not in set(ds.parameters["id"]):
-            raise UnknownNameError(
-                f"unknown parameter '{parameter}' — " + did_you_mean(parameter, list(ds.parameters["id"]))
+            raise InputError(
+                f"parameter: unknown parameter '{parameter}' — "
+                + did_you_mean(parameter, list(ds.parameters["id"]))
             )
         c = c[c["parameter"] == parameter]
     src = ds.sources.set_index("id")
+    meta = ds.parameters.set_index("id")
+    units = [u if isinstance(u := meta.at[p, "unit"], str) else None for p in c["parameter"]]
+    types = [meta.at[p, "type"] for p in c["parameter"]]
     out = pd.DataFrame(
         {
             "claim": c["claim_id"],
             "place": [places.label(ds, j) for j in c["jurisdiction"]],
             "parameter": c["parameter"],
             "conditions": c["cond_key"],
-            "value": [_fmt_value(v) for v in c["value"]],
+            "value": pd.Series(list(c["value"]), index=c.index, dtype=object),
+            "unit": units,
+            "value_text": [
+                value_text(v, t, ds.labels, u) for v, t, u in zip(c["value"], types, units, strict=True)
+            ],
             "period": [_period_text(r) for r in c.itertuples()],
             "usable": c["usable"],
             "source": c["source"],

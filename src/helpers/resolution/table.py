@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..data import Dataset, did_you_mean, places
+from ..data import Dataset, did_you_mean, inputs, places
 from ..data.policies import parse_cond_key
 from ..data.vocab import STATUS_BY_LEVEL
 from ..exceptions import UnknownNameError
@@ -74,7 +74,7 @@ def _codes(ds: Dataset, cities) -> list[str]:
         known = set(ds.jurisdictions["code"])
         if all(str(c) in known for c in cities):
             return [str(c) for c in cities]
-    return places.find_many(ds, cities)
+    return inputs.places(ds, cities, "cities")
 
 
 def status_of(ds: Dataset, code: str, d: Decision) -> str:
@@ -120,7 +120,8 @@ def resolve(
     cities : str or list of str
         Places by code, Chinese name or pinyin: ``"济南,泰安"``, ``["370100", "370900"]``.
     year : int, optional
-        Policy year; claims whose period excludes it are left out (undated claims apply to any year).
+        Policy year (``"2025"`` is converted); claims whose period excludes it are left out (undated
+        claims apply to any year). None or 0: any year, as in the CLI and the notebooks.
     as_of : date or 'YYYY-MM-DD', optional
         Date the staleness check counts back from (default today).
     stale_after_years : float
@@ -137,6 +138,12 @@ def resolve(
     DataFrame
         Columns as in `COLUMNS` (documented there), one row per (city, parameter, conditions).
 
+    Raises
+    ------
+    InputError
+        An argument that is not a place, year, date, topic or number, with the fix
+        (``year: 'abc' is not a year — give a year 1990–2100, or 0 for any year``).
+
     Examples
     --------
     >>> import helpers as h
@@ -145,7 +152,12 @@ def resolve(
     True
     """
     codes = _codes(ds, cities)
-    as_of = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    year = inputs.year(year, "year")
+    as_of = inputs.date(as_of, "as_of") or dt.date.today()
+    stale_after_years = inputs.number(stale_after_years, "stale_after_years")
+    include_leads = inputs.flag(include_leads, "include_leads")
+    if topic is not None:
+        topic = inputs.topics(ds, topic, "topic")
     wanted = tuple(topic) if isinstance(topic, list | tuple) else topic
     key = (tuple(codes), year, as_of, stale_after_years, wanted, include_leads)
     memo = ds.cache.setdefault("resolved", {})  # a report asks the same question several times

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
-from ..exceptions import YibaoError
+from ..data import Dataset, inputs, places
+from ..exceptions import InputError
 from ..resolution import Decision, decide, levels, matches
 
 
@@ -77,16 +77,29 @@ def schemes(ds: Dataset) -> list[str]:
     return list(ds.conditions["scheme"]["values"] or [])
 
 
-def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None = None) -> pd.DataFrame:
+def scenario_frame(
+    ds: Dataset,
+    scenarios: pd.DataFrame,
+    defaults: dict | None = None,
+    *,
+    required: tuple[str, ...] = ("city",),
+    one_of: tuple[str, ...] = (),
+    example: str = "",
+    name: str = "scenarios",
+) -> pd.DataFrame:
     """A copy of a scenario table: place names as codes, `city_zh` added, missing columns defaulted.
 
-    A true/false column (one whose default is False) reads a missing value (None, NaN, NA) as
-    False; any value other than true/false/0/1 is refused with a message naming the column. In
-    another column with a default, a row that leaves the cell empty gets the default too (as a
-    one-scenario call that omits the field would).
+    The table is checked first (`inputs.frame`): a missing `required` column (or none of
+    `one_of`), or a column named close to an expected one, is an InputError naming the column;
+    an unknown place names the column too (``scenarios['city']: …``). A true/false column (one
+    whose default is False) reads a missing value (None, NaN, NA) as False; any value other than
+    true/false/0/1 is refused with a message naming the column. In another column with a default,
+    a row that leaves the cell empty gets the default too (as a one-scenario call that omits the
+    field would).
     """
+    inputs.frame(scenarios, name, required, one_of, [*(defaults or {}), "city_zh"], example)
     df = scenarios.reset_index(drop=True).copy()
-    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
+    df["city"] = df["city"].map({c: inputs.place(ds, c, f"{name}['city']") for c in df["city"].unique()})
     names = df["city"].map({c: places.label(ds, c) for c in df["city"].unique()})
     if "city_zh" in df:
         df["city_zh"] = names
@@ -96,7 +109,7 @@ def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None =
         if col not in df:
             df[col] = default
         elif default is False:
-            df[col] = _bools(df[col], col)
+            df[col] = _bools(df[col], f"{name}[{col!r}]")
         elif default is not None and not pd.isna(default):
             df[col] = df[col].astype(object).where(df[col].notna(), default)
     return df
@@ -110,7 +123,7 @@ def _bools(col: pd.Series, name: str) -> pd.Series:
             isinstance(v, int | float | np.integer | np.floating) and v in (0, 1)
         ):
             return bool(v)
-        raise YibaoError(f"column '{name}' holds {v!r} — use true/false (a missing value means false)")
+        raise InputError(f"{name}: holds {v!r} — use True/False (a missing value means False)")
 
     if col.dtype == bool:  # already plain true/false (no missing value possible): nothing to check
         return col.copy()

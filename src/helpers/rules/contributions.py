@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
-from ..exceptions import YibaoError
+from ..data import Dataset, inputs, places
 from .common import Span, lookup, merge_claims, scenario_frame, unverified
 
 EMPLOYEE_COLUMNS = [
@@ -96,10 +95,15 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
     dict
         ``city``, ``city_zh``, ``wage``; ``base_lo`` / ``base_hi`` (contribution base in yuan a month:
         the wage clamped to the floor and ceiling; lo and hi differ only when sources conflict);
-        ``employer_month_lo/hi`` (employer's share, incl. maternity where the rate includes it),
-        ``maternity_month_lo/hi`` (the maternity part), ``employee_month_lo/hi`` (the employee's
-        share), the same ``…_year_…`` times 12; ``band`` (how the band was found: ``stated in yuan``,
-        ``ratio × average wage`` or ``unknown``); ``conflict`` (bool); ``claims`` (list of claim ids).
+        ``employer_month_lo`` / ``employer_month_hi`` (employer's share, incl. maternity where the
+        rate includes it), ``maternity_month_lo`` / ``maternity_month_hi`` (the maternity part),
+        ``employee_month_lo`` / ``employee_month_hi`` (the employee's share); the same a year
+        (times 12): ``employer_year_lo``, ``employer_year_hi``, ``maternity_year_lo``,
+        ``maternity_year_hi``, ``employee_year_lo``, ``employee_year_hi``; ``band`` (how the band
+        was found: ``stated in yuan``, ``ratio × average wage`` or ``unknown``); ``employer_basis``
+        (``medical incl. maternity`` or ``medical only (maternity not included)``); ``conflict``
+        (bool); ``unverified`` (bool: a figure used is stated only by machine-written pages);
+        ``claims`` (list of claim ids).
         Amounts are None where a needed figure is not sourced.
 
     Examples
@@ -109,9 +113,10 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
     >>> r["city_zh"], r["base_lo"], r["employer_month_lo"], r["employee_month_lo"]
     ('泰安市', 4416.0, 353.28, 88.32)
     """
-    if isinstance(wage, bool) or not isinstance(wage, int | float) or wage < 0 or wage != wage:
-        raise YibaoError(f"wage must be a number of yuan per month ≥ 0, got {wage!r}")
-    code = places.find(ds, city)
+    code = inputs.place(ds, city, "city")
+    checked = inputs.wage(wage, "wage")
+    wage = wage if isinstance(wage, int | float) else checked  # 3000 stays 3000; '3000' becomes 3000.0
+    year = inputs.year(year, "year")
     p = _employee_params(ds, code, year)
     if p["f_lo"] is None:
         base_lo = base_hi = None
@@ -161,8 +166,12 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
     Returns
     -------
     DataFrame
-        ``city`` (code), ``city_zh``, ``wage``, then the amounts, ``band``, ``conflict`` and
-        ``claims`` as in `employee_contribution` (NaN where not sourced).
+        ``city`` (code), ``city_zh``, ``wage``, then as in `employee_contribution` (NaN where not
+        sourced): ``base_lo``, ``base_hi``, ``employer_month_lo``, ``employer_month_hi``,
+        ``employer_year_lo``, ``employer_year_hi``, ``maternity_month_lo``, ``maternity_month_hi``,
+        ``maternity_year_lo``, ``maternity_year_hi``, ``employee_month_lo``, ``employee_month_hi``,
+        ``employee_year_lo``, ``employee_year_hi``, ``band``, ``employer_basis``, ``conflict``,
+        ``unverified``, ``claims``.
 
     Examples
     --------
@@ -171,10 +180,16 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
     >>> h.employee_contributions(h.load(), s)["employee_month_lo"].tolist()
     [88.32, 160.0]
     """
-    df = scenario_frame(ds, scenarios)
-    wage = pd.to_numeric(df["wage"], errors="coerce").to_numpy(float)
-    if np.isnan(wage).any() or (wage < 0).any():
-        raise YibaoError("every wage must be a number of yuan per month ≥ 0")
+    df = scenario_frame(
+        ds,
+        scenarios,
+        required=("city", "wage"),
+        example="pd.DataFrame({'city': ['泰安', '泰安'], 'wage': [3000, 8000]})",
+    )
+    year = inputs.year(year, "year")
+    wage = np.array([inputs.wage(w, "scenarios['wage']") for w in df["wage"]], dtype=float)
+    if not pd.api.types.is_numeric_dtype(df["wage"]):
+        df["wage"] = wage  # wages given as text are numbers in the result
     params = pd.DataFrame([{"city": c, **_employee_params(ds, c, year)} for c in df["city"].unique()])
     m = df.merge(params, on="city", how="left")
     f = lambda col: m[col].astype(float).to_numpy()  # noqa: E731 - None → nan

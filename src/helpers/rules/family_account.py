@@ -122,7 +122,8 @@ def family_binding(
         ``disputed`` — sources disagree), ``reason`` (why; texts in `helpers.glossary()`),
         ``premium_lo`` / ``premium_hi`` (resident premium in yuan a year the account would pay;
         equal unless sources conflict, empty when not sourced or not bindable), ``conflict``
-        (bool: a source disagreement touched the result), ``claims`` (list of claim ids used).
+        (bool: a source disagreement touched the result), ``unverified`` (bool: a figure used is
+        stated only by machine-written pages), ``claims`` (list of claim ids used).
 
     Raises
     ------
@@ -139,8 +140,10 @@ def family_binding(
     >>> r.at[1, "reason"]
     'relative insured in another province'
     """
-    code = places.find(ds, city)
+    code = inputs.place(ds, city, "city")
     relatives = inputs.household(ds, relatives, "relatives")
+    tier = inputs.tier(ds, tier, "tier")
+    year = inputs.year(year, "year")
     limit = _limit(ds, code, year)
     pays = lookup(ds, code, "family_account.pays_resident_premium", year)
     rows, nth = [], 0
@@ -217,8 +220,9 @@ def family_bindings(
     -------
     DataFrame
         The input columns (``city`` as a code, plus ``city_zh``; ``relation`` as a code), then
-        ``can_bind``, ``reason``, ``premium_lo``, ``premium_hi``, ``conflict``, ``claims`` as in
-        `family_binding`.
+        ``can_bind``, ``reason``, ``premium_lo``, ``premium_hi``, ``conflict``, ``unverified``,
+        ``claims`` as in `family_binding` (optional input columns missing from the table are added
+        with their defaults).
 
     Examples
     --------
@@ -235,9 +239,20 @@ def family_bindings(
         "group": None,
         "scheme": "resident",
     }
-    df = scenario_frame(ds, relatives, defaults).astype({"place": object, "group": object})
+    df = scenario_frame(
+        ds,
+        relatives,
+        defaults,
+        required=("household", "city", "relation"),
+        example="pd.DataFrame({'household': [1, 1], 'city': '泰安', 'relation': ['配偶', 'father']})",
+        name="relatives",
+    ).astype({"place": object, "group": object})
+    tier = inputs.tier(ds, tier, "tier")
+    year = inputs.year(year, "year")
     df = df.where(df.notna(), None)
-    df["relation"] = df["relation"].map({r: inputs.relation(ds, r) for r in df["relation"].unique()})
+    df["relation"] = df["relation"].map(
+        {r: inputs.relation(ds, r, "relatives['relation']") for r in df["relation"].unique()}
+    )
     # the premium depends on age only through the member category (minor or not)
     df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]

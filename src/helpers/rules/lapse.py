@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from ..data import Dataset, inputs, places
-from ..exceptions import YibaoError
-from .common import lookup, merge_claims, scenario_frame, schemes, unverified
+from ..exceptions import InputError
+from .common import lookup, merge_claims, scenario_frame, unverified
 
 COLUMNS = [
     "waiting_min",
@@ -28,23 +28,25 @@ def resident_years_from_gap(gap_months: int) -> int:
     on when it started, which a month count does not say.
     """
     if gap_months % 12:
-        raise YibaoError(
-            f"a resident-scheme gap is counted in lapsed policy years, and {gap_months} months is not a "
-            "whole number of years — give lapsed_years (--lapsed-years) instead"
+        raise InputError(
+            f"gap_months: a resident-scheme gap is counted in lapsed policy years, and {gap_months} months "
+            "is not a whole number of years — give lapsed_years instead"
         )
     return gap_months // 12
 
 
-def _check(ds: Dataset, scheme: str, gap_months, lapsed_years) -> None:
-    if scheme not in schemes(ds):
-        raise YibaoError(f"unknown scheme '{scheme}' — use one of: {', '.join(schemes(ds))}")
+def _check(gap_months, lapsed_years, scheme: str) -> tuple[int | None, int | None]:
+    """The gap as (gap_months, lapsed_years), converted; exactly one of them given."""
     if (gap_months is None) == (lapsed_years is None):
-        raise YibaoError("give either a gap in months or a number of lapsed years, not both")
-    n = gap_months if gap_months is not None else lapsed_years
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise YibaoError(f"gap length must be a whole number ≥ 0, got {n!r}")
+        raise InputError("gap_months, lapsed_years: give exactly one — e.g. gap_months=5, or lapsed_years=2")
     if lapsed_years is not None and scheme != "resident":
-        raise YibaoError(f"lapsed years apply to the resident scheme; give --gap-months for '{scheme}'")
+        raise InputError(
+            f"lapsed_years: counts whole years for the resident scheme, not '{scheme}' — "
+            "give gap_months instead"
+        )
+    if gap_months is not None:
+        return inputs.months(gap_months, "gap_months"), None
+    return None, inputs.months(lapsed_years, "lapsed_years", most=130)
 
 
 def _nothing_lapsed(rule: str) -> dict:
@@ -166,7 +168,8 @@ def lapse(
         ``back_paid`` (the scenario); ``waiting_min`` / ``waiting_max`` (months until benefits
         resume; equal unless sources conflict, None when not sourced); ``gap_covered`` and
         ``backpay_allowed`` (``yes``, ``no``, ``unknown``, ``disputed`` or ``n/a``); ``conflict``
-        (bool); ``rule`` (how the result was reached, in words); ``claims`` (list of claim ids).
+        (bool); ``unverified`` (bool: a value behind the result is stated only by machine-written
+        pages); ``rule`` (how the result was reached, in words); ``claims`` (list of claim ids).
 
     Examples
     --------
@@ -175,9 +178,11 @@ def lapse(
     >>> r["city_zh"], r["waiting_min"], r["waiting_max"], r["conflict"]
     ('武汉市', 6, 6, False)
     """
-    scheme = inputs.scheme(ds, scheme)
-    _check(ds, scheme, gap_months, lapsed_years)
-    code = places.find(ds, city)
+    code = inputs.place(ds, city, "city")
+    scheme = inputs.scheme(ds, scheme, "scheme")
+    gap_months, lapsed_years = _check(gap_months, lapsed_years, scheme)
+    back_paid = inputs.flag(back_paid, "back_paid")
+    year = inputs.year(year, "year")
     if scheme == "resident" and gap_months is not None:
         out = _resident_years(ds, code, resident_years_from_gap(int(gap_months)), back_paid, year)
     elif lapsed_years is not None:
@@ -222,8 +227,9 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     -------
     DataFrame
         The scenario columns (``city`` as a code, plus ``city_zh``), then ``waiting_min``,
-        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``rule``, ``claims`` as
-        in `lapse`.
+        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``unverified``, ``rule``,
+        ``claims`` as in `lapse` (``back_paid`` and ``gap_months`` / ``lapsed_years`` are added
+        when the table has none).
 
     Examples
     --------
@@ -234,7 +240,20 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
 
     (Shenzhen's "no waiting period" page names no scheme, so it answers no scheme's question.)
     """
-    df = scenario_frame(ds, scenarios, {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA})
+    df = scenario_frame(
+        ds,
+        scenarios,
+        {"back_paid": False, "gap_months": pd.NA, "lapsed_years": pd.NA},
+        required=("city", "scheme"),
+        one_of=("gap_months", "lapsed_years"),
+        example="pd.DataFrame({'city': ['武汉'], 'scheme': ['flexible'], 'gap_months': [5]})",
+    )
+    year = inputs.year(year, "year")
+    df["scheme"] = df["scheme"].map(
+        {v: inputs.scheme(ds, v, "scenarios['scheme']") for v in df["scheme"].unique()}
+    )
+    for col, most in (("gap_months", 600), ("lapsed_years", 130)):
+        df[col] = [pd.NA if pd.isna(v) else inputs.months(v, f"scenarios[{col!r}]", most) for v in df[col]]
     gap = pd.to_numeric(df["gap_months"]).astype("Int64")
     yrs = pd.to_numeric(df["lapsed_years"]).astype("Int64")
     resident = (df["scheme"] == "resident").to_numpy() & gap.notna().to_numpy()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import Dataset, places
-from ..exceptions import YibaoError
+from ..data import Dataset, inputs, places
+from ..exceptions import InputError, YibaoError
 from .common import Span, lookup, merge_claims, scenario_frame, unverified
 
 
@@ -128,7 +128,8 @@ def resident_premiums(
         One row per member: ``city``, ``city_zh``, ``member`` (1, 2, …), ``age``, ``student``,
         ``group``, ``category`` (minor, student or the group; empty for an adult), ``paid_tier`` and
         ``benefit_tier``, ``pays_lo`` / ``pays_hi`` (yuan a year; equal unless sources conflict,
-        None when not sourced), ``rule`` (in words), ``conflict`` (bool), ``claims`` (list).
+        None when not sourced), ``rule`` (in words), ``conflict`` (bool), ``unverified`` (bool: a
+        figure used is stated only by machine-written pages), ``claims`` (list).
 
     Examples
     --------
@@ -136,12 +137,21 @@ def resident_premiums(
     >>> h.resident_premiums(h.load(), "泰安", [{"age": 8}, {"age": 40}])["pays_lo"].tolist()
     [390, 390]
     """
-    code = places.find(ds, city)
+    code = inputs.place(ds, city, "city")
+    tier = inputs.tier(ds, tier, "tier")
+    year = inputs.year(year, "year")
+    if not isinstance(members, list | tuple) or not all(isinstance(m, dict) for m in members):
+        raise InputError(
+            "members: expected a list of dicts — pass e.g. [{'age': 8}, {'age': 40, 'student': False}]"
+        )
     rows = []
     for i, m in enumerate(members):
         unknown = set(m) - {"age", "student", "group", "relation", "name"}
         if unknown:
-            raise YibaoError(f"member {i + 1}: unknown field(s) {sorted(unknown)} — use age, student, group")
+            raise InputError(
+                f"members[{i + 1}]: unknown field {sorted(unknown)[0]!r} — "
+                "use age, student, group, relation, name"
+            )
         cat = category(m.get("age"), m.get("student"), m.get("group"))
         rows.append(
             {
@@ -173,7 +183,8 @@ def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = 
     DataFrame
         The scenario columns (``city`` as a code, plus ``city_zh``), then ``category``,
         ``paid_tier``, ``benefit_tier``, ``pays_lo``, ``pays_hi``, ``rule``, ``conflict``,
-        ``claims`` as in `resident_premiums`.
+        ``unverified``, ``claims`` as in `resident_premiums` (``student``, ``group`` and ``tier``
+        are added when the table has none).
 
     Examples
     --------
@@ -182,7 +193,15 @@ def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = 
     >>> h.household_premiums(h.load(), s)["city_zh"].tolist()
     ['泰安市', '济南市']
     """
-    df = scenario_frame(ds, scenarios, {"student": False, "group": None, "tier": 1})
+    df = scenario_frame(
+        ds,
+        scenarios,
+        {"student": False, "group": None, "tier": 1},
+        required=("city", "age"),
+        example="pd.DataFrame({'city': ['泰安', '济南'], 'age': [8, 40]})",
+    )
+    year = inputs.year(year, "year")
+    df["tier"] = [inputs.tier(ds, t, "scenarios['tier']") for t in df["tier"]]
     df["group"] = df["group"].astype(object).where(df["group"].notna(), None)
     df["category"] = categories(df)
     keys = df[["city", "category", "tier"]].drop_duplicates()
