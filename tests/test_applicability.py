@@ -62,7 +62,7 @@ claims:
      period: {year: 2016}, source: med-a, locator: old}
   # support: own page + its `also` lead + a page of the same publisher + one of the same host
   - {id: jn-scope, parameter: family_account.scope, value: province, source: off-a, locator: s3,
-     also: [{source: ai-lead, locator: x}, {source: off-b, locator: y}]}
+     also: [{source: ai-lead, locator: x}, {source: off-b, locator: y2}]}
   - {id: jn-scope-media, parameter: family_account.scope, value: province, source: med-a, locator: s3}
   - {id: jn-scope-host, parameter: family_account.scope, value: province, source: med-same-host, locator: s3}
   # doubts: on the claim, and on a source

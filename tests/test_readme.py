@@ -54,11 +54,12 @@ def test_a_readme_example_prints_what_the_readme_shows(capsys, monkeypatch, comm
     assert max(len(x) for x in lines) <= 80  # the header fits 80 columns in a pipe
 
 
-#: The usage table's commands that only read (render and coverage --write write; changes takes a REV).
+#: The usage table's commands that only read (render, coverage --write and verify write; changes
+#: takes a REV).
 USAGE = [
     c
     for c in re.findall(r"^\| `(yibao [^`]*)` \|", README, flags=re.M)
-    if not c.startswith(("yibao render", "yibao coverage", "yibao changes"))
+    if not c.startswith(("yibao render", "yibao coverage", "yibao changes", "yibao verify"))
 ]
 
 

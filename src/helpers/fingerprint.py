@@ -83,6 +83,8 @@ def checker_hash() -> str:
     shared = [here / n for n in ("exceptions.py", "config.py", "hints.py", "fingerprint.py", "datacheck.py")]
     shared.append(here / "resolution" / "plausibility.py")
     for p in [*sorted((here / "data").glob("*.py")), *shared]:
+        if p.name in ("datacheck.py", "plausibility.py") and not p.exists():
+            continue  # a trimmed copy of the package (tests) may hold the validating code only
         h.update(p.name.encode() + p.read_bytes())
     h.update(repr(package_versions(("pydantic", "pandas"))).encode())
     return h.hexdigest()

@@ -69,7 +69,9 @@ def _no_action(args: argparse.Namespace) -> int:
 def add_parsers(add) -> None:
     """Register this module's commands through `add(name, help, handler)`."""
     vp = add("verify", "blind second coding of a sample of claims: draw a sheet, score it", _no_action)
-    sub = vp.add_subparsers(dest="verify_command", required=True)
+    sub = vp.add_subparsers(
+        dest="verify_command", required=True, help="sample: write a blind sheet; score: compare a coded one"
+    )
     sp = sub.add_parser(
         "sample",
         help="draw a random sample of claims (stratified by source kind) as a blind coding sheet",

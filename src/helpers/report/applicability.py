@@ -49,10 +49,27 @@ def applicability_counts(ds: Dataset, year: int = 2025, as_of=None) -> pd.DataFr
     """The before/after figures: conflict rows and distinct disagreements, values by status, values
     in a "not stated" lane and values with a doubt, for every place and one year.
 
+    Parameters
+    ----------
+    ds : Dataset
+        From `helpers.load()`.
+    year : int
+        The year every place is resolved for.
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts from (default today).
+
     Returns
     -------
     DataFrame
         Columns ``measure``, ``before`` (the resolver before issue 24, see `BEFORE`) and ``now``.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> t = h.report.applicability_counts(h.load())
+    >>> int(t.set_index("measure").at["distinct disagreements", "now"]) <= int(
+    ...     t.set_index("measure").at["conflict rows", "now"])
+    True
     """
     r = resolve(ds, list(ds.jurisdictions["code"]), year=year, as_of=as_of)
     status = r["status"].value_counts()
@@ -70,7 +87,24 @@ def applicability_counts(ds: Dataset, year: int = 2025, as_of=None) -> pd.DataFr
 
 
 def doubt_counts(ds: Dataset) -> pd.DataFrame:
-    """Doubts by reason and origin: recorded on claims, on sources, found by the plausibility checks."""
+    """Doubts by reason and origin: recorded on claims, on sources, found by the plausibility checks.
+
+    Parameters
+    ----------
+    ds : Dataset
+        From `helpers.load()`.
+
+    Returns
+    -------
+    DataFrame
+        One row per doubt reason: ``reason``, ``on claims``, ``on sources``, ``found by checks``.
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> list(h.report.doubt_counts(h.load()).columns)
+    ['reason', 'on claims', 'on sources', 'found by checks']
+    """
     rec = Counter(d["reason"] for d in ds.claims["doubt"].dropna())
     src = Counter(d["reason"] for d in ds.sources["doubt"].dropna())
     found = Counter(d["reason"] for ds_ in plausibility.findings(ds).values() for d in ds_)
