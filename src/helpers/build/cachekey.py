@@ -12,6 +12,7 @@ from ..fingerprint import package_versions
 
 if TYPE_CHECKING:  # the no-op render path imports this module without YAML or the catalogue
     from .catalog import Entry
+    from .reads import Reads
 
 PACKAGES = (
     "pandas",
@@ -39,6 +40,12 @@ def code_fingerprint() -> str:
         h.update(f"{name}={version}".encode() if version else name.encode())
     h.update(platform.python_version().encode())
     return h.hexdigest()
+
+
+def data_key(data_version: str, reads: Reads | None) -> str:
+    """The data part of a report's key: the hash of the files it reads (`reads.Reads`), or the
+    data version for a report that reads all data."""
+    return data_version if reads is None else f"files:{reads.key}"
 
 
 def report_hash(entry: Entry, data_version: str, code: str) -> str:

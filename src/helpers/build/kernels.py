@@ -161,14 +161,16 @@ class ForkedKernels:
         self.status = self._lines.readline().strip() or "zygote exited during start"
         self.cls = _forked_km_class()
 
-    def start(self):
-        """Fork a kernel from the zygote and wait until it answers; return its manager."""
+    def start(self, data_dir: str | None = None):
+        """Fork a kernel from the zygote and wait until it answers; return its manager.
+
+        With `data_dir` (a data view, `helpers.data.views`) the kernel reads that folder only."""
         from jupyter_client.connect import write_connection_file
 
         self.count += 1
         base = os.path.join(self.folder, f"k{self.count}")
         cf, _ = write_connection_file(f"{base}.json", transport="ipc", ip=base)
-        os.write(self._req, f"{cf}\n".encode())
+        os.write(self._req, f"{cf}\t{data_dir or ''}\n".encode())
         line = self._lines.readline().strip()
         if not line.isdigit():
             raise RuntimeError("the kernel parent (zygote) has stopped")
@@ -221,18 +223,19 @@ class FreshKernels:
         atexit.register(shutil.rmtree, self.folder, True)
         self.count = 0
 
-    def start(self):
+    def start(self, data_dir: str | None = None):
         self.count += 1
-        return start_kernel(self.cwd, os.path.join(self.folder, f"k{self.count}"))
+        return start_kernel(self.cwd, os.path.join(self.folder, f"k{self.count}"), data_dir)
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_kernel(cwd: str, ipc_base: str | None = None):
+def start_kernel(cwd: str, ipc_base: str | None = None, data_dir: str | None = None):
     """A fresh python3 kernel with the heavy imports done, ready for one notebook.
 
-    With `ipc_base` (a path in a private folder) the kernel talks over IPC sockets, not TCP.
+    With `ipc_base` (a path in a private folder) the kernel talks over IPC sockets, not TCP; with
+    `data_dir` it reads that data folder (or view) only.
     """
     from jupyter_client import KernelManager
 
@@ -244,7 +247,10 @@ def start_kernel(cwd: str, ipc_base: str | None = None):
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        kc.execute_interactive(PREIMPORT, silent=True, store_history=False, timeout=120)
+        code = PREIMPORT
+        if data_dir:
+            code += f"\nimport helpers.data.views\nhelpers.data.views.enter({data_dir!r})"
+        kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
     finally:
         kc.stop_channels()
     return km

@@ -17,11 +17,12 @@ from ..exceptions import YibaoError
 from ..fingerprint import data_version
 from ..hints import did_you_mean
 from .atomic import write_atomic
-from .cachekey import code_fingerprint, report_hash
+from .cachekey import code_fingerprint, data_key, report_hash
 from .catalog import load_catalog
 from .execute import Job, exporter, result, skip_iri_grammars, worker
 from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
+from .reads import report_reads
 from .warm import render_paths, write_stamp
 from .zygote import THREAD_ENV
 
@@ -158,7 +159,17 @@ def _render(
                 f"no report named '{n}' in {config.display_path(catalog)} — " + did_you_mean(n, names)
             )
     code = code_fingerprint()
-    plan = _plan(entries, only, force, data_version(data_dir), code, reports_dir)
+    full: list = []
+
+    def dataset():  # the place lookups of new catalogue entries need the place table
+        if not full:
+            from ..data import load
+
+            full.append(load(data_dir))
+        return full[0]
+
+    reads = report_reads(entries, data_dir, cache_dir, dataset)
+    plan = _plan(entries, only, force, data_version(data_dir), code, reports_dir, reads)
     if not plan.todo:
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
@@ -168,7 +179,9 @@ def _render(
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
         if ds.version != plan.version:  # data edited since it was hashed: key on the snapshot
-            plan = _plan(entries, only, force, ds.version, code, reports_dir)
+            reads = report_reads(entries, ds.data_dir, None, lambda: ds)
+            plan = _plan(entries, only, force, ds.version, code, reports_dir, reads)
+        _views(plan, ds.data_dir)
         _clean_temp_files(reports_dir)
         elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir)
     return _finish(plan, entries, reports_dir, data_dir, elapsed)
@@ -183,16 +196,37 @@ class _Plan:
         self.hashes: dict[str, str] = {}
         self.cost: dict[str, float] = {}
         self.results: dict[str, dict] = {}
+        self.reads: dict = {}
 
 
-def _plan(entries, only, force: bool, version: str, code: str, reports_dir: Path) -> _Plan:
-    """Which reports are unchanged (cached) and which must run, for data `version` and `code`."""
+def _views(plan: _Plan, snapshot: Path) -> None:
+    """Give each planned report that reads some places a view of the snapshot holding only the
+    files its key covers (one view per key); the others read the whole snapshot."""
+    from ..data.views import make_view
+
+    for job in plan.todo:
+        r = plan.reads.get(job.name)
+        if r is None:
+            job.data_dir = str(snapshot)
+        else:
+            view = make_view(snapshot, snapshot / ".views" / r.key, list(r.places), list(r.files))
+            job.data_dir = str(view)
+
+
+def _plan(
+    entries, only, force: bool, version: str, code: str, reports_dir: Path, reads: dict | None = None
+) -> _Plan:
+    """Which reports are unchanged (cached) and which must run, for data `version` and `code`.
+
+    A report that reads some places only (`reads`) is keyed on the hash of those files instead of
+    the data version."""
     cache_dir = reports_dir / ".cache"
     plan = _Plan(version, code)
+    plan.reads = reads or {}
     for e in entries:
         if only and e.name not in only:
             continue
-        plan.hashes[e.name] = report_hash(e, version, code)
+        plan.hashes[e.name] = report_hash(e, data_key(version, plan.reads.get(e.name)), code)
         st = _state(cache_dir, e.name)
         plan.cost[e.name] = st.get("seconds", 2.0)
         html = reports_dir / "html" / f"{e.name}.html"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..exceptions import UnknownNameError
+from ..exceptions import OutsideViewError, UnknownNameError
 from .loading import Dataset
 from .validate import did_you_mean
 
@@ -31,6 +31,11 @@ def find(ds: Dataset, name: str) -> str:
         ds.cache["place_names"] = index
     code = index.get(_norm(name))
     if code is not None:
+        if ds.view is not None and code not in ds.view:
+            raise OutsideViewError(
+                f"'{name}' is outside this report's data: it reads the places its parameters name "
+                f"({', '.join(sorted(ds.view))}) — name {code} in the report's parameters"
+            )
         return code
     options = [*map(_strip, ds.jurisdictions["name_zh"]), *ds.jurisdictions["name_en"]]
     raise UnknownNameError(f"unknown city or region '{name}' — {did_you_mean(name, options)}")
