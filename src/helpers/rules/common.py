@@ -61,6 +61,20 @@ def lookup(
     return span(decide(levels(ds, code, parameter, applies), year))
 
 
+def memo_lookup():
+    """A `lookup` that remembers its answers (for one vectorised call: many scenarios ask the same
+    question; a Span is never changed after it is made)."""
+    seen: dict = {}
+
+    def look(ds: Dataset, code: str, parameter: str, year=None, require: tuple[str, ...] = (), **scenario):
+        key = (code, parameter, year, require, tuple(sorted(scenario.items())))
+        if key not in seen:
+            seen[key] = lookup(ds, code, parameter, year, require, **scenario)
+        return seen[key]
+
+    return look
+
+
 def unverified(*spans: Span) -> bool:
     """Whether any looked-up value behind a result rests on leads only."""
     return any(s.unverified and s.known for s in spans)
@@ -86,8 +100,10 @@ def scenario_frame(ds: Dataset, scenarios: pd.DataFrame, defaults: dict | None =
     one-scenario call that omits the field would).
     """
     df = scenarios.reset_index(drop=True).copy()
-    df["city"] = df["city"].map({c: places.find(ds, c) for c in df["city"].unique()})
-    names = df["city"].map({c: places.label(ds, c) for c in df["city"].unique()})
+    rows, given = pd.factorize(df["city"].to_numpy(), use_na_sentinel=False)  # each name looked up once
+    found = [places.find(ds, c) for c in given]
+    df["city"] = pd.Series(np.array(found, dtype=object)[rows], index=df.index)
+    names = pd.Series(np.array([places.label(ds, c) for c in found], dtype=object)[rows], index=df.index)
     if "city_zh" in df:
         df["city_zh"] = names
     else:
@@ -122,6 +138,21 @@ def span(d: Decision) -> Span:
     if d.winner is None:
         return Span()
     return Span(d.values, [d.winner.claim_id] + [c.claim_id for c in d.competing], d.unverified)
+
+
+def distinct(*columns) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by equal values in `columns` (arrays or Series of one length): the position of
+    each group's first row, in order of appearance, and each row's group number (an index into
+    those positions) — what `drop_duplicates` then a merge back would give, without the merge."""
+    gid = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, uniques = pd.factorize(np.asarray(col), use_na_sentinel=False)
+        gid = gid * max(len(uniques), 1) + codes
+    _, first, inverse = np.unique(gid, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # groups numbered by first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[inverse.reshape(-1)]
 
 
 def merge_claims(*spans: Span) -> list[str]:

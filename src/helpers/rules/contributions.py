@@ -175,9 +175,11 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
     wage = pd.to_numeric(df["wage"], errors="coerce").to_numpy(float)
     if np.isnan(wage).any() or (wage < 0).any():
         raise YibaoError("every wage must be a number of yuan per month ≥ 0")
-    params = pd.DataFrame([{"city": c, **_employee_params(ds, c, year)} for c in df["city"].unique()])
-    m = df.merge(params, on="city", how="left")
-    f = lambda col: m[col].astype(float).to_numpy()  # noqa: E731 - None → nan
+    codes, cities = pd.factorize(df["city"].to_numpy())
+    params = pd.DataFrame([{"city": c, **_employee_params(ds, c, year)} for c in cities])
+    shown = ["band", "employer_basis", "conflict", "unverified", "claims"]
+    m = params[shown].take(codes).reset_index(drop=True)  # each row's city values, as a merge gives
+    f = lambda col: params[col].astype(float).to_numpy()[codes]  # noqa: E731 - None → nan
     base_lo = np.minimum(np.maximum(wage, f("f_lo")), f("c_lo"))
     base_hi = np.minimum(np.maximum(wage, f("f_hi")), f("c_hi"))
     out = df.copy()
@@ -191,6 +193,6 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
         out[f"{name}_month_hi"] = np.round(base_hi * f(hi), 2)
         out[f"{name}_year_lo"] = np.round(out[f"{name}_month_lo"] * 12, 2)
         out[f"{name}_year_hi"] = np.round(out[f"{name}_month_hi"] * 12, 2)
-    for col in ("band", "employer_basis", "conflict", "unverified", "claims"):
+    for col in shown:
         out[col] = m[col]
     return out

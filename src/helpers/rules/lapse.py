@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data import Dataset, inputs, places
 from ..exceptions import YibaoError
-from .common import lookup, merge_claims, scenario_frame, schemes, unverified
+from .common import distinct, lookup, memo_lookup, merge_claims, scenario_frame, schemes, unverified
 
 COLUMNS = [
     "waiting_min",
@@ -61,7 +61,7 @@ def _nothing_lapsed(rule: str) -> dict:
     }
 
 
-def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -> dict:
+def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year, lookup=lookup) -> dict:
     """Resident rule from 2025: fixed wait, +N months per further lapsed year, floor after long lapses."""
     if years == 0:
         return _nothing_lapsed("no lapse")
@@ -101,7 +101,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
     }
 
 
-def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -> dict:
+def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year, lookup=lookup) -> dict:
     if gap == 0:
         return _nothing_lapsed("no gap")
     wait = lookup(ds, code, "lapse.waiting_months", year, scheme=scheme, gap=gap)
@@ -178,12 +178,7 @@ def lapse(
     scheme = inputs.scheme(ds, scheme)
     _check(ds, scheme, gap_months, lapsed_years)
     code = places.find(ds, city)
-    if scheme == "resident" and gap_months is not None:
-        out = _resident_years(ds, code, resident_years_from_gap(int(gap_months)), back_paid, year)
-    elif lapsed_years is not None:
-        out = _resident_years(ds, code, int(lapsed_years), back_paid, year)
-    else:
-        out = _gap(ds, code, scheme, int(gap_months), back_paid, year)
+    out = _outcome(ds, code, scheme, gap_months, lapsed_years, back_paid, year, lookup)
     return {
         "city": code,
         "city_zh": places.label(ds, code),
@@ -193,6 +188,17 @@ def lapse(
         "back_paid": back_paid,
         **out,
     }
+
+
+def _outcome(
+    ds: Dataset, code: str, scheme: str, gap_months, lapsed_years, back_paid: bool, year, look
+) -> dict:
+    """The result columns (`COLUMNS`) of one checked scenario (`_check`), with `look` as the lookup."""
+    if scheme == "resident" and gap_months is not None:
+        return _resident_years(ds, code, resident_years_from_gap(int(gap_months)), back_paid, year, look)
+    if lapsed_years is not None:
+        return _resident_years(ds, code, int(lapsed_years), back_paid, year, look)
+    return _gap(ds, code, scheme, int(gap_months), back_paid, year, look)
 
 
 def _breakpoints(ds: Dataset) -> np.ndarray:
@@ -247,26 +253,18 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     # Scenarios in the same gap band (between condition breakpoints) meet the same claims,
     # so each distinct (city, scheme, band, back_paid) is evaluated once and broadcast.
     band = np.searchsorted(_breakpoints(ds), n, side="right")
-    df["key_n"] = np.where(by_gap, band, n)
-    df["by_gap"] = by_gap
-    df["n_"] = n
-    keys = df.drop_duplicates(["city", "scheme", "by_gap", "key_n", "back_paid"])
+    key_n = np.where(by_gap, band, n)
+    back = df["back_paid"].to_numpy()
+    first, group = distinct(df["city"], df["scheme"], by_gap, key_n, back)
+    city, scheme = df["city"].to_numpy(), df["scheme"].to_numpy()
+    named = {s: inputs.scheme(ds, s) for s in pd.unique(scheme)}
+    look = memo_lookup()  # the distinct scenarios share most of their lookups
     results = []
-    for k in keys.itertuples(index=False):
-        args = {"gap_months": int(k.n_)} if k.by_gap else {"lapsed_years": int(k.n_)}
-        r = lapse(ds, k.city, k.scheme, back_paid=bool(k.back_paid), year=year, **args)
-        results.append(
-            {
-                "city": k.city,
-                "scheme": k.scheme,
-                "by_gap": k.by_gap,
-                "key_n": k.key_n,
-                "back_paid": k.back_paid,
-                **{c: r[c] for c in COLUMNS},
-            }
-        )
-    res = pd.DataFrame(results, columns=["city", "scheme", "by_gap", "key_n", "back_paid", *COLUMNS])
-    out = df.merge(res, on=["city", "scheme", "by_gap", "key_n", "back_paid"], how="left")
+    for i in first:
+        gap_i, yrs_i = (int(n[i]), None) if by_gap[i] else (None, int(n[i]))
+        _check(ds, named[scheme[i]], gap_i, yrs_i)
+        results.append(_outcome(ds, city[i], named[scheme[i]], gap_i, yrs_i, bool(back[i]), year, look))
+    res = pd.DataFrame(results, columns=COLUMNS).take(group).reset_index(drop=True)
     for c in ("waiting_min", "waiting_max"):
-        out[c] = out[c].astype("Int64")
-    return out.drop(columns=["key_n", "by_gap", "n_"])
+        res[c] = res[c].astype("Int64")
+    return pd.concat([df, res], axis=1)
