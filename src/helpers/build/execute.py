@@ -37,6 +37,8 @@ class Job:
     #: the data folder its kernel reads: a view holding only the files its key covers, or the
     #: whole snapshot (None: the kernel's default)
     data_dir: str | None = None
+    #: the whole data snapshot of the render (what a kernel parent loads)
+    snapshot: str | None = None
 
 
 #: Kernels this worker has started and not yet shut down (killed if the worker is stopped).

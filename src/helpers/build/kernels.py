@@ -44,6 +44,14 @@ def fork_unavailable() -> str:
     return ""
 
 
+#: The spawned zygote's program: argv = request fd, response fd, notebook folder, data folder.
+_SPAWNED = (
+    "import sys; sys.modules.setdefault('rfc3987_syntax', None)\n"
+    "from helpers.build.zygote import zygote_main\n"
+    "zygote_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] or None)"
+)
+
+
 def _forked_km_class():
     from jupyter_client import KernelManager
 
@@ -142,7 +150,9 @@ class ForkedKernels:
 
     kind = "forked"
 
-    def __init__(self, cwd: str, data_dir: str | None = None):
+    def __init__(self, cwd: str, data_dir: str | None = None, spawn: bool = False):
+        """With `spawn`, the zygote is started as a new Python process instead of forked from this
+        one (for a process that runs threads, such as a Dask worker, which must not fork)."""
         self.cwd = cwd
         self.folder = private_folder()
         atexit.register(shutil.rmtree, self.folder, True)
@@ -150,7 +160,17 @@ class ForkedKernels:
         self._handed: weakref.WeakSet = weakref.WeakSet()  # managers whose readied client may be unused
         req_r, self._req = os.pipe()
         self._resp, resp_w = os.pipe()
-        self.zygote = os.fork()
+        self.proc = None
+        if spawn:
+            import subprocess
+
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _SPAWNED, str(req_r), str(resp_w), cwd, data_dir or ""],
+                pass_fds=(req_r, resp_w),
+            )
+            self.zygote = self.proc.pid
+        else:
+            self.zygote = os.fork()
         if self.zygote == 0:
             os.close(self._req)
             os.close(self._resp)
@@ -192,6 +212,15 @@ class ForkedKernels:
         self._handed.add(km)
         return km
 
+    def alive(self) -> bool:
+        """Whether the zygote still runs (checked before reusing a long-lived source)."""
+        if self.proc is not None:
+            return self.proc.poll() is None
+        try:
+            return os.waitpid(self.zygote, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+
     def close(self) -> None:
         """Stop the zygote (its kernels die with it) and remove the connection folder."""
         for km in list(self._handed):  # a client left open would hang zmq when collected
@@ -205,7 +234,10 @@ class ForkedKernels:
             pass
         try:
             os.kill(self.zygote, signal.SIGTERM)
-            os.waitpid(self.zygote, 0)
+            if self.proc is not None:
+                self.proc.wait()
+            else:
+                os.waitpid(self.zygote, 0)
         except OSError:
             pass
         self._lines.close()
@@ -276,12 +308,14 @@ def private_folder() -> str:
     return folder
 
 
-def kernel_source(cwd: str, data_dir: str | None = None) -> ForkedKernels | FreshKernels:
-    """Forked kernels when possible, else fresh ones; `.kind` and `.status` say which and why."""
+def kernel_source(cwd: str, data_dir: str | None = None, spawn: bool = False) -> ForkedKernels | FreshKernels:
+    """Forked kernels when possible, else fresh ones; `.kind` and `.status` say which and why.
+
+    With `spawn` the kernel parent is a new process rather than a fork of this one."""
     reason = fork_unavailable()
     if reason:
         return FreshKernels(cwd, reason)
-    src = ForkedKernels(cwd, data_dir)
+    src = ForkedKernels(cwd, data_dir, spawn)
     if src.status != "ok":
         src.close()
         return FreshKernels(cwd, src.status)

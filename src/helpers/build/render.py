@@ -112,8 +112,14 @@ def render(
     catalog: Path | None = None,
     notebooks_dir: Path | None = None,
     data_dir: Path | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[dict]:
     """Render the catalogue; return one result per report (rendered / cached / failed).
+
+    `executor` "local" runs the reports in `jobs` forked worker processes; "dask" runs one
+    task per report on dask.distributed (`dask_executor`): a LocalCluster of `jobs` workers, or
+    the cluster whose scheduler address is `scheduler`.
 
     After a render of the whole catalogue with no failure, a stamp lets the next run with nothing
     to do answer from `helpers.build.warm.unchanged` without loading the renderer.
@@ -126,7 +132,8 @@ def render(
         os.environ.setdefault(key, value)
     with stop_on_sigterm(), render_lock(reports_dir):
         check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
-        out = _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir)
+        run = {"executor": executor, "scheduler": scheduler}
+        out = _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir, run)
         if not only:  # the whole catalogue is up to date: a no-op run can tell so cheaply next time
             dates = {r["name"]: _state(reports_dir / ".cache", r["name"]).get("date") for r in out}
             write_stamp(reports_dir, catalog, notebooks_dir, data_dir, out, dates)
@@ -142,6 +149,7 @@ def _render(
     catalog: Path,
     notebooks_dir: Path,
     data_dir: Path,
+    run: dict | None = None,
 ) -> list[dict]:
     """The render proper, under the lock.
 
@@ -174,7 +182,9 @@ def _render(
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
         return _finish(plan, entries, reports_dir, data_dir, 0.0)
-    with data_snapshot(data_dir) as ds:
+    run = run or {"executor": "local", "scheduler": None}
+    shared = reports_dir / ".cache" / "snapshots" if run["executor"] == "dask" else None
+    with data_snapshot(data_dir, shared) as ds:
         load_catalog(catalog, notebooks_dir, cache_dir, {}, ds=ds)  # values against the data
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
@@ -183,7 +193,7 @@ def _render(
             plan = _plan(entries, only, force, ds.version, code, reports_dir, reads)
         _views(plan, ds.data_dir)
         _clean_temp_files(reports_dir)
-        elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir)
+        elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir, run)
     return _finish(plan, entries, reports_dir, data_dir, elapsed)
 
 
@@ -206,6 +216,7 @@ def _views(plan: _Plan, snapshot: Path) -> None:
 
     for job in plan.todo:
         r = plan.reads.get(job.name)
+        job.snapshot = str(snapshot)
         if r is None:
             job.data_dir = str(snapshot)
         else:
@@ -254,7 +265,7 @@ def _plan(
     return plan
 
 
-def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_dir: Path) -> float:
+def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_dir: Path, run: dict) -> float:
     """Execute the planned reports, recording each result in the cache; return the seconds taken."""
     cache_dir = reports_dir / ".cache"
     todo, hashes, results, today, version = plan.todo, plan.hashes, plan.results, plan.today, plan.version
@@ -284,7 +295,12 @@ def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_di
 
     t0 = time.perf_counter()
     try:
-        _execute(todo, jobs, plan.cost, str(notebooks_dir), on_result)
+        if run["executor"] == "dask":
+            from .dask_executor import execute
+
+            execute(todo, jobs, plan.cost, str(notebooks_dir), on_result, run["scheduler"])
+        else:
+            _execute(todo, jobs, plan.cost, str(notebooks_dir), on_result)
     finally:
         if bar:
             bar.close()
