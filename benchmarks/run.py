@@ -39,6 +39,11 @@ def main() -> int:
         default=None,
         help="national scale: stop the render after this many seconds and record how many ran",
     )
+    p.add_argument(
+        "--skip-workbook-timing",
+        action="store_true",
+        help="national scale: do not time one workbook of all tables (minutes at 333 cities)",
+    )
     args = p.parse_args()
     which = args.only or list(TITLES)
     parts = [
@@ -69,7 +74,8 @@ def main() -> int:
     if "national" in which:
         import national_bench
 
-        parts.append(national_bench.section(national_bench.run(args.cities, args.national_limit)))
+        measured = national_bench.run(args.cities, args.national_limit, not args.skip_workbook_timing)
+        parts.append(national_bench.section(measured))
     if "sizes" in which:
         import size_bench
 
