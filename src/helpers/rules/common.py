@@ -146,13 +146,18 @@ def distinct(*columns) -> tuple[np.ndarray, np.ndarray]:
     those positions) — what `drop_duplicates` then a merge back would give, without the merge."""
     gid = np.zeros(len(columns[0]), dtype=np.int64)
     for col in columns:
-        codes, uniques = pd.factorize(np.asarray(col), use_na_sentinel=False)
-        gid = gid * max(len(uniques), 1) + codes
-    _, first, inverse = np.unique(gid, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # groups numbered by first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return first[order], rank[inverse.reshape(-1)]
+        arr = np.asarray(col)
+        if arr.dtype.kind in "biu" and len(arr):  # small whole numbers: their offsets are codes
+            codes = arr.astype(np.int64) - int(arr.min())
+            size = int(codes.max()) + 1
+        else:
+            codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+            size = max(len(uniques), 1)
+        gid = gid * size + codes
+    group, uniques = pd.factorize(gid)  # groups numbered by first appearance
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(gid) - 1, -1, -1)  # the last write, going backwards, is the first row
+    return first, group
 
 
 def merge_claims(*spans: Span) -> list[str]:
