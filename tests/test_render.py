@@ -167,16 +167,20 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
 
 
 def test_cache_state_is_recorded(rendered):
+    from helpers.build.cachekey import data_key
     from helpers.build.catalog import Entry
+    from helpers.build.reads import report_reads
     from helpers.build.render import code_fingerprint, report_hash
-    from helpers.data import data_version
+    from helpers.data import data_version, load
 
     kw = rendered["kw"]
     st = json.loads((kw["reports_dir"] / ".cache" / "pair.json").read_text())
     entry = load_catalog(kw["catalog"], kw["notebooks_dir"])[0]
     assert isinstance(entry, Entry) and entry.name == "pair"
     version = data_version(config.DATA_DIR)
-    assert st["hash"] == report_hash(entry, version, code_fingerprint())
+    reads = report_reads([entry], config.DATA_DIR, None, load)["pair"]  # Jinan, Tai'an and parents
+    assert reads.places == ("000000", "370000", "370100", "370900")
+    assert st["hash"] == report_hash(entry, data_key(version, reads), code_fingerprint())
     assert (st["status"], st["data_version"], st["csv"]) == ("rendered", version, ["pair-binding.csv"])
     assert st["seconds"] > 0
 

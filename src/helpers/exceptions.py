@@ -35,6 +35,10 @@ class UnknownNameError(YibaoError):
     """Raised when a city, parameter, topic or other name is not in the dataset."""
 
 
+class OutsideViewError(UnknownNameError):
+    """Raised when a report names a place whose data is not in its view (not in its cache key)."""
+
+
 class InputError(YibaoError):
     """Raised when a value a user gives (CLI option, notebook parameter, API argument) is wrong.
 

@@ -13,6 +13,7 @@ from ..fingerprint import package_versions
 
 if TYPE_CHECKING:  # the no-op render path imports this module without YAML or the catalogue
     from .catalog import Entry
+    from .reads import Reads
 
 PACKAGES = (
     "pandas",
@@ -47,6 +48,12 @@ def marks_day() -> str:
     Part of every report key and of the no-op stamp, so a page is re-rendered on the first render
     of a new day and never shows marks a render on the reading day would not."""
     return dt.date.today().isoformat()
+
+
+def data_key(data_version: str, reads: Reads | None) -> str:
+    """The data part of a report's key: the hash of the files it reads (`reads.Reads`), or the
+    data version for a report that reads all data."""
+    return data_version if reads is None else f"files:{reads.key}"
 
 
 def report_hash(entry: Entry, data_version: str, code: str) -> str:

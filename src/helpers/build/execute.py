@@ -34,6 +34,11 @@ class Job:
     data_version: str
     rendered: str
     timeout: float = 120.0
+    #: the data folder its kernel reads: a view holding only the files its key covers, or the
+    #: whole snapshot (None: the kernel's default)
+    data_dir: str | None = None
+    #: the whole data snapshot of the render (what a kernel parent loads)
+    snapshot: str | None = None
 
 
 #: Kernels this worker has started and not yet shut down (killed if the worker is stopped).
@@ -243,17 +248,18 @@ def _run_jobs(jobs: list[Job], source, kind: str, put) -> None:
         put({**res, "kernel": kind})
 
     with ThreadPoolExecutor(2) as bg:
-        nxt = bg.submit(start_kernel)
+        nxt = bg.submit(start_kernel, jobs[0].data_dir)
         for i, job in enumerate(jobs):
             t0 = time.perf_counter()
+            after = jobs[i + 1].data_dir if i + 1 < len(jobs) else None
             try:
                 km = nxt.result()
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails this report only
                 put_(result(job.name, "failed", None, f"kernel did not start: {exc!r}"))
-                nxt = bg.submit(start_kernel)
+                nxt = bg.submit(start_kernel, after) if i + 1 < len(jobs) else None
                 continue
             _LIVE.add(km)
-            nxt = bg.submit(start_kernel) if i + 1 < len(jobs) else None
+            nxt = bg.submit(start_kernel, after) if i + 1 < len(jobs) else None
             try:
                 put_(run_one(job, km, exp))
             except Exception as exc:  # noqa: BLE001 - reported in the summary, others go on

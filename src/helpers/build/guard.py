@@ -42,8 +42,10 @@ def render_lock(reports_dir: Path):
 
 
 @contextmanager
-def data_snapshot(data_dir: Path):
+def data_snapshot(data_dir: Path, where: Path | None = None):
     """A private copy of the data files: the kernels read it, its hash is the cache key.
+
+    It is made in the temp folder, or in `where` (a folder every Dask worker sees).
 
     Editing data/ while a render runs therefore never mixes versions: every report of the run
     shows the snapshot, and is recorded under the snapshot's version. Yields the snapshot's Dataset.
@@ -51,7 +53,9 @@ def data_snapshot(data_dir: Path):
     from ..data import load  # pandas: only when a report must run, never on the warm path
     from ..data.loading import forget, keep
 
-    snap = Path(tempfile.mkdtemp(prefix="yibao-data-"))
+    if where is not None:
+        where.mkdir(parents=True, exist_ok=True)
+    snap = Path(tempfile.mkdtemp(prefix="yibao-data-", dir=where))
     try:
         for src in data_files(data_dir):
             if not stat.S_ISREG(src.stat().st_mode):

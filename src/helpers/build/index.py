@@ -47,6 +47,9 @@ def data_line(reports_dir: Path, entries, data: dict | None) -> str:
 
 
 WORKBOOK = "yibao-tables.xlsx"
+#: Above this many tables no workbook is written: at national scale (thousands of sheets) writing
+#: it took minutes on every render that changed a table; each table stays a CSV download.
+WORKBOOK_MAX_SHEETS = 1000
 #: Reports grouped by what a reader wants, by the notebook that makes them.
 GROUPS = (
     ("01-", "城市对比 Compare places"),
@@ -219,13 +222,23 @@ def _downloads(reports_dir: Path, entries, states: dict) -> str:
                 f"<a href='html/{e(c)}' download>{e(c.removeprefix(entry.name + '-'))}</a>" for c in csvs
             )
             items.append(f"<li>{e(entry.title)}: {links}</li>")
-    book = write_workbook(reports_dir, names)
-    head = (
-        f"<p><a href='{e(book)}' download>全部表格 Excel 工作簿 all tables as one Excel workbook</a> "
-        f"({len(names)} 张表 sheets)。每张表也有 CSV(UTF-8):</p>"
-        if book
-        else "<p>尚无表格 no tables yet.</p>"
-    )
+    if len(names) > WORKBOOK_MAX_SHEETS:
+        book = None
+        for old in (reports_dir / WORKBOOK, reports_dir / ".cache" / "workbook.sha256"):
+            old.unlink(missing_ok=True)  # a workbook of an earlier, smaller catalogue would be stale
+        head = (
+            f"<p>{len(names)} 张表,超过一个 Excel 工作簿的上限 {WORKBOOK_MAX_SHEETS} — "
+            f"{len(names)} tables, more than one workbook holds ({WORKBOOK_MAX_SHEETS}); "
+            "每张表都有 CSV(UTF-8) every table is a CSV:</p>"
+        )
+    else:
+        book = write_workbook(reports_dir, names)
+        head = (
+            f"<p><a href='{e(book)}' download>全部表格 Excel 工作簿 all tables as one Excel workbook</a> "
+            f"({len(names)} 张表 sheets)。每张表也有 CSV(UTF-8):</p>"
+            if book
+            else "<p>尚无表格 no tables yet.</p>"
+        )
     return (
         "<section aria-labelledby='yb-dl-h'><h2 id='yb-dl-h'>下载 Downloads</h2>"
         f"{head}<ul class='yb-dl'>{''.join(items)}</ul></section>"

@@ -44,6 +44,14 @@ def fork_unavailable() -> str:
     return ""
 
 
+#: The spawned zygote's program: argv = request fd, response fd, notebook folder, data folder.
+_SPAWNED = (
+    "import sys; sys.modules.setdefault('rfc3987_syntax', None)\n"
+    "from helpers.build.zygote import zygote_main\n"
+    "zygote_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] or None)"
+)
+
+
 def _forked_km_class():
     from jupyter_client import KernelManager
 
@@ -142,7 +150,9 @@ class ForkedKernels:
 
     kind = "forked"
 
-    def __init__(self, cwd: str, data_dir: str | None = None):
+    def __init__(self, cwd: str, data_dir: str | None = None, spawn: bool = False):
+        """With `spawn`, the zygote is started as a new Python process instead of forked from this
+        one (for a process that runs threads, such as a Dask worker, which must not fork)."""
         self.cwd = cwd
         self.folder = private_folder()
         atexit.register(shutil.rmtree, self.folder, True)
@@ -150,7 +160,17 @@ class ForkedKernels:
         self._handed: weakref.WeakSet = weakref.WeakSet()  # managers whose readied client may be unused
         req_r, self._req = os.pipe()
         self._resp, resp_w = os.pipe()
-        self.zygote = os.fork()
+        self.proc = None
+        if spawn:
+            import subprocess
+
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _SPAWNED, str(req_r), str(resp_w), cwd, data_dir or ""],
+                pass_fds=(req_r, resp_w),
+            )
+            self.zygote = self.proc.pid
+        else:
+            self.zygote = os.fork()
         if self.zygote == 0:
             os.close(self._req)
             os.close(self._resp)
@@ -161,14 +181,16 @@ class ForkedKernels:
         self.status = self._lines.readline().strip() or "zygote exited during start"
         self.cls = _forked_km_class()
 
-    def start(self):
-        """Fork a kernel from the zygote and wait until it answers; return its manager."""
+    def start(self, data_dir: str | None = None):
+        """Fork a kernel from the zygote and wait until it answers; return its manager.
+
+        With `data_dir` (a data view, `helpers.data.views`) the kernel reads that folder only."""
         from jupyter_client.connect import write_connection_file
 
         self.count += 1
         base = os.path.join(self.folder, f"k{self.count}")
         cf, _ = write_connection_file(f"{base}.json", transport="ipc", ip=base)
-        os.write(self._req, f"{cf}\n".encode())
+        os.write(self._req, f"{cf}\t{data_dir or ''}\n".encode())
         line = self._lines.readline().strip()
         if not line.isdigit():
             raise RuntimeError("the kernel parent (zygote) has stopped")
@@ -190,6 +212,15 @@ class ForkedKernels:
         self._handed.add(km)
         return km
 
+    def alive(self) -> bool:
+        """Whether the zygote still runs (checked before reusing a long-lived source)."""
+        if self.proc is not None:
+            return self.proc.poll() is None
+        try:
+            return os.waitpid(self.zygote, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+
     def close(self) -> None:
         """Stop the zygote (its kernels die with it) and remove the connection folder."""
         for km in list(self._handed):  # a client left open would hang zmq when collected
@@ -203,7 +234,10 @@ class ForkedKernels:
             pass
         try:
             os.kill(self.zygote, signal.SIGTERM)
-            os.waitpid(self.zygote, 0)
+            if self.proc is not None:
+                self.proc.wait()
+            else:
+                os.waitpid(self.zygote, 0)
         except OSError:
             pass
         self._lines.close()
@@ -221,18 +255,19 @@ class FreshKernels:
         atexit.register(shutil.rmtree, self.folder, True)
         self.count = 0
 
-    def start(self):
+    def start(self, data_dir: str | None = None):
         self.count += 1
-        return start_kernel(self.cwd, os.path.join(self.folder, f"k{self.count}"))
+        return start_kernel(self.cwd, os.path.join(self.folder, f"k{self.count}"), data_dir)
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_kernel(cwd: str, ipc_base: str | None = None):
+def start_kernel(cwd: str, ipc_base: str | None = None, data_dir: str | None = None):
     """A fresh python3 kernel with the heavy imports done, ready for one notebook.
 
-    With `ipc_base` (a path in a private folder) the kernel talks over IPC sockets, not TCP.
+    With `ipc_base` (a path in a private folder) the kernel talks over IPC sockets, not TCP; with
+    `data_dir` it reads that data folder (or view) only.
     """
     from jupyter_client import KernelManager
 
@@ -244,7 +279,10 @@ def start_kernel(cwd: str, ipc_base: str | None = None):
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        kc.execute_interactive(PREIMPORT, silent=True, store_history=False, timeout=120)
+        code = PREIMPORT
+        if data_dir:
+            code += f"\nimport helpers.data.views\nhelpers.data.views.enter({data_dir!r})"
+        kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
     finally:
         kc.stop_channels()
     return km
@@ -270,12 +308,14 @@ def private_folder() -> str:
     return folder
 
 
-def kernel_source(cwd: str, data_dir: str | None = None) -> ForkedKernels | FreshKernels:
-    """Forked kernels when possible, else fresh ones; `.kind` and `.status` say which and why."""
+def kernel_source(cwd: str, data_dir: str | None = None, spawn: bool = False) -> ForkedKernels | FreshKernels:
+    """Forked kernels when possible, else fresh ones; `.kind` and `.status` say which and why.
+
+    With `spawn` the kernel parent is a new process rather than a fork of this one."""
     reason = fork_unavailable()
     if reason:
         return FreshKernels(cwd, reason)
-    src = ForkedKernels(cwd, data_dir)
+    src = ForkedKernels(cwd, data_dir, spawn)
     if src.status != "ok":
         src.close()
         return FreshKernels(cwd, src.status)

@@ -17,11 +17,12 @@ from ..exceptions import YibaoError
 from ..fingerprint import data_version
 from ..hints import did_you_mean
 from .atomic import write_atomic
-from .cachekey import code_fingerprint, report_hash
+from .cachekey import code_fingerprint, data_key, report_hash
 from .catalog import load_catalog
 from .execute import Job, exporter, result, skip_iri_grammars, worker
 from .guard import children, data_snapshot, kernels_of, kill_groups, render_lock, stop_on_sigterm
 from .index import write_index
+from .reads import report_reads
 from .warm import render_paths, write_stamp
 from .zygote import THREAD_ENV
 
@@ -111,8 +112,14 @@ def render(
     catalog: Path | None = None,
     notebooks_dir: Path | None = None,
     data_dir: Path | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[dict]:
     """Render the catalogue; return one result per report (rendered / cached / failed).
+
+    `executor` "local" runs the reports in `jobs` forked worker processes; "dask" runs one
+    task per report on dask.distributed (`dask_executor`): a LocalCluster of `jobs` workers, or
+    the cluster whose scheduler address is `scheduler`.
 
     After a render of the whole catalogue with no failure, a stamp lets the next run with nothing
     to do answer from `helpers.build.warm.unchanged` without loading the renderer.
@@ -125,7 +132,8 @@ def render(
         os.environ.setdefault(key, value)
     with stop_on_sigterm(), render_lock(reports_dir):
         check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
-        out = _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir)
+        run = {"executor": executor, "scheduler": scheduler}
+        out = _render(only, force, jobs, progress, reports_dir, catalog, notebooks_dir, data_dir, run)
         if not only:  # the whole catalogue is up to date: a no-op run can tell so cheaply next time
             dates = {r["name"]: _state(reports_dir / ".cache", r["name"]).get("date") for r in out}
             write_stamp(reports_dir, catalog, notebooks_dir, data_dir, out, dates)
@@ -141,6 +149,7 @@ def _render(
     catalog: Path,
     notebooks_dir: Path,
     data_dir: Path,
+    run: dict | None = None,
 ) -> list[dict]:
     """The render proper, under the lock.
 
@@ -158,19 +167,33 @@ def _render(
                 f"no report named '{n}' in {config.display_path(catalog)} — " + did_you_mean(n, names)
             )
     code = code_fingerprint()
-    plan = _plan(entries, only, force, data_version(data_dir), code, reports_dir)
+    full: list = []
+
+    def dataset():  # the place lookups of new catalogue entries need the place table
+        if not full:
+            from ..data import load
+
+            full.append(load(data_dir))
+        return full[0]
+
+    reads = report_reads(entries, data_dir, cache_dir, dataset)
+    plan = _plan(entries, only, force, data_version(data_dir), code, reports_dir, reads)
     if not plan.todo:
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
         return _finish(plan, entries, reports_dir, data_dir, 0.0)
-    with data_snapshot(data_dir) as ds:
+    run = run or {"executor": "local", "scheduler": None}
+    shared = reports_dir / ".cache" / "snapshots" if run["executor"] == "dask" else None
+    with data_snapshot(data_dir, shared) as ds:
         load_catalog(catalog, notebooks_dir, cache_dir, {}, ds=ds)  # values against the data
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
         if ds.version != plan.version:  # data edited since it was hashed: key on the snapshot
-            plan = _plan(entries, only, force, ds.version, code, reports_dir)
+            reads = report_reads(entries, ds.data_dir, None, lambda: ds)
+            plan = _plan(entries, only, force, ds.version, code, reports_dir, reads)
+        _views(plan, ds.data_dir)
         _clean_temp_files(reports_dir)
-        elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir)
+        elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir, run)
     return _finish(plan, entries, reports_dir, data_dir, elapsed)
 
 
@@ -183,16 +206,38 @@ class _Plan:
         self.hashes: dict[str, str] = {}
         self.cost: dict[str, float] = {}
         self.results: dict[str, dict] = {}
+        self.reads: dict = {}
 
 
-def _plan(entries, only, force: bool, version: str, code: str, reports_dir: Path) -> _Plan:
-    """Which reports are unchanged (cached) and which must run, for data `version` and `code`."""
+def _views(plan: _Plan, snapshot: Path) -> None:
+    """Give each planned report that reads some places a view of the snapshot holding only the
+    files its key covers (one view per key); the others read the whole snapshot."""
+    from ..data.views import make_view
+
+    for job in plan.todo:
+        r = plan.reads.get(job.name)
+        job.snapshot = str(snapshot)
+        if r is None:
+            job.data_dir = str(snapshot)
+        else:
+            view = make_view(snapshot, snapshot / ".views" / r.key, list(r.places), list(r.files))
+            job.data_dir = str(view)
+
+
+def _plan(
+    entries, only, force: bool, version: str, code: str, reports_dir: Path, reads: dict | None = None
+) -> _Plan:
+    """Which reports are unchanged (cached) and which must run, for data `version` and `code`.
+
+    A report that reads some places only (`reads`) is keyed on the hash of those files instead of
+    the data version."""
     cache_dir = reports_dir / ".cache"
     plan = _Plan(version, code)
+    plan.reads = reads or {}
     for e in entries:
         if only and e.name not in only:
             continue
-        plan.hashes[e.name] = report_hash(e, version, code)
+        plan.hashes[e.name] = report_hash(e, data_key(version, plan.reads.get(e.name)), code)
         st = _state(cache_dir, e.name)
         plan.cost[e.name] = st.get("seconds", 2.0)
         html = reports_dir / "html" / f"{e.name}.html"
@@ -220,7 +265,7 @@ def _plan(entries, only, force: bool, version: str, code: str, reports_dir: Path
     return plan
 
 
-def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_dir: Path) -> float:
+def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_dir: Path, run: dict) -> float:
     """Execute the planned reports, recording each result in the cache; return the seconds taken."""
     cache_dir = reports_dir / ".cache"
     todo, hashes, results, today, version = plan.todo, plan.hashes, plan.results, plan.today, plan.version
@@ -250,7 +295,12 @@ def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_di
 
     t0 = time.perf_counter()
     try:
-        _execute(todo, jobs, plan.cost, str(notebooks_dir), on_result)
+        if run["executor"] == "dask":
+            from .dask_executor import execute
+
+            execute(todo, jobs, plan.cost, str(notebooks_dir), on_result, run["scheduler"])
+        else:
+            _execute(todo, jobs, plan.cost, str(notebooks_dir), on_result)
     finally:
         if bar:
             bar.close()

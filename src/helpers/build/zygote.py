@@ -113,8 +113,9 @@ def _reset_inherited_async() -> None:
         IPKernelApp.clear_instance()
 
 
-def kernel_main(connection_file: str, cwd: str) -> None:
-    """In a freshly forked child: become an ipykernel on `connection_file`; never returns."""
+def kernel_main(connection_file: str, cwd: str, data_dir: str = "") -> None:
+    """In a freshly forked child: become an ipykernel on `connection_file` reading `data_dir` (a
+    data view, or the whole snapshot when empty); never returns."""
     code = 0
     try:
         os.setsid()
@@ -124,6 +125,10 @@ def kernel_main(connection_file: str, cwd: str) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         _reset_inherited_async()
         os.chdir(cwd)
+        if data_dir:
+            from helpers.data.views import enter
+
+            enter(data_dir)  # the view's Dataset, cut from the one loaded here; nothing else kept
         sys.argv = ["ipykernel_launcher", "-f", connection_file]
         from ipykernel.kernelapp import IPKernelApp
 
@@ -142,7 +147,8 @@ def kernel_main(connection_file: str, cwd: str) -> None:
 
 
 def zygote_main(req: int, resp: int, cwd: str, data_dir: str | None) -> None:
-    """The zygote: pre-import, then fork one kernel per connection-file path read from `req`."""
+    """The zygote: pre-import, then fork one kernel per request line read from `req`
+    (connection file, a tab, the data folder or view it reads)."""
     code = 0
     try:
         _die_with_parent()
@@ -157,14 +163,14 @@ def zygote_main(req: int, resp: int, cwd: str, data_dir: str | None) -> None:
         os.write(resp, (status.replace("\n", " ") + "\n").encode())
         reader = os.fdopen(req, "r", encoding="utf-8")
         for line in reader:
-            cf = line.rstrip("\n")
+            cf, _, data_dir = line.rstrip("\n").partition("\t")
             if not cf:
                 break
             pid = os.fork()
             if pid == 0:
                 reader.close()
                 os.close(resp)
-                kernel_main(cf, cwd)
+                kernel_main(cf, cwd, data_dir)
             os.write(resp, f"{pid}\n".encode())
     except BaseException:  # noqa: BLE001
         code = 1

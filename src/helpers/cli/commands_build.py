@@ -47,6 +47,8 @@ def render(args: argparse.Namespace) -> int:
         reports_dir=args.reports_dir,
         catalog=args.catalog,
         notebooks_dir=args.notebooks_dir,
+        executor="dask" if args.scheduler else args.executor,
+        scheduler=args.scheduler,
     )
     t = Table(title="yibao render")
     for col in ("report", "status", "seconds", "detail"):
@@ -81,6 +83,18 @@ def add_parsers(add) -> None:
     sp.add_argument("--only", nargs="+", metavar="NAME", help="render just these reports")
     sp.add_argument("--force", action="store_true", help="re-render even when nothing changed")
     sp.add_argument("--jobs", type=_workers, default=2, help="worker processes, 1-64 (default 2)")
+    sp.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="local: forked worker processes (default); dask: one task per report on dask.distributed",
+    )
+    sp.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --executor dask: a running scheduler (tcp://host:port) instead of a LocalCluster "
+        "of --jobs workers; the reports folder must be on a path every worker sees",
+    )
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.add_argument("--reports-dir", type=Path, help="output folder (default reports/)")
     sp.add_argument("--catalog", type=Path, help="catalogue file (default reports/catalog.yaml)")

@@ -85,6 +85,9 @@ class Dataset:
         Condition vocabulary, topic labels and zh/en labels of every value, kind and status.
     version : str
         Hash of every data file; a render records it.
+    view : frozenset of str, optional
+        For a view (`helpers.data.views`): the place codes whose policy files it holds; naming any
+        other place is refused. None: every place.
     """
 
     claims: pd.DataFrame
@@ -98,6 +101,7 @@ class Dataset:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Lookup tables later layers build once per dataset (places, ranked claims); never data.
     cache: dict[str, Any] = field(default_factory=dict, compare=False)
+    view: frozenset[str] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -187,6 +191,11 @@ def keep(ds: Dataset) -> Dataset:
 def forget(data_dir: Path | str) -> None:
     """Drop a remembered dataset (its folder is going away)."""
     _PRELOADED.pop(str(Path(data_dir).resolve()), None)
+
+
+def kept() -> list[Dataset]:
+    """The datasets this process remembers (`keep`), e.g. the one a kernel parent loaded."""
+    return list(_PRELOADED.values())
 
 
 def load(data_dir: Path | str | None = None) -> Dataset:

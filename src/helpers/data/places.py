@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..exceptions import UnknownNameError
+from ..exceptions import OutsideViewError, UnknownNameError
 from .loading import Dataset
 from .names import lookup_key as _norm
 from .names import strip_suffix as _strip
@@ -27,6 +27,11 @@ def find(ds: Dataset, name: str) -> str:
         ds.cache["place_names"] = index
     code = index.get(_norm(name))
     if code is not None:
+        if ds.view is not None and code not in ds.view:
+            raise OutsideViewError(
+                f"'{name}' is outside this report's data: it reads the places its parameters name "
+                f"({', '.join(sorted(ds.view))}) — name {code} in the report's parameters"
+            )
         return code
     merged = MERGED.get(_norm(name))
     if merged:

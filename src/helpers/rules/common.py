@@ -61,6 +61,20 @@ def lookup(
     return span(decide(levels(ds, code, parameter, applies), year))
 
 
+def memo_lookup():
+    """A `lookup` that remembers its answers (for one vectorised call: many scenarios ask the same
+    question; a Span is never changed after it is made)."""
+    seen: dict = {}
+
+    def look(ds: Dataset, code: str, parameter: str, year=None, require: tuple[str, ...] = (), **scenario):
+        key = (code, parameter, year, require, tuple(sorted(scenario.items())))
+        if key not in seen:
+            seen[key] = lookup(ds, code, parameter, year, require, **scenario)
+        return seen[key]
+
+    return look
+
+
 def unverified(*spans: Span) -> bool:
     """Whether any looked-up value behind a result rests on leads only."""
     return any(s.unverified and s.known for s in spans)
@@ -135,6 +149,26 @@ def span(d: Decision) -> Span:
     if d.winner is None:
         return Span()
     return Span(d.values, [d.winner.claim_id] + [c.claim_id for c in d.competing], d.unverified)
+
+
+def distinct(*columns) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by equal values in `columns` (arrays or Series of one length): the position of
+    each group's first row, in order of appearance, and each row's group number (an index into
+    those positions) — what `drop_duplicates` then a merge back would give, without the merge."""
+    gid = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        arr = np.asarray(col)
+        if arr.dtype.kind in "biu" and len(arr):  # small whole numbers: their offsets are codes
+            codes = arr.astype(np.int64) - int(arr.min())
+            size = int(codes.max()) + 1
+        else:
+            codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+            size = max(len(uniques), 1)
+        gid = gid * size + codes
+    group, uniques = pd.factorize(gid)  # groups numbered by first appearance
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(gid) - 1, -1, -1)  # the last write, going backwards, is the first row
+    return first, group
 
 
 def merge_claims(*spans: Span) -> list[str]:

@@ -276,14 +276,14 @@ def family_bindings(
     hi = out["city"].map({c: s.hi for c, s in limits.items()}).astype(float)
     over, between = eligible & (nth > hi), eligible & (nth > lo) & (nth <= hi)
     base = out["reason"].where(out["reason"] != R.QUALIFIES, "")
-    hi_text, lo_text = hi.map(lambda v: f"{v:.0f}"), lo.map(lambda v: f"{v:.0f}")
-    why_over = hi_text.map(lambda v: R.LIMIT_REACHED.format(hi=v))
-    why_between = pd.Series(
-        [R.LIMIT_DISPUTED.format(lo=a, hi=b) for a, b in zip(lo_text, hi_text, strict=True)], index=out.index
-    )
+    # the limit's words depend on the city only: written once per city, joined on the rows concerned
+    num = {c: (float(np.nan if s.lo is None else s.lo), float(np.nan if s.hi is None else s.hi))
+           for c, s in limits.items()}  # fmt: skip
+    why_over = {c: R.LIMIT_REACHED.format(hi=f"{h:.0f}") for c, (_, h) in num.items()}
+    why_between = {c: R.LIMIT_DISPUTED.format(lo=f"{lo_:.0f}", hi=f"{h:.0f}") for c, (lo_, h) in num.items()}
     join = lambda a, b: (a + "; " + b).str.lstrip("; ")  # noqa: E731
-    out.loc[over, "reason"] = join(base, why_over)[over]
-    out.loc[between, "reason"] = join(base, why_between)[between]
+    out.loc[over, "reason"] = join(base[over], out["city"][over].map(why_over))
+    out.loc[between, "reason"] = join(base[between], out["city"][between].map(why_between))
     out.loc[over, "can_bind"] = "no"
     out.loc[between, "can_bind"] = "disputed"
     out.loc[over, ["premium_lo", "premium_hi"]] = None
