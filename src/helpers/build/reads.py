@@ -142,11 +142,13 @@ def _basis(data_dir: Path) -> str:
 
 
 def report_reads(
-    entries, data_dir: Path, cache_dir: Path | None, dataset: Callable
+    entries, data_dir: Path, cache_dir: Path | None, dataset: Callable, pending: list | None = None
 ) -> dict[str, Reads | None]:
     """What each report reads (None: all data). The places each report names are remembered in
     `cache_dir/reads.json` while the place table, the catalogue of parameters and the code are
-    unchanged, so `dataset()` (a loaded Dataset) is called only when a lookup is new."""
+    unchanged, so `dataset()` (a loaded Dataset) is called only when a lookup is new. With
+    `pending`, the new memo is appended there as (path, text) instead of written, so a caller
+    writes it only once the catalogue has passed its checks (a refused catalogue changes nothing)."""
     path = cache_dir / "reads.json" if cache_dir else None
     basis = _basis(data_dir)
     memo: dict[str, list[str]] = {}
@@ -179,7 +181,11 @@ def report_reads(
         files = policy_names(data_dir, codes)
         out[e.name] = Reads(tuple(codes), tuple(files), files_key(data_dir, codes, files))
     if path and changed:
-        from .atomic import write_atomic
+        text = json.dumps({"basis": basis, "places": memo}, ensure_ascii=False)
+        if pending is not None:
+            pending.append((path, text))
+        else:
+            from .atomic import write_atomic
 
-        write_atomic(path, json.dumps({"basis": basis, "places": memo}, ensure_ascii=False))
+            write_atomic(path, text)
     return out

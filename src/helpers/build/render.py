@@ -176,11 +176,14 @@ def _render(
             full.append(load(data_dir))
         return full[0]
 
-    reads = report_reads(entries, data_dir, cache_dir, dataset)
+    pending: list = []  # the reads memo, written once the catalogue's checks have passed
+    reads = report_reads(entries, data_dir, cache_dir, dataset, pending)
     plan = _plan(entries, only, force, data_version(data_dir), code, reports_dir, reads)
     if not plan.todo:
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
+        for path, text in pending:
+            write_atomic(path, text)
         return _finish(plan, entries, reports_dir, data_dir, 0.0)
     run = run or {"executor": "local", "scheduler": None}
     shared = reports_dir / ".cache" / "snapshots" if run["executor"] == "dask" else None
@@ -188,6 +191,8 @@ def _render(
         load_catalog(catalog, notebooks_dir, cache_dir, {}, ds=ds)  # values against the data
         for fname, params in inspected.items():  # all checks passed: keep the inspections
             write_atomic(cache_dir / fname, json.dumps(params))
+        for path, text in pending:
+            write_atomic(path, text)
         if ds.version != plan.version:  # data edited since it was hashed: key on the snapshot
             reads = report_reads(entries, ds.data_dir, None, lambda: ds)
             plan = _plan(entries, only, force, ds.version, code, reports_dir, reads)
