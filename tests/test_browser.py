@@ -14,7 +14,7 @@ from helpers import config
 from helpers.build.catalog import load_catalog
 from helpers.build.render import render
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.render]  # the site fixture renders the catalogue
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = config.REPORTS_DIR / "screenshots"
 

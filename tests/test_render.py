@@ -114,7 +114,7 @@ def test_failing_notebook_keeps_previous_html_and_names_the_cell(tmp_path):
             "parameters: {citys: 济南}",
             "unknown parameter 'citys' for 01-compare-cities.ipynb — did you mean 'cities'?",
         ),
-        ("parameters: {year: '2025'}", "parameter 'year' should be int, got str '2025' — write a int value"),
+        ("parameters: {year: '2025'}", "parameter 'year' should be int, got str '2025' — write an int value"),
     ],
 )
 def test_bad_parameters_name_the_catalogue_line(tmp_path, entry, message):

@@ -37,8 +37,11 @@ def _regular(p: Path) -> bool:
 
 def data_files(data_dir: Path) -> list[Path]:
     """The files the loader reads: the three top-level files and the policy files (.yaml/.yml in any
-    case, not hidden). Only regular files are listed: a pipe would block, a folder cannot be read."""
-    return [p for p in _candidates(data_dir) if _regular(p)]
+    case, not hidden), plus the `SHOWN_FILES` present (a data snapshot carries what reports show,
+    so its version is the folder's). Only regular files are listed: a pipe would block, a folder
+    cannot be read."""
+    shown = [Path(data_dir) / n for n in SHOWN_FILES]
+    return [p for p in [*_candidates(data_dir), *shown] if _regular(p)]
 
 
 def data_hash(data_dir: Path) -> str:
