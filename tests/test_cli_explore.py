@@ -27,14 +27,23 @@ def test_compare_json_is_the_notebook_table(capsys, real):
     table = h.compare(real, "济南,泰安", topic="binding")
     assert [r["parameter"] for r in rows] == table["parameter"].tolist()
     by_param = {r["parameter"]: r for r in rows}
-    assert by_param["family_account.max_relatives"]["济南市"] == "7 旧"  # 济南日报 2021: older than 2 years
-    # an undated page, and the data doubts it counts relation kinds, not persons
-    assert by_param["family_account.max_relatives"]["泰安市"] == "8 无日期 存疑"
+    jinan = by_param["family_account.max_relatives"]["cities"]["济南市"]
+    assert jinan["text"] == "7 旧" and jinan["value"] == 7 and jinan["marks"] == ["旧"]  # 济南日报 2021
+    # an undated page, and the data doubts it counts relation kinds, not persons: typed, not text
+    taian = by_param["family_account.max_relatives"]["cities"]["泰安市"]
+    assert taian["text"] == "8 无日期 存疑" and taian["value"] == 8 and isinstance(taian["value"], int)
+    assert taian["marks"] == ["无日期", "存疑"] and [d["reason"] for d in taian["doubts"]] == ["count-basis"]
+    for r in rows:  # every cell's text is the notebook table's cell
+        for city, cell in r["cities"].items():
+            t = table[(table["parameter"] == r["parameter"]) & (table["conditions"] == r["conditions"])]
+            assert t[city].iloc[0] == cell["text"]
+    relations = by_param["family_account.relations"]["cities"]["泰安市"]["value"]
+    assert isinstance(relations, list) and "spouse" in relations
 
 
 def test_compare_several_topics_and_a_group(capsys):
     rows = as_json(capsys, "compare", "--cities", "山东全省", "--topics", "binding,lapse")
-    assert len([k for k in rows[0] if k.endswith("市")]) == 16
+    assert len(rows[0]["cities"]) == 16
     assert any(r["parameter"].startswith("lapse.") for r in rows)
     assert not any(r["parameter"].startswith("employee.") for r in rows)
 

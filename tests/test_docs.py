@@ -63,6 +63,7 @@ def _results(ds):
             ds, one({"household": [1], "city": ["泰安"], "relation": ["spouse"]})
         ),
         "glossary": h.glossary(ds),
+        "inputs_table": h.inputs_table(h.employee_contribution(ds, "泰安", 3000)),
     }
 
 

@@ -45,11 +45,22 @@ EMPLOYEE_COLUMNS = [
         for s in ("lo", "hi")
     ),
     "band",
+    "employer_basis",
+    "like_for_like",
+    "like_for_like_why",
     "conflict",
+    "doubt",
     "claims",
+    "inputs",
 ]
-MEMBER_COLUMNS = ["category", "paid_tier", "benefit_tier", "pays_lo", "pays_hi", "rule", "conflict", "claims"]
-FAMILY_COLUMNS = ["relation", "can_bind", "reason", "premium_lo", "premium_hi", "conflict", "claims"]
+MEMBER_COLUMNS = [
+    *("category", "paid_tier", "benefit_tier", "pays_lo", "pays_hi", "rule"),
+    *("conflict", "doubt", "claims", "inputs"),
+]
+FAMILY_COLUMNS = [
+    *("relation", "can_bind", "reason", "premium_lo", "premium_hi"),
+    *("conflict", "doubt", "claims", "inputs"),
+]
 
 
 @pytest.fixture(scope="module", params=["real", "edge", "mini"])

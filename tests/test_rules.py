@@ -213,7 +213,7 @@ def test_a_household_without_relatives_gives_an_empty_table_with_every_column(mi
     r = family_binding(mini, "泰安", [])
     assert r.empty and list(r.columns) == [
         "city", "city_zh", "relative", "relation", "can_bind", "reason",
-        "premium_lo", "premium_hi", "conflict", "unverified", "claims",
+        "premium_lo", "premium_hi", "conflict", "unverified", "doubt", "claims", "inputs",
     ]  # fmt: skip
 
 

@@ -49,6 +49,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "household_premiums": ("helpers.rules", "household_premiums"),
     "family_binding": ("helpers.rules", "family_binding"),
     "family_bindings": ("helpers.rules", "family_bindings"),
+    "inputs_table": ("helpers.rules", "inputs_table"),
     "check_parameters": ("helpers.report.notebook_params", "check_parameters"),
     "glossary": ("helpers.report.glossary", "glossary"),
     "inputs": ("helpers.data.inputs", None),

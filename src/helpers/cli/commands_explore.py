@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import argparse
 
-from .output import FORMAT_HELP, FORMATS, add_topics, dataset, emit
+from .output import FORMAT_HELP, FORMATS, add_topics, dataset, emit, emit_json
 from .output import topics as topics_of
 
 
 def compare(args: argparse.Namespace) -> int:
     from ..data import inputs
     from ..report.tables import compare as compare_
+    from ..report.tables import compare_records
 
     ds = dataset(args)
     codes = inputs.places(ds, args.cities, "--cities")
     topics = topics_of(args, ds)
+    if args.format == "json":  # typed cells: value, status, marks, doubts, and the reader's text
+        recs = compare_records(
+            ds,
+            codes,
+            topic=topics,
+            year=inputs.year(args.year, "--year"),
+            as_of=inputs.date(args.as_of, "--as-of"),
+        )
+        emit_json(recs)
+        return 0
     t = compare_(
         ds,
         codes,

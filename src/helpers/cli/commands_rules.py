@@ -24,6 +24,28 @@ def _flags_to_json(df, columns, fmt: str):
     return df
 
 
+INPUTS_HELP = (
+    "print the figures each result used instead (one row per input: value, year, status, kind, "
+    "support, doubt); JSON results always carry them in 'inputs'"
+)
+
+
+def _emit_result(df, args: argparse.Namespace) -> None:
+    """A calculator result: JSON keeps each row's `inputs` records; a table or CSV shows the
+    results without them, or — with --inputs — the inputs table instead (doubts as text)."""
+    from ..rules import inputs_table
+
+    if getattr(args, "inputs", False):
+        t = inputs_table(df).drop(columns=["row"])
+        if args.format != "json":
+            t["doubts"] = ["; ".join(d.get("en", "") for d in ds) for ds in t["doubts"]]
+        emit(t, args.format)
+    elif args.format == "json":
+        emit(df, args.format)
+    else:
+        emit(df.drop(columns=["inputs"]), args.format)
+
+
 def lapse(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -46,7 +68,7 @@ def lapse(args: argparse.Namespace) -> int:
             )
             for code in inputs.places(ds, args.cities or args.city, "--city")
         ]
-    emit(_flags_to_json(pd.DataFrame(rows), ["gap_covered", "backpay_allowed"], args.format), args.format)
+    _emit_result(_flags_to_json(pd.DataFrame(rows), ["gap_covered", "backpay_allowed"], args.format), args)
     return 0
 
 
@@ -63,7 +85,7 @@ def contribution(args: argparse.Namespace) -> int:
     res = employee_contributions(ds, grid, year=inputs.year(args.year, "--year"))
     if args.format == "table" and not args.all_columns:
         res = res[[c for c in res.columns if not c.endswith("_year_lo") and not c.endswith("_year_hi")]]
-    emit(res, args.format)
+    _emit_result(res, args)
     return 0
 
 
@@ -91,7 +113,7 @@ def family(args: argparse.Namespace) -> int:
     r = pd.concat([family_binding(ds, c, relatives, tier=tier, year=year) for c in codes], ignore_index=True)
     r.insert(r.columns.get_loc("can_bind") + 1, "status", r["can_bind"])
     r["can_bind"] = r["status"].map(lambda v: FLAG_JSON.get(v)).astype(object)
-    emit(r, args.format)
+    _emit_result(r, args)
     return 0
 
 
@@ -123,6 +145,7 @@ def add_parsers(add) -> None:
     g.add_argument("--lapsed-years", type=_nonneg_int, help="resident scheme: whole years not insured")
     sp.add_argument("--back-paid", action="store_true", help="the gap was back-paid / restored")
     sp.add_argument("--year", help=YEAR_HELP)
+    sp.add_argument("--inputs", action="store_true", help=INPUTS_HELP)
     sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
 
     sp = add(
@@ -132,6 +155,7 @@ def add_parsers(add) -> None:
     sp.add_argument("--wage", required=True, help="monthly wage(s) in yuan, comma-separated: 2500,8000")
     sp.add_argument("--year", help=YEAR_HELP)
     sp.add_argument("--all-columns", action="store_true", help="table: also the yearly amounts")
+    sp.add_argument("--inputs", action="store_true", help=INPUTS_HELP)
     sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
 
     sp = add("family", "which relatives can be bound to the account, and their premiums", family)
@@ -145,4 +169,5 @@ def add_parsers(add) -> None:
     )
     sp.add_argument("--tier", default="1", help="resident premium tier paid for relatives: 1 (default) or 2")
     sp.add_argument("--year", help=YEAR_HELP)
+    sp.add_argument("--inputs", action="store_true", help=INPUTS_HELP)
     sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)

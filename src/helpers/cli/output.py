@@ -26,9 +26,11 @@ MIN_COLUMN = 9
 
 
 def _plain(v):
-    """A cell as a JSON-ready value: NaN/NA → None, numpy scalars → Python, lists kept."""
+    """A cell as a JSON-ready value: NaN/NA → None, numpy scalars → Python, lists and dicts kept."""
     if isinstance(v, list | tuple):
         return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
     if hasattr(v, "item") and not isinstance(v, str):
         with contextlib.suppress(ValueError, AttributeError):
             v = v.item()
@@ -67,6 +69,23 @@ def _text(v) -> str:
 def width() -> int:
     """Columns of the terminal (80 when output is not a terminal and COLUMNS is unset)."""
     return shutil.get_terminal_size((80, 24)).columns
+
+
+def emit_json(obj) -> None:
+    """Print JSON-ready data (dicts, lists, numbers, text; NaN as null), indented; text made
+    harmless as in `emit` (control and bidi characters become '?')."""
+    from ..data.text import plain
+
+    def clean(v):
+        if isinstance(v, str):
+            return plain(v)
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        if isinstance(v, dict):
+            return {clean(k): clean(x) for k, x in v.items()}
+        return v
+
+    sys.stdout.write(json.dumps(clean(_plain(obj)), ensure_ascii=False, indent=1) + "\n")
 
 
 def emit(df, fmt: str) -> None:

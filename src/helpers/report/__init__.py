@@ -20,6 +20,7 @@ from .evidence import (
 from .general import general_statements
 from .history import history
 from .household import contribution_table, family_section, household, wage_grid
+from .inputs_used import inputs_frame, inputs_section
 from .markup import Footnotes, legend
 from .profile import inherited, over_time, own_claims, profile_topic, unknowns
 from .quality import conflicts_section, coverage_section, kinds_section
@@ -58,6 +59,8 @@ __all__ = [
     "family_section",
     "wage_grid",
     "contribution_table",
+    "inputs_section",
+    "inputs_frame",
     "coverage_section",
     "kinds_section",
     "conflicts_section",

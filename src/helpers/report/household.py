@@ -10,6 +10,7 @@ from ..data.vocab import MARKS
 from ..rules import family_binding
 from .content import Section, figure_html, fill_doc
 from .fmt import label_zh, reason_text
+from .inputs_used import attach
 from .markup import Footnotes, esc, table
 from .plots import figure
 from .scenarios import assumptions, cite, place_names
@@ -116,7 +117,8 @@ def family_section(
                 esc(describe_relative(relatives[i], ds.labels)),
                 esc(x.can_bind_zh)
                 + (" ⚠" if x.conflict else "")
-                + (f" {MARKS['unverified']}" if x.unverified else ""),
+                + (f" {MARKS['unverified']}" if x.unverified else "")
+                + (f" {MARKS['doubt']}" if x.doubt else ""),
                 esc(x.reason_zh),
                 esc("—" if pd.isna(x.premium_lo) else f"{x.premium_lo:,.0f} 元"),
                 cite(notes, x.claims),
@@ -147,7 +149,8 @@ def family_section(
     ]
     parts.append(table(header, cost, raw=True))
     allr = pd.concat(frames, ignore_index=True)
-    return Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
+    section = Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
+    return attach(ds, section, "relatives", notes)
 
 
 def describe_relative(rel: dict, labels) -> str:
@@ -223,7 +226,7 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
     >>> ds = h.load()
     >>> res = h.employee_contributions(ds, h.report.wage_grid(ds, "泰安", "3000,8000"))
     >>> list(h.report.contribution_table(ds, res, h.report.Footnotes(ds)).tables)
-    ['employee']
+    ['employee', 'employee-inputs']
     """
     res = res.copy()
     res["city_zh"] = res["city"].map(lambda c: places.label(ds, c))
@@ -235,7 +238,8 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
             esc(_money(x.base_lo, x.base_hi)),
             esc(_money(x.employer_month_lo, x.employer_month_hi))
             + f"<br><small>{esc(x.employer_basis)}</small>"
-            + (f" {MARKS['unverified']}" if x.unverified else ""),
+            + (f" {MARKS['unverified']}" if x.unverified else "")
+            + (f" {MARKS['doubt']}" if x.doubt else ""),
             esc(_money(x.maternity_month_lo, x.maternity_month_hi)),
             esc(_money(x.employee_month_lo, x.employee_month_hi)),
             esc(x.band_zh),
@@ -288,4 +292,4 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
         if missing:
             parts.append(f"<p>图中未绘出(缴费未知)not drawn, unknown: {esc('、'.join(missing))}</p>")
     heading = "职工医保月缴费(元)Employee scheme: monthly contributions (yuan)"
-    return Section(heading, parts, {"employee": res}, level=2)
+    return attach(ds, Section(heading, parts, {"employee": res}, level=2), "employee", notes)

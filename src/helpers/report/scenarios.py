@@ -13,6 +13,7 @@ from ..data.vocab import MARKS
 from ..rules import lapses
 from .content import Section, fill_doc
 from .fmt import label_zh
+from .inputs_used import attach
 from .markup import Footnotes, esc, table
 
 
@@ -50,13 +51,14 @@ def place_names(ds: Dataset, codes) -> str:
     return "、".join(places.label(ds, c) for c in codes)
 
 
-def _months(lo, hi, conflict: bool = False, unverified: bool = False) -> str:
+def _months(lo, hi, conflict: bool = False, unverified: bool = False, doubt: bool = False) -> str:
     """'6', '3–4' (a range the rule leaves open) or '0–6 ⚠' (sources disagree); '— 未知' if unknown;
-    '未核实' after a result resting on machine-written pages only."""
+    '未核实' after a result resting on machine-written pages only, '存疑' after one whose figures
+    the data doubts."""
     if pd.isna(lo):
         return "— 未知"
     text = f"{lo}" if lo == hi else f"{lo}–{hi}" + (" ⚠" if conflict else "")
-    return text + (f" {MARKS['unverified']}" if unverified else "")
+    return text + (f" {MARKS['unverified']}" if unverified else "") + (f" {MARKS['doubt']}" if doubt else "")
 
 
 @fill_doc
@@ -124,7 +126,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
     >>> ds = h.load()
     >>> res = h.lapses(ds, h.report.lapse_grid(ds, "泰安", "employee", 6))
     >>> list(h.report.lapse_gaps(ds, res, h.report.Footnotes(ds)).tables)
-    ['gaps']
+    ['gaps', 'gaps-inputs']
     """
     res = res.copy()
     res["city_zh"] = res["city"].map(lambda c: places.label(ds, c))
@@ -138,7 +140,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
         rows.append(
             [esc(places.label(ds, code)) + cites]
             + [
-                esc(_months(*sub.loc[g, ["waiting_min", "waiting_max", "conflict", "unverified"]]))
+                esc(_months(*sub.loc[g, ["waiting_min", "waiting_max", "conflict", "unverified", "doubt"]]))
                 for g in gaps
             ]
         )
@@ -163,7 +165,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
             "scenarios have sources that disagree; both ends of the range are shown with their sources.</p>"
         )
     heading = f"断缴 N 个月并补缴后的等待期({scheme})Waiting months after an N-month gap"
-    return Section(heading, parts, {"gaps": res}, level=2)
+    return attach(ds, Section(heading, parts, {"gaps": res}, level=2), "gaps", notes)
 
 
 @fill_doc
@@ -188,7 +190,7 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
     >>> import helpers as h
     >>> ds = h.load()
     >>> list(h.report.resident_years(ds, "泰安", None, h.report.Footnotes(ds)).tables)
-    ['resident-years']
+    ['resident-years', 'resident-years-inputs']
     """
     codes = places.find_many(ds, cities)
     yrs = pd.DataFrame(
@@ -208,7 +210,7 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
             rows.append(
                 [esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else "") + cites]
                 + [
-                    esc(_months(x.waiting_min, x.waiting_max, x.conflict, x.unverified))
+                    esc(_months(x.waiting_min, x.waiting_max, x.conflict, x.unverified, x.doubt))
                     for x in sub.itertuples()
                 ]
             )
@@ -219,4 +221,4 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
         "official source we hold says by how much, so both ends are shown.</p>",
     ]
     heading = "居民医保:连续断缴 N 年后的等待期 Resident scheme: waiting after N lapsed years"
-    return Section(heading, parts, {"resident-years": ry}, level=2)
+    return attach(ds, Section(heading, parts, {"resident-years": ry}, level=2), "resident-years", notes)

@@ -186,3 +186,74 @@ def compare(
     )
     order = list(dict.fromkeys(r["city_zh"]))
     return wide[order].reset_index()
+
+
+def compare_records(
+    ds: Dataset,
+    cities,
+    topic: str | list[str] | None = None,
+    year: int | None = None,
+    as_of=None,
+    stale_after_years: float = 2,
+) -> list[dict]:
+    """The side-by-side comparison with typed cells, for JSON: what `compare` shows as text.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (`helpers.load()`).
+    cities : str, int or list
+        Places as for `compare`.
+    topic : str or list of str, optional
+        As for `compare`.
+    year : int, optional
+        Policy year (claims for any year when omitted).
+    as_of : date or 'YYYY-MM-DD', optional
+        Date the staleness check counts back from (default today).
+    stale_after_years : float
+        As for `compare`.
+
+    Returns
+    -------
+    list of dict
+        One dict per row of `compare`: ``parameter``, ``label_zh``, ``label_en``, ``conditions``,
+        ``unit``, ``year`` (asked; None = latest), and ``cities``: for each city (Chinese name,
+        in order) a dict with ``value`` (typed: a number, true/false, a list, None when unknown),
+        ``values`` (every competing value), ``status``, ``marks`` (list of the marks shown),
+        ``doubts`` (list of {reason, zh, en}), ``latest_year`` / ``latest_value`` (the last stated
+        value before the year, when the year has none) and ``text`` (the cell as `compare` shows it).
+
+    Examples
+    --------
+    >>> import helpers as h
+    >>> rec = h.report.compare_records(h.load(), "济南,泰安", topic="binding", year=2025)
+    >>> sorted(rec[0]["cities"]["泰安市"])[:4]
+    ['doubts', 'latest_value', 'latest_year', 'marks']
+    """
+    r = resolve(ds, cities, year=year, as_of=as_of, stale_after_years=stale_after_years, topic=topic)
+    out: dict[tuple, dict] = {}
+    for _, row in r.iterrows():
+        key = (row["parameter"], row["conditions"])
+        rec = out.setdefault(
+            key,
+            {
+                "parameter": row["parameter"],
+                "label_zh": row["label_zh"],
+                "label_en": row["label_en"],
+                "conditions": row["conditions"],
+                "unit": row["unit"],
+                "year": None if pd.isna(row["year"]) else int(row["year"]),
+                "cities": {},
+            },
+        )
+        rec["cities"][row["city_zh"]] = {
+            "value": row["value"],
+            "values": list(row["values"]),
+            "status": row["status"],
+            "marks": marks(row),
+            "doubts": [dict(d) for d in row["doubts"]],
+            "latest_year": None if pd.isna(row["latest_year"]) else int(row["latest_year"]),
+            "latest_value": row["latest_value"],
+            "text": cell_text(row),
+        }
+    return list(out.values())

@@ -4,6 +4,7 @@ from .contributions import employee_contribution, employee_contributions
 from .family_account import family_binding, family_bindings
 from .lapse import lapse, lapses
 from .premiums import household_premiums, resident_premiums
+from .provenance import inputs_table
 
 __all__ = [
     "employee_contribution",
@@ -14,4 +15,5 @@ __all__ = [
     "family_bindings",
     "lapse",
     "lapses",
+    "inputs_table",
 ]

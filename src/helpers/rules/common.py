@@ -10,6 +10,7 @@ import pandas as pd
 from ..data import Dataset, inputs, places
 from ..exceptions import InputError
 from ..resolution import Decision, decide, levels, matches
+from . import provenance
 
 
 @dataclass
@@ -20,6 +21,9 @@ class Span:
     claims: list[str] = field(default_factory=list)
     #: True when only machine-written pages (leads) state the value: a result using it is unverified.
     unverified: bool = False
+    #: Input records (`provenance.describe`) of the lookups behind the value: one for a plain
+    #: lookup, several for a value derived from others (a base band from ratio × wage).
+    used: list[dict] = field(default_factory=list)
 
     @property
     def known(self) -> bool:
@@ -58,7 +62,10 @@ def lookup(
     def applies(c) -> bool:
         return all(k in c.conditions for k in require) and matches(c.conditions, scenario)
 
-    return span(decide(levels(ds, code, parameter, applies), year))
+    d = decide(levels(ds, code, parameter, applies), year)
+    s = span(d)
+    s.used = [provenance.describe(ds, code, parameter, d)]
+    return s
 
 
 def memo_lookup():
@@ -169,6 +176,11 @@ def distinct(*columns) -> tuple[np.ndarray, np.ndarray]:
     first = np.empty(len(uniques), dtype=np.int64)
     first[group[::-1]] = np.arange(len(gid) - 1, -1, -1)  # the last write, going backwards, is the first row
     return first, group
+
+
+def merge_inputs(*spans: Span) -> list[dict]:
+    """Input records of several lookups, in order, each input once (see `provenance.FIELDS`)."""
+    return provenance.merge(*(s.used for s in spans))
 
 
 def merge_claims(*spans: Span) -> list[str]:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Dataset, inputs, places
-from .common import Span, lookup, merge_claims, scenario_frame, unverified
+from .common import Span, lookup, merge_claims, merge_inputs, scenario_frame, unverified
 
 EMPLOYEE_COLUMNS = [
     "base_lo",
@@ -19,10 +19,23 @@ EMPLOYEE_COLUMNS = [
     "employee_month_hi",
     "band",
     "employer_basis",
+    "like_for_like",
+    "like_for_like_why",
     "conflict",
     "unverified",
+    "doubt",
     "claims",
+    "inputs",
 ]
+
+#: Why an employer amount is not on the common basis (medical insurance including maternity).
+NOT_LIKE_FOR_LIKE = {
+    "medical only (maternity not included)": (
+        "only a medical rate without maternity is stated; a maternity rate is never added by us, "
+        "so this amount is not comparable with rates that include maternity"
+    ),
+    "unknown": "no employer rate is stated",
+}
 
 
 def _band(ds: Dataset, code: str, year) -> tuple[Span, Span, str, list[Span]]:
@@ -35,8 +48,12 @@ def _band(ds: Dataset, code: str, year) -> tuple[Span, Span, str, list[Span]]:
     rf = lookup(ds, code, "employee.base.floor_ratio", year, scheme="employee")
     rc = lookup(ds, code, "employee.base.ceiling_ratio", year, scheme="employee")
     if wage.known and rf.known and rc.known:
-        f = Span(sorted({wage.lo * rf.lo, wage.hi * rf.hi}), merge_claims(wage, rf))
-        c = Span(sorted({wage.lo * rc.lo, wage.hi * rc.hi}), merge_claims(wage, rc))
+        f = Span(
+            sorted({wage.lo * rf.lo, wage.hi * rf.hi}), merge_claims(wage, rf), used=merge_inputs(wage, rf)
+        )
+        c = Span(
+            sorted({wage.lo * rc.lo, wage.hi * rc.hi}), merge_claims(wage, rc), used=merge_inputs(wage, rc)
+        )
         return f, c, "ratio × average wage", [wage, rf, rc]
     return Span(), Span(), "unknown", [floor, ceil, wage, rf, rc]
 
@@ -51,6 +68,7 @@ def _employee_params(ds: Dataset, code: str, year) -> dict:
     mat = lookup(ds, code, "employee.rate.maternity_included", year, scheme="employee")
     ee = lookup(ds, code, "employee.rate.employee", year, scheme="employee")
     spans = [*used, er, mat, ee]
+    used_inputs = merge_inputs(*spans)
     return {
         "f_lo": floor.lo,
         "f_hi": floor.hi,
@@ -64,9 +82,13 @@ def _employee_params(ds: Dataset, code: str, year) -> dict:
         "ee_lo": ee.lo,
         "ee_hi": ee.hi,
         "employer_basis": er_basis,
+        "like_for_like": er_basis == "medical incl. maternity",
+        "like_for_like_why": NOT_LIKE_FOR_LIKE.get(er_basis, ""),
         "conflict": any(s.conflict for s in spans),
         "unverified": unverified(*spans),
+        "doubt": any(r["doubt"] for r in used_inputs),
         "claims": merge_claims(*spans),
+        "inputs": used_inputs,
     }
 
 
@@ -101,9 +123,13 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
         (times 12): ``employer_year_lo``, ``employer_year_hi``, ``maternity_year_lo``,
         ``maternity_year_hi``, ``employee_year_lo``, ``employee_year_hi``; ``band`` (how the band
         was found: ``stated in yuan``, ``ratio × average wage`` or ``unknown``); ``employer_basis``
-        (``medical incl. maternity`` or ``medical only (maternity not included)``); ``conflict``
-        (bool); ``unverified`` (bool: a figure used is stated only by machine-written pages);
-        ``claims`` (list of claim ids).
+        (``medical incl. maternity`` or ``medical only (maternity not included)``);
+        ``like_for_like`` (bool: the employer amount is on the common basis, medical including
+        maternity, and can be compared across places) and ``like_for_like_why`` (why not, empty
+        when it is); ``conflict`` (bool); ``unverified`` (bool: a figure used is stated only by
+        machine-written pages); ``doubt`` (bool: the data records a doubt about a figure used);
+        ``claims`` (list of claim ids); ``inputs`` (list of dicts, one per figure looked up: its
+        value, year, status, kind, support and doubts — `helpers.inputs_table` makes a table).
         Amounts are None where a needed figure is not sourced.
 
     Examples
@@ -136,10 +162,12 @@ def employee_contribution(ds: Dataset, city: str, wage: float, year: int | None 
         "employee_month_lo": _mul(base_lo, p["ee_lo"]),
         "employee_month_hi": _mul(base_hi, p["ee_hi"]),
         "band": p["band"],
-        "employer_basis": p["employer_basis"],
+        **{k: p[k] for k in ("employer_basis", "like_for_like", "like_for_like_why")},
         "conflict": p["conflict"],
         "unverified": p["unverified"],
+        "doubt": p["doubt"],
         "claims": p["claims"],
+        "inputs": p["inputs"],
     }
     for k in ("employer", "maternity", "employee"):
         for s in ("lo", "hi"):
@@ -170,8 +198,9 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
         sourced): ``base_lo``, ``base_hi``, ``employer_month_lo``, ``employer_month_hi``,
         ``employer_year_lo``, ``employer_year_hi``, ``maternity_month_lo``, ``maternity_month_hi``,
         ``maternity_year_lo``, ``maternity_year_hi``, ``employee_month_lo``, ``employee_month_hi``,
-        ``employee_year_lo``, ``employee_year_hi``, ``band``, ``employer_basis``, ``conflict``,
-        ``unverified``, ``claims``.
+        ``employee_year_lo``, ``employee_year_hi``, ``band``, ``employer_basis``,
+        ``like_for_like``, ``like_for_like_why``, ``conflict``, ``unverified``, ``doubt``,
+        ``claims``, ``inputs``.
 
     Examples
     --------
@@ -206,6 +235,6 @@ def employee_contributions(ds: Dataset, scenarios: pd.DataFrame, year: int | Non
         out[f"{name}_month_hi"] = np.round(base_hi * f(hi), 2)
         out[f"{name}_year_lo"] = np.round(out[f"{name}_month_lo"] * 12, 2)
         out[f"{name}_year_hi"] = np.round(out[f"{name}_month_hi"] * 12, 2)
-    for col in ("band", "employer_basis", "conflict", "unverified", "claims"):
+    for col in EMPLOYEE_COLUMNS[EMPLOYEE_COLUMNS.index("band") :]:
         out[col] = m[col]
     return out

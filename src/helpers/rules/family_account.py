@@ -8,7 +8,7 @@ import pandas as pd
 from ..data import Dataset, inputs, places
 from ..exceptions import YibaoError
 from . import reasons as R
-from .common import Span, lookup, merge_claims, relations, scenario_frame, unverified
+from .common import Span, lookup, merge_claims, merge_inputs, relations, scenario_frame, unverified
 from .premiums import categories, category, member_premium
 
 
@@ -65,6 +65,7 @@ def _relative_checks(ds: Dataset, code: str, rel: dict, year) -> dict:
         "status": status,
         "reasons": reasons,
         "claims": merge_claims(*used),
+        "inputs": merge_inputs(*used),
         "conflict": any(s.conflict for s in used),
         "unverified": unverified(*used),
     }
@@ -123,7 +124,9 @@ def family_binding(
         ``premium_lo`` / ``premium_hi`` (resident premium in yuan a year the account would pay;
         equal unless sources conflict, empty when not sourced or not bindable), ``conflict``
         (bool: a source disagreement touched the result), ``unverified`` (bool: a figure used is
-        stated only by machine-written pages), ``claims`` (list of claim ids used).
+        stated only by machine-written pages), ``doubt`` (bool: the data records a doubt about a
+        figure used), ``claims`` (list of claim ids used), ``inputs`` (list of dicts, one per
+        figure looked up: value, year, status, kind, support, doubts — see `helpers.inputs_table`).
 
     Raises
     ------
@@ -162,6 +165,8 @@ def family_binding(
             premium = {"pays_lo": m["pays_lo"], "pays_hi": m["pays_hi"]}
             unv = unv or m["unverified"]
             chk["claims"] = merge_claims(Span(claims=chk["claims"]), Span(claims=m["claims"]))
+            chk["inputs"] = merge_inputs(Span(used=chk["inputs"]), Span(used=m["inputs"]))
+        used = merge_inputs(Span(used=chk["inputs"]), limit, pays)
         rows.append(
             {
                 "city": code,
@@ -174,7 +179,9 @@ def family_binding(
                 "premium_hi": premium["pays_hi"],
                 "conflict": chk["conflict"] or limit.conflict,
                 "unverified": unv,
+                "doubt": any(r["doubt"] for r in used),
                 "claims": merge_claims(Span(claims=chk["claims"]), limit, pays),
+                "inputs": used,
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -191,7 +198,9 @@ COLUMNS = [
     "premium_hi",
     "conflict",
     "unverified",
+    "doubt",
     "claims",
+    "inputs",
 ]
 
 
@@ -221,8 +230,8 @@ def family_bindings(
     DataFrame
         The input columns (``city`` as a code, plus ``city_zh``; ``relation`` as a code), then
         ``can_bind``, ``reason``, ``premium_lo``, ``premium_hi``, ``conflict``, ``unverified``,
-        ``claims`` as in `family_binding` (optional input columns missing from the table are added
-        with their defaults).
+        ``doubt``, ``claims``, ``inputs`` as in `family_binding` (optional input columns missing
+        from the table are added with their defaults).
 
     Examples
     --------
@@ -257,7 +266,7 @@ def family_bindings(
     df["category"] = categories(df)
     cols = ["city", "relation", "place", "already_bound", "student", "group", "scheme", "category"]
     gid = _case_ids(df, cols)
-    first, refused_claims = {}, {}
+    first, refused_claims, refused_inputs = {}, {}, {}
     for g, i in gid.drop_duplicates().items():
         rel = {c: df.at[g, c] for c in ("relation", "place", "already_bound", "student", "group", "scheme")}
         rel["age"] = 10 if df.at[g, "category"] == "minor" else None
@@ -265,8 +274,10 @@ def family_bindings(
         first[i] = family_binding(ds, city, [rel], tier, year).iloc[0][RESULT].to_dict()
         # claims as the reference lists them for a relative refused at the limit (no premium looked up)
         pays = lookup(ds, city, "family_account.pays_resident_premium", year)
-        checked = Span(claims=_relative_checks(ds, city, rel, year)["claims"])
+        chk = _relative_checks(ds, city, rel, year)
+        checked = Span(claims=chk["claims"], used=chk["inputs"])
         refused_claims[i] = merge_claims(checked, _limit(ds, city, year), pays)
+        refused_inputs[i] = merge_inputs(checked, _limit(ds, city, year), pays)
     res = pd.DataFrame.from_dict(first, orient="index", columns=RESULT)
     out = pd.concat([df, res.loc[gid.to_numpy()].reset_index(drop=True)], axis=1)
     eligible = out["can_bind"] != "no"
@@ -288,6 +299,9 @@ def family_bindings(
     out.loc[between, "can_bind"] = "disputed"
     out.loc[over, ["premium_lo", "premium_hi"]] = None
     out.loc[over, "claims"] = pd.Series([refused_claims[i] for i in gid], dtype=object)[over]
+    out.loc[over, "inputs"] = pd.Series([refused_inputs[i] for i in gid], dtype=object)[over]
+    refused_doubt = pd.Series([any(r["doubt"] for r in refused_inputs[i]) for i in gid], dtype=bool)
+    out.loc[over, "doubt"] = refused_doubt[over]
     return out.drop(columns=["category"])
 
 
@@ -304,4 +318,4 @@ def _case_ids(df: pd.DataFrame, cols: list[str]) -> pd.Series:
     return pd.Series(pd.factorize(key)[0], index=df.index)
 
 
-RESULT = ["can_bind", "reason", "premium_lo", "premium_hi", "conflict", "unverified", "claims"]
+RESULT = COLUMNS[COLUMNS.index("can_bind") :]

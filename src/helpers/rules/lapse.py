@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data import Dataset, inputs, places
 from ..exceptions import InputError
-from .common import lookup, merge_claims, scenario_frame, unverified
+from .common import lookup, merge_claims, merge_inputs, scenario_frame, unverified
 
 COLUMNS = [
     "waiting_min",
@@ -16,8 +16,10 @@ COLUMNS = [
     "backpay_allowed",
     "conflict",
     "unverified",
+    "doubt",
     "rule",
     "claims",
+    "inputs",
 ]
 
 
@@ -58,8 +60,10 @@ def _nothing_lapsed(rule: str) -> dict:
         "backpay_allowed": "n/a",
         "conflict": False,
         "unverified": False,
+        "doubt": False,
         "rule": rule,
         "claims": [],
+        "inputs": [],
     }
 
 
@@ -91,6 +95,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
                 lo = max(lo, floor.lo)
                 rule += f"; at least {floor.lo} after {long_.lo}+ lapsed years"
     conflict = any(s.conflict for s in used)
+    recs = merge_inputs(*used)
     return {
         "waiting_min": lo,
         "waiting_max": hi,
@@ -98,8 +103,10 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
         "backpay_allowed": "unknown",
         "conflict": conflict,
         "unverified": unverified(*used),
+        "doubt": any(r["doubt"] for r in recs),
         "rule": rule,
         "claims": merge_claims(*used),
+        "inputs": recs,
     }
 
 
@@ -117,6 +124,7 @@ def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -
         rule = "waiting period not sourced"
     if not back_paid:
         rule += "; gap not back-paid, so its costs are not covered"
+    recs = merge_inputs(wait, covered, allowed) if back_paid else merge_inputs(wait, allowed)
     return {
         "waiting_min": wait.lo,
         "waiting_max": wait.hi,
@@ -124,8 +132,10 @@ def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -
         "backpay_allowed": allowed.flag(),
         "conflict": wait.conflict or covered.conflict,
         "unverified": unv,
+        "doubt": any(r["doubt"] for r in recs),
         "rule": rule,
         "claims": merge_claims(wait, covered, allowed),
+        "inputs": recs,
     }
 
 
@@ -169,7 +179,10 @@ def lapse(
         resume; equal unless sources conflict, None when not sourced); ``gap_covered`` and
         ``backpay_allowed`` (``yes``, ``no``, ``unknown``, ``disputed`` or ``n/a``); ``conflict``
         (bool); ``unverified`` (bool: a value behind the result is stated only by machine-written
-        pages); ``rule`` (how the result was reached, in words); ``claims`` (list of claim ids).
+        pages); ``doubt`` (bool: the data records a doubt about a value used); ``rule`` (how the
+        result was reached, in words); ``claims`` (list of claim ids); ``inputs`` (list of dicts,
+        one per value looked up: value, year, status, kind, support, doubts — see
+        `helpers.inputs_table`).
 
     Examples
     --------
@@ -227,9 +240,9 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     -------
     DataFrame
         The scenario columns (``city`` as a code, plus ``city_zh``), then ``waiting_min``,
-        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``unverified``, ``rule``,
-        ``claims`` as in `lapse` (``back_paid`` and ``gap_months`` / ``lapsed_years`` are added
-        when the table has none).
+        ``waiting_max``, ``gap_covered``, ``backpay_allowed``, ``conflict``, ``unverified``,
+        ``doubt``, ``rule``, ``claims``, ``inputs`` as in `lapse` (``back_paid`` and ``gap_months``
+        / ``lapsed_years`` are added when the table has none).
 
     Examples
     --------

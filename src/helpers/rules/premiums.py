@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data import Dataset, inputs, places
 from ..exceptions import InputError, YibaoError
-from .common import Span, lookup, merge_claims, scenario_frame, unverified
+from .common import Span, lookup, merge_claims, merge_inputs, scenario_frame, unverified
 
 
 def _missing(v) -> bool:
@@ -83,6 +83,7 @@ def member_premium(ds: Dataset, code: str, cat: str | None, tier: int, year) -> 
         lo, hi = max(prem.lo - fixed.hi, 0), max(prem.hi - fixed.lo, 0)
         rule = f"tier {paid_tier} premium less a fixed subsidy of {fixed.lo}"
     spans = [paid, benefit, prem, full, fixed]
+    used = merge_inputs(*spans)
     return {
         "category": cat,
         "paid_tier": paid_tier,
@@ -92,7 +93,9 @@ def member_premium(ds: Dataset, code: str, cat: str | None, tier: int, year) -> 
         "rule": rule if prem.known or full.values == [True] else _unsourced(cat, basis),
         "conflict": any(s.conflict for s in spans),
         "unverified": unverified(*spans),
+        "doubt": any(r["doubt"] for r in used),
         "claims": merge_claims(*spans),
+        "inputs": used,
     }
 
 
@@ -129,7 +132,9 @@ def resident_premiums(
         ``group``, ``category`` (minor, student or the group; empty for an adult), ``paid_tier`` and
         ``benefit_tier``, ``pays_lo`` / ``pays_hi`` (yuan a year; equal unless sources conflict,
         None when not sourced), ``rule`` (in words), ``conflict`` (bool), ``unverified`` (bool: a
-        figure used is stated only by machine-written pages), ``claims`` (list).
+        figure used is stated only by machine-written pages), ``doubt`` (bool: the data records a
+        doubt about a figure used), ``claims`` (list), ``inputs`` (list of dicts, one per figure
+        looked up: value, year, status, kind, support, doubts — see `helpers.inputs_table`).
 
     Examples
     --------
@@ -183,8 +188,8 @@ def household_premiums(ds: Dataset, scenarios: pd.DataFrame, year: int | None = 
     DataFrame
         The scenario columns (``city`` as a code, plus ``city_zh``), then ``category``,
         ``paid_tier``, ``benefit_tier``, ``pays_lo``, ``pays_hi``, ``rule``, ``conflict``,
-        ``unverified``, ``claims`` as in `resident_premiums` (``student``, ``group`` and ``tier``
-        are added when the table has none).
+        ``unverified``, ``doubt``, ``claims``, ``inputs`` as in `resident_premiums` (``student``,
+        ``group`` and ``tier`` are added when the table has none).
 
     Examples
     --------
