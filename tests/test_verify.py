@@ -246,7 +246,9 @@ def test_footnote_says_when_a_claim_was_second_coded(data_copy):
     path = data_copy / "policies" / "370900-taian.yaml"
     text = path.read_text(encoding="utf-8")
     marker = "  - id: taian-family-scope\n"
-    path.write_text(text.replace(marker, marker + "    second_coded: 2026-12-07\n"), encoding="utf-8")
+    block = text.split(marker, 1)[1].split("  - id: ", 1)[0]
+    if "second_coded:" not in block:  # the real data records it since the decisions of 2026-12-07
+        path.write_text(text.replace(marker, marker + "    second_coded: 2026-12-07\n"), encoding="utf-8")
     ds = h.load(data_copy)
     notes = h.report.Footnotes(ds)
     notes.ref_claim("taian-family-scope")
