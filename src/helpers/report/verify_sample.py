@@ -51,6 +51,14 @@ How to code each row (one row = one statement on the page at `url`, found at `lo
   period      the year the page states (2025), or from..to dates (2025-01-01..2025-12-31,
               2025-09-10..); blank when the page states no period
   note        anything doubtful (free text)
+Rules for cases coders read differently:
+  - one row = the one statement the locator names (after the last ›); code that statement only,
+    even when the page says more nearby
+  - a resident tier price ("一档", "第一档", "成年居民一档"): tier=1 only; add group=… only when the
+    page sets a price of its own for a named group (学生, 未成年人, 特困人员 …)
+  - a contribution calculator or wage-based base band for employees: scheme=employee
+  - finding the page: open `url`; when searching, use a distinctive sentence from the page's text,
+    not its title (titles return tag and list pages)
 Do not open the key file.
 """
 
