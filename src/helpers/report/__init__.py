@@ -26,7 +26,7 @@ from .profile import inherited, over_time, own_claims, profile_topic, unknowns
 from .quality import conflicts_section, coverage_section, kinds_section
 from .scenarios import assumptions, lapse_gaps, lapse_grid, resident_years
 from .sections import comparison, narrative, sources, title
-from .tables import claims_table, compare
+from .tables import claims_table, compare, compare_records
 
 __all__ = [
     "applicability_section",
@@ -66,6 +66,7 @@ __all__ = [
     "conflicts_section",
     "claims_table",
     "compare",
+    "compare_records",
     "general_statements",
     "legend",
     "source_list",

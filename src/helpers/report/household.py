@@ -149,6 +149,7 @@ def family_section(
     ]
     parts.append(table(header, cost, raw=True))
     allr = pd.concat(frames, ignore_index=True)
+    allr.insert(allr.columns.get_loc("premium_hi") + 1, "premium_unit", "yuan per year")
     section = Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
     return attach(ds, section, "relatives", notes)
 

@@ -61,6 +61,25 @@ def _months(lo, hi, conflict: bool = False, unverified: bool = False, doubt: boo
     return text + (f" {MARKS['unverified']}" if unverified else "") + (f" {MARKS['doubt']}" if doubt else "")
 
 
+def reader_columns(ds: Dataset, res: pd.DataFrame) -> pd.DataFrame:
+    """A `lapses` result for download: the numbers stay numbers, with their unit and the reader's
+    words beside them (``waiting_unit``, ``waiting_text``, ``gap_covered_zh``, ``backpay_allowed_zh``)."""
+    out = res.copy()
+    at = out.columns.get_loc("waiting_max") + 1
+    out.insert(at, "waiting_unit", "months")
+    out.insert(
+        at + 1,
+        "waiting_text",
+        [
+            _months(x.waiting_min, x.waiting_max, x.conflict, x.unverified, x.doubt)
+            for x in out.itertuples()
+        ],
+    )
+    for col in ("gap_covered", "backpay_allowed"):
+        out.insert(out.columns.get_loc(col) + 1, f"{col}_zh", [label_zh(v, ds.labels) for v in out[col]])
+    return out
+
+
 @fill_doc
 def lapse_grid(ds: Dataset, cities, scheme: str, max_gap: int) -> pd.DataFrame:
     """Scenarios for `helpers.lapses`: every city × gap of 0…max_gap months, back-paid.
@@ -165,7 +184,7 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
             "scenarios have sources that disagree; both ends of the range are shown with their sources.</p>"
         )
     heading = f"断缴 N 个月并补缴后的等待期({scheme})Waiting months after an N-month gap"
-    return attach(ds, Section(heading, parts, {"gaps": res}, level=2), "gaps", notes)
+    return attach(ds, Section(heading, parts, {"gaps": reader_columns(ds, res)}, level=2), "gaps", notes)
 
 
 @fill_doc
@@ -221,4 +240,5 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
         "official source we hold says by how much, so both ends are shown.</p>",
     ]
     heading = "居民医保:连续断缴 N 年后的等待期 Resident scheme: waiting after N lapsed years"
-    return attach(ds, Section(heading, parts, {"resident-years": ry}, level=2), "resident-years", notes)
+    section = Section(heading, parts, {"resident-years": reader_columns(ds, ry)}, level=2)
+    return attach(ds, section, "resident-years", notes)
