@@ -6,6 +6,7 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 """
 
 from . import plots
+from .answer_page import answer_section
 from .applicability import applicability_counts, applicability_section, doubt_counts
 from .changes import change_counts, changes_section, compare_editions, what_changed
 from .content import Section, csv_text, figure_html
@@ -28,6 +29,7 @@ from .sections import comparison, narrative, sources, title
 from .tables import claims_table, compare
 
 __all__ = [
+    "answer_section",
     "applicability_section",
     "applicability_counts",
     "doubt_counts",
