@@ -317,10 +317,7 @@ def binding(ds: Dataset, cities: list[str], year: int) -> Answer:
                 Row(name, _what(ds, total), [cell(ds, total, year)], _sources(ds, _row_sources(total)))
             )
     zh = [f"{'、'.join(ps)} {v}" + (f"({w})" if w else "") for (v, w, _), ps in said.items()]
-    en = [
-        f"{', '.join(ps)}: {v if v != '未知' else ''}{e}".replace(": unknown", ": unknown")
-        for (v, _, e), ps in said.items()
-    ]
+    en = [f"{', '.join(ps)}: " + (e if v == "未知" else f"{v} ({e})") for (v, _, e), ps in said.items()]
     return Answer(
         "binding",
         *QUESTIONS["binding"],
