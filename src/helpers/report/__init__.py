@@ -10,6 +10,7 @@ from .answer_page import answer_section
 from .applicability import applicability_counts, applicability_section, doubt_counts
 from .changes import change_counts, changes_section, compare_editions, what_changed
 from .content import Section, csv_text, figure_html
+from .digest import change_digest
 from .evidence import (
     source_list,
     sources_section,
@@ -49,6 +50,7 @@ __all__ = [
     "history",
     "what_changed",
     "change_counts",
+    "change_digest",
     "changes_section",
     "compare_editions",
     "sources",
