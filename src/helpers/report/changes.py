@@ -147,6 +147,7 @@ def changes_section(result: ChangeResult) -> Section:
         titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
         claim_source = dict(zip(ds.claims["claim_id"], ds.claims["source"], strict=True))
     links = {**_links(result.old.ds), **_links(result.new.ds)}
+    numbers: dict[str, int] = {}  # source id → its number in the list under the detail
     places_out = []
     for code, grp in t.groupby("place", sort=False):  # diff() orders rows by place code
         rows = []
@@ -167,8 +168,8 @@ def changes_section(result: ChangeResult) -> Section:
                     "period": x.period,
                     "old": old,
                     "new": new,
-                    "old_source": _sources(links, labels, x.old_source, x.old_kind),
-                    "new_source": _sources(links, labels, x.new_source, x.new_kind),
+                    "old_source": _sources(numbers, labels, x.old_source, x.old_kind),
+                    "new_source": _sources(numbers, labels, x.new_source, x.new_kind),
                     "detail": _detail(titles, claim_source, x.detail),
                 }
             )
@@ -185,6 +186,10 @@ def changes_section(result: ChangeResult) -> Section:
             "folded by place (in place-code order): open a place to read it.",
             places=places_out,
             head=_HEAD,
+            refs=[
+                {"n": n, "title": links.get(k, (k, None))[0], "url": links.get(k, (k, None))[1]}
+                for k, n in numbers.items()
+            ],  # fmt: skip
         )
     )
     return Section("变化明细 What changed, in detail", [html], {"changes": t})
@@ -214,16 +219,17 @@ def _links(ds: Dataset | None) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def _sources(links: dict, labels: dict, source, kind) -> list[dict]:
-    """The sources of one side of a change, for the template: title, URL, kind label."""
+def _sources(numbers: dict, labels: dict, source, kind) -> list[dict]:
+    """The sources of one side of a change, for the template: their number in the source list
+    under the detail (each source's title and link are written once there) and kind label."""
     if source is None:
         return []
     kinds = str(kind or "").split(", ")
     out = []
     for i, sid in enumerate(str(source).split(", ")):
-        title, url = links.get(sid, (sid, None))
+        n = numbers.setdefault(sid, len(numbers) + 1)
         k = kinds[i] if i < len(kinds) else (kinds[0] if kinds else "")
-        out.append({"title": title, "url": url, "kind": labels.get(k, {}).get("zh", k) if k else ""})
+        out.append({"n": n, "kind": labels.get(k, {}).get("zh", k) if k else ""})
     return out
 
 

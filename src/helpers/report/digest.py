@@ -25,6 +25,8 @@ DIGEST_TITLES = {
     "reliability-rose": "可靠程度上升 reliability rose",
     "conflict-resolved": "冲突已消除 conflicts resolved",
 }
+#: A group of digest lines is shown open when it has at most this many (longer ones are folded).
+OPEN_UP_TO = 12
 #: Places named in one line before the rest is counted ("等 16 地").
 MAX_NAMES = 6
 
@@ -148,7 +150,7 @@ def change_digest(result: ChangeResult | None, year: int = 0, cities: list[str] 
     html = (
         environment()
         .get_template("digest.html.j2")
-        .render(lead_zh=lead_zh, lead_en=lead_en, groups=groups, note=note)
+        .render(lead_zh=lead_zh, lead_en=lead_en, groups=groups, note=note, open_up_to=OPEN_UP_TO)
     )
     table = t.assign(places=[", ".join(p) for p in t["places"]]) if not t.empty else t
     return Section("", [html], {"digest": pd.DataFrame(table)})

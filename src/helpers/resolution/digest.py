@@ -17,6 +17,8 @@ is one line naming every place it reaches.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from ..data import Dataset
@@ -94,6 +96,43 @@ def _why(o, n) -> str:
     return "; ".join(out)
 
 
+#: Source fields an older data layout may lack; a lenient edition takes them from the newer one
+#: (the kind and the date stay the older edition's own: a reclassification must show).
+_SOURCE_FILL = ("publisher", "published", "published_not_before", "published_not_after", "url", "checked")
+
+
+def align(old: Dataset, new: Dataset) -> Dataset:
+    """`old` made resolvable when it was read in an older layout (``version == "lenient"``).
+
+    Such an edition holds claims, sources (id, title, kind, date) and parameter ids only. The
+    parameter catalogue, vocabularies and labels are taken from `new` (parameters `new` no longer
+    has are dropped from `old`'s claims); each claim gets one column per condition from its
+    conditions; source fields in `_SOURCE_FILL` come from the same source id in `new`. A strict
+    edition is returned unchanged.
+    """
+    if old.version != "lenient":
+        return old
+    claims = old.claims[old.claims["parameter"].isin(set(new.parameters["id"]))].copy()
+    for name in new.conditions:
+        claims[name] = [c.get(name) if isinstance(c, dict) else None for c in claims["conditions"]]
+    sources = old.sources.copy()
+    by_id = new.sources.set_index("id")
+    for col in _SOURCE_FILL:
+        if col in by_id.columns:
+            filled = sources["id"].map(by_id[col])
+            sources[col] = filled.astype(by_id[col].dtype) if col in sources else filled
+    return dataclasses.replace(
+        old,
+        claims=claims.reset_index(drop=True),
+        sources=sources,
+        parameters=new.parameters,
+        conditions=new.conditions,
+        topics=new.topics,
+        labels=new.labels,
+        cache={},
+    )
+
+
 def _table(ds: Dataset | None, codes: list[str], year: int | None) -> dict[tuple, dict]:
     if ds is None:
         return {}
@@ -128,6 +167,8 @@ def digest(
         codes = sorted({c for ds in (old, new) if ds is not None for c in ds.jurisdictions["code"]})
     else:
         codes = list(cities)
+    if old is not None and new is not None:
+        old = align(old, new)
     before, after = _table(old, codes, year), _table(new, codes, year)
     lines: dict[tuple, dict] = {}
     for key in sorted(set(before) | set(after)):
