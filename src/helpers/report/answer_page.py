@@ -31,8 +31,27 @@ def environment():
 
 
 def answer_html(a: Answer) -> str:
-    """The answer as HTML: lead sentence (zh, en), the groups of rows, the confirm line."""
-    return environment().get_template("answer.html.j2").render(a=a, confirm=CONFIRM)
+    """The answer as HTML: lead sentence (zh, en), the groups of rows, the sources, the confirm line.
+
+    Each row cites its sources by number ([1] [2], linked to the list under the answer), so a
+    source cited by sixteen rows is written once and a row stays a few lines tall on a phone.
+    """
+    numbers: dict[tuple, int] = {}
+    refs, groups = [], []
+    for g in a.groups:
+        rows = []
+        for r in g.rows:
+            ns = []
+            for s in r.sources:
+                key = (s.title, s.url)
+                if key not in numbers:
+                    numbers[key] = len(numbers) + 1
+                    refs.append({"n": numbers[key], "source": s})
+                if numbers[key] not in ns:
+                    ns.append(numbers[key])
+            rows.append({"row": r, "refs": ns})
+        groups.append({"group": g, "rows": rows})
+    return environment().get_template("answer.html.j2").render(a=a, groups=groups, refs=refs, confirm=CONFIRM)
 
 
 def answer_section(ds: Dataset, question: str, cities: list[str], year: int, gap_months: int = 6) -> Section:
