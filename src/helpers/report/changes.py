@@ -182,8 +182,9 @@ def changes_section(result: ChangeResult) -> Section:
         .render(
             intro_zh=f"明细:{result.old.label} 到 {result.new.label} 之间每一条数据的变化,"
             "按地区(依行政区划代码顺序)折叠,点击地区展开。",
-            intro_en=f"Every claim that changed between {result.old.label} and {result.new.label}, "
-            "folded by place (in place-code order): open a place to read it.",
+            intro_en=f"Every claim that changed between {result.old.label} and {result.new.label} "
+            f"({result.summary().splitlines()[-1]}), folded by place in place-code order: open a place "
+            "to read it.",
             places=places_out,
             head=_HEAD,
             refs=[

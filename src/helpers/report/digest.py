@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import Dataset, places
+from ..data.vocab import MARKS
 from ..resolution.digest import DIGEST_CHANGES, digest, digest_counts
 from .answer_page import environment
 from .answers import benefit_years
@@ -55,6 +56,18 @@ def _why_text(ds: Dataset, x) -> str:
     if "doubt" in x["why"]:
         out.append("记录了存疑 a doubt was recorded" if "recorded" in x["why"] else "存疑已解除 doubt lifted")
     return ";".join(out)
+
+
+def _marks(ds: Dataset, x) -> str:
+    """The marks the value now carries on the pages, in words (status; ⚠ for a conflict)."""
+    status = x["new_status"] if x["new_value"] is not None else x["old_status"]
+    lab = ds.labels.get(status, {"zh": status, "en": status})
+    sym = MARKS.get(status, "")
+    out = [" ".join(p for p in (sym, "" if lab["zh"] == sym else lab["zh"], lab["en"].split(":")[0]) if p)]
+    if x["change"] == "conflict":
+        out.append(f"{MARKS['conflict']} {ds.labels.get('conflict', {}).get('zh', '来源冲突')}")
+    when = "之前 before" if x["new_value"] is None else "现在 now"
+    return f"{when}: " + " · ".join(out)
 
 
 def _value(ds: Dataset, v, ptype, unit) -> str:
@@ -128,6 +141,7 @@ def change_digest(result: ChangeResult | None, year: int = 0, cities: list[str] 
                     "text": text,
                     "why": _why_text(ds, x) if change.startswith("reliability") else "",
                     "source": _source(ds, x["source"]),
+                    "marks": _marks(ds, x),
                 }
             )
         groups.append({"key": change, "title": DIGEST_TITLES[change], "lines": lines})
