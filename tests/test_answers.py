@@ -112,3 +112,29 @@ def test_question_names_and_benefit_years():
     assert a.question(" premium ") == "premium"
     with pytest.raises(InputError, match=r"^question: unknown question 'binds' — pick one of binding"):
         a.question("binds")
+
+
+def test_front_page_lists_the_question_pages_first_and_what_changed_last(tmp_path):
+    from pathlib import Path
+
+    from helpers.build.catalog import Entry
+    from helpers.build.index import questions, write_index
+
+    (tmp_path / "html").mkdir()
+    q = Entry("q-binding", "亲属 <b>几位</b>", Path("08-question.ipynb"), {"question": "binding"})
+    later = Entry("q-premium", "缴费", Path("08-question.ipynb"), {"question": "premium"})  # not rendered
+    changed = Entry("what-changed", "变化", Path("07-what-changed.ipynb"))
+    for e in (q, changed):
+        (tmp_path / "html" / f"{e.name}.html").write_text("x", encoding="utf-8")
+    assert questions(tmp_path, [changed]) == ""  # no question page: no section
+    write_index(tmp_path, [changed, q, later], {}, {})
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    section = page[
+        page.index("常见问题 Questions") : page.index("</section>", page.index("常见问题 Questions"))
+    ]
+    assert (
+        '<a class="yb-q" href="html/q-binding.html#answer-binding">亲属 &lt;b&gt;几位&lt;/b&gt;</a>'
+        in section
+    )
+    assert "缴费 — 尚未生成 not rendered" in section
+    assert section.index("q-binding") < section.index("html/what-changed.html#digest")

@@ -86,6 +86,7 @@ GROUPS = (
     ("05-", "情景计算 What happens if …"),
     ("06-", "数据质量 How the data stands"),
     ("07-", "数据的变化 What changed"),
+    ("08-", "常见问题 Questions answered"),
 )
 PURPOSE = (
     "本站比较中国各城市城乡居民和职工基本医疗保险的三类规则:家庭共济绑定、缴费标准、断缴补缴与等待期。"
