@@ -165,12 +165,13 @@ def test_notebook_07_takes_cities_and_the_old_places_with_a_hint(capsys):
         "until": "",
         "cities": "",
         "places": "济南",
+        "year": 0,
         "In": ["# Parameters\nplaces = '济南'\n"],
     }
     got = check_parameters(ns, "07-what-changed")
-    assert got == {"since": "HEAD", "until": "", "cities": ["370100"]} and "places" not in ns
+    assert got == {"since": "HEAD", "until": "", "cities": ["370100"], "year": 0} and "places" not in ns
     assert "parameter 'places' is now 'cities'" in capsys.readouterr().err
-    empty = {"since": "HEAD", "until": "", "cities": ""}
+    empty = {"since": "HEAD", "until": "", "cities": "", "year": 0}
     assert check_parameters(empty, "07-what-changed")["cities"] == ""  # its default: every place
 
 

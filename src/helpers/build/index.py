@@ -19,6 +19,33 @@ from .atomic import write_atomic
 
 #: The notebook of the "what changed" reports, linked from the data line.
 CHANGES_NOTEBOOK = "07-what-changed.ipynb"
+#: The notebook of the question-first pages, listed under "常见问题 Questions".
+QUESTION_NOTEBOOK = "08-question.ipynb"
+
+
+def questions(reports_dir: Path, entries) -> str:
+    """The "常见问题 Questions" section: each question page of the catalogue, then "what changed".
+
+    An entry links to its answer (``html/<name>.html#answer-<question>``) or, for the what-changed
+    reports, to their digest (``#digest``); a page not rendered yet is named without a link. Empty
+    when the catalogue has no question pages. Rendered from ``questions.html.j2`` (autoescaped).
+    """
+    from ..report.answer_page import environment
+
+    items = []
+    for x in entries:
+        nb = Path(str(x.notebook)).name
+        if nb not in (QUESTION_NOTEBOOK, CHANGES_NOTEBOOK):
+            continue
+        exists = (reports_dir / "html" / f"{x.name}.html").exists()
+        anchor = "digest" if nb == CHANGES_NOTEBOOK else f"answer-{(x.parameters or {}).get('question', '')}"
+        title = x.title if nb == QUESTION_NOTEBOOK else f"最近有什么变化? What changed recently? — {x.title}"
+        items.append({"title": title, "href": f"html/{x.name}.html#{anchor}" if exists else None,
+                      "changes": nb == CHANGES_NOTEBOOK})  # fmt: skip
+    if not any(not q["changes"] for q in items):
+        return ""
+    items.sort(key=lambda q: q["changes"])  # the questions first, what changed last
+    return environment().get_template("questions.html.j2").render(questions=items)
 
 
 def data_line(reports_dir: Path, entries, data: dict | None) -> str:
@@ -59,6 +86,7 @@ GROUPS = (
     ("05-", "情景计算 What happens if …"),
     ("06-", "数据质量 How the data stands"),
     ("07-", "数据的变化 What changed"),
+    ("08-", "常见问题 Questions answered"),
 )
 PURPOSE = (
     "本站比较中国各城市城乡居民和职工基本医疗保险的三类规则:家庭共济绑定、缴费标准、断缴补缴与等待期。"
@@ -295,6 +323,7 @@ def write_index(
         "<header class='yb-header'><h1>医保规则城市对比 · yibao-compare</h1></header><main>"
         f"<p class='yb-purpose'>{html.escape(PURPOSE)}</p>"
         + data_line(reports_dir, entries, data)
+        + questions(reports_dir, entries)
         + top
         + "<section aria-labelledby='yb-rep-h'><h2 id='yb-rep-h'>报告 Reports</h2>"
         + _report_list(reports_dir, entries, states, results)

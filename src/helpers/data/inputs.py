@@ -379,6 +379,7 @@ PARAMETER_CHECKS = {
     "scheme": lambda ds, v: scheme(ds, v, "scheme"),
     "tier": lambda ds, v: tier(ds, v, "tier"),
     "max_gap": lambda ds, v: months(v, "max_gap"),
+    "gap_months": lambda ds, v: months(v, "gap_months"),
     "wages": lambda ds, v: wages(v, "wages"),
     "household": lambda ds, v: household(ds, v, "household"),
     "transpose": lambda ds, v: flag(v, "transpose"),

@@ -6,9 +6,11 @@ them); notebooks display sections, the renderer writes their tables as CSV. Impo
 """
 
 from . import plots
+from .answer_page import answer_section
 from .applicability import applicability_counts, applicability_section, doubt_counts
 from .changes import change_counts, changes_section, compare_editions, what_changed
 from .content import Section, csv_text, figure_html
+from .digest import change_digest
 from .evidence import (
     source_list,
     sources_section,
@@ -29,6 +31,7 @@ from .sections import comparison, narrative, sources, title
 from .tables import claims_table, compare, compare_records
 
 __all__ = [
+    "answer_section",
     "applicability_section",
     "applicability_counts",
     "doubt_counts",
@@ -48,6 +51,7 @@ __all__ = [
     "history",
     "what_changed",
     "change_counts",
+    "change_digest",
     "changes_section",
     "compare_editions",
     "sources",

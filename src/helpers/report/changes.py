@@ -11,6 +11,7 @@ import pandas as pd
 from ..data import Dataset, places
 from ..data.editions import Edition, EditionError, RevisionError, edition
 from ..resolution.changes import CHANGES, KEY_FIELDS, counts, diff
+from .answer_page import environment
 from .content import Section, fill_doc
 from .fmt import conditions_text, value_text
 from .markup import esc, table
@@ -145,11 +146,10 @@ def changes_section(result: ChangeResult) -> Section:
     if ds is not None:
         titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
         claim_source = dict(zip(ds.claims["claim_id"], ds.claims["source"], strict=True))
-    intro = "<p>" + "<br>".join(map(esc, result.summary().splitlines())) + "</p>"
-    if t.empty:
-        return Section("变化 What changed", [intro, "<p>没有变化 nothing changed.</p>"], {"changes": t})
-    parts = [intro]
-    for code, grp in t.groupby("place", sort=False):
+    links = {**_links(result.old.ds), **_links(result.new.ds)}
+    numbers: dict[str, int] = {}  # source id → its number in the list under the detail
+    places_out = []
+    for code, grp in t.groupby("place", sort=False):  # diff() orders rows by place code
         rows = []
         for x in grp.itertuples():
             ptype = ptypes.get(x.parameter)
@@ -161,38 +161,77 @@ def changes_section(result: ChangeResult) -> Section:
                 else ("" if new is None else value_text(new, ptype, labels))
             )
             rows.append(
-                [
-                    esc(_CHANGE_ZH[x.change]),
-                    esc(names.get(x.parameter) or x.parameter),
-                    *map(esc, [conditions_text(x.conditions, labels), x.period, old, new]),
-                    esc(_src(titles, labels, x.old_source, x.old_kind)),
-                    esc(_src(titles, labels, x.new_source, x.new_kind)),
-                    esc(_detail(titles, claim_source, x.detail)),
-                ]
+                {
+                    "change": _CHANGE_ZH[x.change],
+                    "parameter": names.get(x.parameter) or x.parameter,
+                    "conditions": conditions_text(x.conditions, labels),
+                    "period": x.period,
+                    "old": old,
+                    "new": new,
+                    "old_source": _sources(numbers, labels, x.old_source, x.old_kind),
+                    "new_source": _sources(numbers, labels, x.new_source, x.new_kind),
+                    "detail": _detail(titles, claim_source, x.detail),
+                }
             )
-        head = [
-            "变化 change",
-            "参数 parameter",
-            "条件 conditions",
-            "期间 period",
-            "之前 before",
-            "之后 after",
-            "之前来源 source before",
-            "之后来源 source after",
-            "说明 detail",
-        ]
-        parts.append(
-            f"<h4>{esc(grp.iloc[0]['place_zh'])} <code>{esc(code)}</code></h4>" + table(head, rows, raw=True)
+        kinds = grp["change"].value_counts()
+        summary = "、".join(f"{_CHANGE_ZH[k].split()[0]} {kinds[k]}" for k in CHANGES if k in kinds)
+        places_out.append({"name": grp.iloc[0]["place_zh"], "anchor": code, "rows": rows, "summary": summary})
+    html = (
+        environment()
+        .get_template("changes_detail.html.j2")
+        .render(
+            intro_zh=f"明细:{result.old.label} 到 {result.new.label} 之间每一条数据的变化,"
+            "按地区(依行政区划代码顺序)折叠,点击地区展开。",
+            intro_en=f"Every claim that changed between {result.old.label} and {result.new.label} "
+            f"({result.summary().splitlines()[-1]}), folded by place in place-code order: open a place "
+            "to read it.",
+            places=places_out,
+            head=_HEAD,
+            refs=[
+                {"n": n, "title": links.get(k, (k, None))[0], "url": links.get(k, (k, None))[1]}
+                for k, n in numbers.items()
+            ],  # fmt: skip
         )
-    return Section("变化 What changed", parts, {"changes": t})
+    )
+    return Section("变化明细 What changed, in detail", [html], {"changes": t})
 
 
-def _src(titles: dict, labels: dict, source, kind) -> str:
-    """A source for readers: its title and kind label (the id only when the edition lacks it)."""
+_HEAD = (
+    "变化 change",
+    "参数 parameter",
+    "条件 conditions",
+    "期间 period",
+    "之前 before",
+    "之后 after",
+    "之前来源 source before",
+    "之后来源 source after",
+    "说明 detail",
+)
+
+
+def _links(ds: Dataset | None) -> dict[str, tuple[str, str | None]]:
+    """Source id → (title, http(s) URL or None) for one edition."""
+    if ds is None:
+        return {}
+    out = {}
+    for sid, title, url in zip(ds.sources["id"], ds.sources["title"], ds.sources["url"], strict=True):
+        ok = isinstance(url, str) and url.strip().lower().startswith(("http://", "https://"))
+        out[sid] = (str(title), url.strip() if ok else None)
+    return out
+
+
+def _sources(numbers: dict, labels: dict, source, kind) -> list[dict]:
+    """The sources of one side of a change, for the template: their number in the source list
+    under the detail (each source's title and link are written once there) and kind label."""
     if source is None:
-        return ""
-    kind_zh = labels.get(kind, {}).get("zh", kind)
-    return "; ".join(titles.get(s, s) for s in str(source).split(", ")) + f" ({kind_zh})"
+        return []
+    kinds = str(kind or "").split(", ")
+    out = []
+    for i, sid in enumerate(str(source).split(", ")):
+        n = numbers.setdefault(sid, len(numbers) + 1)
+        k = kinds[i] if i < len(kinds) else (kinds[0] if kinds else "")
+        out.append({"n": n, "kind": labels.get(k, {}).get("zh", k) if k else ""})
+    return out
 
 
 def _detail(titles: dict, claim_source: dict, detail: str) -> str:

@@ -157,6 +157,8 @@ def _what_changed(o: _Claim, n: _Claim) -> list[str]:
         out.append(f"period {o.period or 'undated'} → {n.period or 'undated'}")
     if o.r.source != n.r.source:
         out.append("source")
+    elif o.r.kind != n.r.kind:  # the same page judged again: one change, not a removal and an addition
+        out.append(f"source reclassified {o.r.kind} → {n.r.kind}")
     if o.r.usable != n.r.usable:
         out.append("usable → " + ("yes" if n.r.usable else "no"))
     return out
