@@ -202,8 +202,10 @@ def lapse(
     }
 
 
-def _breakpoints(ds: Dataset) -> np.ndarray:
-    c = ds.claims
+def _breakpoints(ds: Dataset, parameter: str | None = None) -> np.ndarray:
+    """Gaps where some claim's gap condition starts or stops holding (of one parameter if given):
+    between two of them every gap meets the same claims."""
+    c = ds.claims if parameter is None else ds.claims[ds.claims["parameter"] == parameter]
     lo = c["gap_min"].dropna().astype(int)
     hi = c["gap_max"].dropna().astype(int) + 1
     return np.unique(np.concatenate([[0, 1], lo.to_numpy(), hi.to_numpy()]))
@@ -324,7 +326,7 @@ def _lapses(ds: Dataset, scenarios, year) -> pd.DataFrame:
     n = np.where(by_gap, points[band - 1], n)  # a band's gaps are asked as its first (memo hits)
     city, back = df["city"].to_numpy(), df["back_paid"].to_numpy()
     first, group = distinct(city, scheme, by_gap, key_n, back)
-    look = memo_lookup()
+    look = _banded_lookup()
     results = []
     for i in first:
         gap_i, yrs_i = (int(n[i]), None) if by_gap[i] else (None, int(n[i]))
@@ -342,6 +344,23 @@ def _lapses(ds: Dataset, scenarios, year) -> pd.DataFrame:
         df["back_paid"] = df["back_paid"].astype(object)
         res = res.astype({"conflict": object, "unverified": object})
     return pd.concat([df, res], axis=1)
+
+
+def _banded_lookup():
+    """A memo of `lookup` that asks a gap as the first gap of its band among the breakpoints of the
+    parameter's own claims (any gap of that band meets the same claims, so gets the same answer):
+    the distinct scenarios of one `lapses` call share its answers."""
+    look, points = memo_lookup(), {}
+
+    def banded(ds: Dataset, code: str, parameter: str, year=None, require: tuple[str, ...] = (), **scenario):
+        if scenario.get("gap") is not None:
+            if parameter not in points:
+                points[parameter] = _breakpoints(ds, parameter)
+            p = points[parameter]
+            scenario["gap"] = int(p[np.searchsorted(p, scenario["gap"], side="right") - 1])
+        return look(ds, code, parameter, year, require, **scenario)
+
+    return banded
 
 
 #: The scenario columns counting months or years, and the most each may hold.
