@@ -19,8 +19,10 @@ def _bs4(html: str) -> str:
 MIRRORED = [
     '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n  <title>a &amp; b</title></head>',
     '<meta name="viewport" content="width=device-width, initial-scale=1"><br><hr/><div/>',
-    "<p class='  a   b ' id=x data-z=\"1\" data-a=2>text &lt;x&gt; &nbsp; &#39; &#x27; &#65;&#66 &bogus; &</p>",
-    '<a href="?a=1&amp;b=2" title=\'say "hi"\' rel="nofollow  noopener">x</a><span title="it\'s &quot;q&quot;">y</span>',
+    "<p class='  a   b ' id=x data-z=\"1\" data-a=2>text &lt;x&gt; &nbsp; &#39; &#x27;"
+    " &#65;&#66 &bogus; &</p>",
+    '<a href="?a=1&amp;b=2" title=\'say "hi"\' rel="nofollow  noopener">x</a>'
+    '<span title="it\'s &quot;q&quot;">y</span>',
     "<style>\n  td > a { color: red; } /* & < > */\n</style><script>if (a < b && c) {}</script>",
     "<div><b>unclosed <i>nested</div> after</b> stray </span> end",
     "<table><tr><td headers=' h1  h2 '>1</td><th>2</th></tr></table>\n\n   \n<ul>\n <li>a</li>\n</ul>",
@@ -64,7 +66,8 @@ def test_exporter_pages_equal_nbconverts(monkeypatch):
     nb.metadata["title"] = "t"
     cells = [
         (
-            "<section class='yb-section'><h2>标题 &amp; title</h2>\n  <table><tr><td>1</td></tr></table></section>",
+            "<section class='yb-section'><h2>标题 &amp; title</h2>"
+            "\n  <table><tr><td>1</td></tr></table></section>",
             None,
         ),
         ("<p>a<br>b</p><pre> kept </pre>", None),  # the fallback path
