@@ -64,9 +64,13 @@ def _stop_kernels(signum: int, frame) -> None:  # noqa: ANN001 - signal handler 
 
 
 def make_exporter():
-    """One HTMLExporter (offline template, code and parameter cells hidden) reused for every report."""
-    from nbconvert import HTMLExporter
+    """One HTMLExporter (offline template, code and parameter cells hidden) reused for every report.
+
+    It is `soup.Exporter`: nbconvert's HTMLExporter writing the same bytes without its closing
+    BeautifulSoup round trip (95 % of the export's time)."""
     from traitlets.config import Config
+
+    from .soup import Exporter as HTMLExporter
 
     c = Config()
     c.TagRemovePreprocessor.enabled = True

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data import Dataset, inputs, places
 from ..exceptions import InputError
-from .common import lookup, merge_claims, merge_inputs, scenario_frame, unverified
+from .common import distinct, lookup, memo_lookup, merge_claims, merge_inputs, scenario_frame, unverified
 
 COLUMNS = [
     "waiting_min",
@@ -67,8 +67,10 @@ def _nothing_lapsed(rule: str) -> dict:
     }
 
 
-def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -> dict:
-    """Resident rule from 2025: fixed wait, +N months per further lapsed year, floor after long lapses."""
+def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year, lookup=lookup) -> dict:
+    """Resident rule from 2025: fixed wait, +N months per further lapsed year, floor after long lapses.
+
+    `lookup` is `common.lookup` or a memo of it (`lapses` shares one over its distinct scenarios)."""
     if years == 0:
         return _nothing_lapsed("no lapse")
     fixed = lookup(ds, code, "lapse.resident.fixed_waiting_months", year)
@@ -110,7 +112,7 @@ def _resident_years(ds: Dataset, code: str, years: int, back_paid: bool, year) -
     }
 
 
-def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year) -> dict:
+def _gap(ds: Dataset, code: str, scheme: str, gap: int, back_paid: bool, year, lookup=lookup) -> dict:
     if gap == 0:
         return _nothing_lapsed("no gap")
     wait = lookup(ds, code, "lapse.waiting_months", year, scheme=scheme, gap=gap)
@@ -213,8 +215,10 @@ def lapse(
     }
 
 
-def _breakpoints(ds: Dataset) -> np.ndarray:
-    c = ds.claims
+def _breakpoints(ds: Dataset, parameter: str | None = None) -> np.ndarray:
+    """Gaps where some claim's gap condition starts or stops holding (of one parameter if given):
+    between two of them every gap meets the same claims."""
+    c = ds.claims if parameter is None else ds.claims[ds.claims["parameter"] == parameter]
     lo = c["gap_min"].dropna().astype(int)
     hi = c["gap_max"].dropna().astype(int) + 1
     return np.unique(np.concatenate([[0, 1], lo.to_numpy(), hi.to_numpy()]))
@@ -253,6 +257,53 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
 
     (Shenzhen's "no waiting period" page names no scheme, so it answers no scheme's question.)
     """
+    # Rows asking the same question (equal city, scheme, gap, back_paid) are checked and answered
+    # once, then spread back; a table whose columns could hide a difference (mixed types) is
+    # taken row by row, as it has always been.
+    rows = _same_rows(scenarios)
+    if rows is None:
+        return _lapses(ds, scenarios, year)
+    first, group = rows
+    raw = scenarios.reset_index(drop=True)
+    out = _lapses(ds, raw.take(first).reset_index(drop=True), year).take(group).reset_index(drop=True)
+    for c in raw.columns.difference(_SCENARIO_COLUMNS, sort=False):  # other columns pass through
+        out[c] = raw[c]
+    return out
+
+
+#: The scenario columns `lapses` reads or writes (the others pass through unchanged).
+_SCENARIO_COLUMNS = ["city", "city_zh", "scheme", "gap_months", "lapsed_years", "back_paid"]
+
+
+def _same_rows(scenarios) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first row of each set of equal scenarios and each row's set (`common.distinct`), or None
+    when the table should be taken row by row: not a non-empty DataFrame with unique column
+    names and a city and a scheme, a column named like a result column, or a scenario column
+    whose values could be equal without being the same (an object column, where
+    1 == 1.0 == True, or a categorical one)."""
+    if not isinstance(scenarios, pd.DataFrame) or not len(scenarios):
+        return None
+    names = list(scenarios.columns)
+    if len(set(names)) != len(names) or not {"city", "scheme"} <= set(names) or set(names) & set(COLUMNS):
+        return None
+    codes = []
+    for c in ("city", "scheme", "gap_months", "lapsed_years", "back_paid"):
+        if c not in scenarios:
+            continue
+        col = scenarios[c]
+        if c in ("city", "scheme"):  # text: its missing cells are all one value (the dtype's NA)
+            if not isinstance(col.dtype, pd.StringDtype):
+                return None
+            if col.dtype.storage == "python":  # the object array inside: factorised twice as fast
+                col = col.to_numpy()
+        elif col.dtype.kind not in "biuf" or isinstance(col.dtype, pd.CategoricalDtype):
+            return None
+        codes.append(pd.factorize(col, use_na_sentinel=False)[0])
+    return distinct(*codes)
+
+
+def _lapses(ds: Dataset, scenarios, year) -> pd.DataFrame:
+    """`lapses` on every row of the table."""
     df = scenario_frame(
         ds,
         scenarios,
@@ -265,42 +316,114 @@ def lapses(ds: Dataset, scenarios: pd.DataFrame, year: int | None = None) -> pd.
     df["scheme"] = df["scheme"].map(
         {v: inputs.scheme(ds, v, "scenarios['scheme']") for v in df["scheme"].unique()}
     )
-    for col, most in (("gap_months", 600), ("lapsed_years", 130)):
-        df[col] = [pd.NA if pd.isna(v) else inputs.months(v, f"scenarios[{col!r}]", most) for v in df[col]]
-    gap = pd.to_numeric(df["gap_months"]).astype("Int64")
-    yrs = pd.to_numeric(df["lapsed_years"]).astype("Int64")
-    resident = (df["scheme"] == "resident").to_numpy() & gap.notna().to_numpy()
+    months = {col: _months_column(df[col], f"scenarios[{col!r}]", most) for col, most in _MOST}
+    for col, (cells, _, _) in months.items():
+        df[col] = cells
+    (_, gap_v, gap_na), (_, yrs_v, _) = months["gap_months"], months["lapsed_years"]
+    scheme = df["scheme"].to_numpy()
+    resident = (scheme == "resident") & ~gap_na
     if resident.any():
-        bad = gap[resident] % 12 != 0
+        bad = resident & (gap_v % 12 != 0)
         if bad.any():
-            resident_years_from_gap(int(gap[resident][bad].iloc[0]))  # raises the one clear message
-        yrs = yrs.mask(pd.Series(resident, index=yrs.index), gap // 12)
-        gap = gap.mask(pd.Series(resident, index=gap.index))
-    by_gap = gap.notna().to_numpy()
-    n = np.where(by_gap, gap.fillna(0).to_numpy(int), yrs.fillna(0).to_numpy(int))
+            resident_years_from_gap(int(gap_v[bad][0]))  # raises the one clear message
+        yrs_v = np.where(resident, gap_v // 12, yrs_v)
+        gap_na = gap_na | resident
+    by_gap = ~gap_na
+    n = np.where(by_gap, gap_v, yrs_v)  # a missing cell counts as 0 (as a fillna(0) would)
     # Scenarios in the same gap band (between condition breakpoints) meet the same claims,
-    # so each distinct (city, scheme, band, back_paid) is evaluated once and broadcast.
-    band = np.searchsorted(_breakpoints(ds), n, side="right")
-    df["key_n"] = np.where(by_gap, band, n)
-    df["by_gap"] = by_gap
-    df["n_"] = n
-    keys = df.drop_duplicates(["city", "scheme", "by_gap", "key_n", "back_paid"])
+    # so each distinct (city, scheme, band, back_paid) is evaluated once and broadcast; the
+    # distinct scenarios share one memo of their lookups (resident years of a city ask the same).
+    points = _breakpoints(ds)
+    band = np.searchsorted(points, n, side="right")
+    key_n = np.where(by_gap, band, n)
+    n = np.where(by_gap, points[band - 1], n)  # a band's gaps are asked as its first (memo hits)
+    city, back = df["city"].to_numpy(), df["back_paid"].to_numpy()
+    first, group = distinct(city, scheme, by_gap, key_n, back)
+    look = _banded_lookup()
     results = []
-    for k in keys.itertuples(index=False):
-        args = {"gap_months": int(k.n_)} if k.by_gap else {"lapsed_years": int(k.n_)}
-        r = lapse(ds, k.city, k.scheme, back_paid=bool(k.back_paid), year=year, **args)
-        results.append(
-            {
-                "city": k.city,
-                "scheme": k.scheme,
-                "by_gap": k.by_gap,
-                "key_n": k.key_n,
-                "back_paid": k.back_paid,
-                **{c: r[c] for c in COLUMNS},
-            }
-        )
-    res = pd.DataFrame(results, columns=["city", "scheme", "by_gap", "key_n", "back_paid", *COLUMNS])
-    out = df.merge(res, on=["city", "scheme", "by_gap", "key_n", "back_paid"], how="left")
-    for c in ("waiting_min", "waiting_max"):
-        out[c] = out[c].astype("Int64")
-    return out.drop(columns=["key_n", "by_gap", "n_"])
+    for i in first:
+        gap_i, yrs_i = (int(n[i]), None) if by_gap[i] else (None, int(n[i]))
+        _check(gap_i, yrs_i, scheme[i])
+        if yrs_i is not None:
+            r = _resident_years(ds, city[i], yrs_i, bool(back[i]), year, look)
+        else:
+            r = _gap(ds, city[i], scheme[i], gap_i, bool(back[i]), year, look)
+        results.append([r[c] for c in COLUMNS])
+    res = _broadcast(results, group, len(df))
+    for c in ("city", "scheme"):  # a categorical key column comes out as text (as a merge on it did)
+        if isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = pd.Series(np.asarray(df[c], dtype=object), index=df.index)
+    if not len(df):  # the dtypes an empty table has always had (those of a merge with no rows)
+        df["back_paid"] = df["back_paid"].astype(object)
+        res = res.astype({"conflict": object, "unverified": object})
+    return pd.concat([df, res], axis=1)
+
+
+def _banded_lookup():
+    """A memo of `lookup` that asks a gap as the first gap of its band among the breakpoints of the
+    parameter's own claims (any gap of that band meets the same claims, so gets the same answer):
+    the distinct scenarios of one `lapses` call share its answers."""
+    look, points = memo_lookup(), {}
+
+    def banded(ds: Dataset, code: str, parameter: str, year=None, require: tuple[str, ...] = (), **scenario):
+        if scenario.get("gap") is not None:
+            if parameter not in points:
+                points[parameter] = _breakpoints(ds, parameter)
+            p = points[parameter]
+            scenario["gap"] = int(p[np.searchsorted(p, scenario["gap"], side="right") - 1])
+        return look(ds, code, parameter, year, require, **scenario)
+
+    return banded
+
+
+#: The scenario columns counting months or years, and the most each may hold.
+_MOST = (("gap_months", 600), ("lapsed_years", 130))
+
+
+def _broadcast(results: list[list], group: np.ndarray, n: int) -> pd.DataFrame:
+    """The result columns (`COLUMNS`) of n rows, row k holding `results[group[k]]`."""
+    cols = {}
+    for j, c in enumerate(COLUMNS):
+        vals = [r[j] for r in results]
+        if c in ("waiting_min", "waiting_max"):
+            arr = np.array([0 if v is None else v for v in vals], dtype=np.int64)
+            na = np.array([v is None for v in vals], dtype=bool)
+            cols[c] = pd.arrays.IntegerArray(arr[group], na[group]) if len(group) else pd.array([], "Int64")
+        elif c in ("conflict", "unverified"):
+            cols[c] = np.array(vals, dtype=bool)[group]
+        else:
+            box = np.empty(len(vals), dtype=object)
+            box[:] = vals
+            cols[c] = box[group] if len(group) else np.array([], dtype=object)
+    return pd.DataFrame(cols, index=pd.RangeIndex(n), columns=COLUMNS)
+
+
+def _months_column(col: pd.Series, name: str, most: int) -> tuple[pd.Series | list, np.ndarray, np.ndarray]:
+    """`inputs.months` on every filled cell of a scenario column.
+
+    Returns the checked column as the row-by-row check
+    ``[pd.NA if pd.isna(v) else inputs.months(v, name, most) for v in col]`` gives it (a Series,
+    or that list: same cells, same dtype once assigned, same first error), its values as int64
+    (0 where missing) and the missing mask. Integer and float columns are checked as whole
+    arrays; any other column, or one holding a value the check refuses, goes through the
+    row-by-row check (which raises)."""
+    na = col.isna().to_numpy()
+    k = col.dtype.kind
+    if len(col) and na.all():
+        cells = pd.Series(np.full(len(col), pd.NA, dtype=object), index=col.index)
+        return cells, np.zeros(len(col), dtype=np.int64), na
+    if len(col) and k in "iuf" and col.dtype != bool:
+        vals = col.to_numpy(np.float64, na_value=0.0) if k == "f" else col.to_numpy(np.int64, na_value=0)
+        ok = vals[~na]
+        if len(ok) and ok.min() >= 0 and ok.max() <= most and (k != "f" or (ok == np.floor(ok)).all()):
+            ints = vals.astype(np.int64)
+            if na.any():
+                box = ints.astype(object)
+                box[na] = pd.NA
+                cells = pd.Series(box, index=col.index, dtype=object)
+            else:
+                cells = pd.Series(ints, index=col.index)
+            return cells, np.where(na, 0, ints), na
+    checked = [pd.NA if pd.isna(v) else inputs.months(v, name, most) for v in col]
+    ints = pd.to_numeric(pd.Series(checked, dtype=object)).astype("Int64")
+    return checked, ints.fillna(0).to_numpy(np.int64), ints.isna().to_numpy()
