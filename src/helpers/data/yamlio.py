@@ -235,13 +235,16 @@ def read_text(path: Path, root: Path | None = None) -> tuple[str | None, list[Pr
     shown = display_path(path)
     real = _outside(path, root)
     if real is not None:
-        where = "into a system folder" if _system(real) else "outside the data folder"
+        linked = Path(os.path.abspath(path)) != real
+        where = "outside the data folder"
+        if _system(real):
+            where = ("into" if linked else "in") + " a system folder"
         return None, [
             Problem(
                 shown,
                 None,
-                f"data file is a symbolic link {where} ({real})",
-                "replace the link with a copy of the file inside the data folder",
+                f"data file is {'a symbolic link ' if linked else ''}{where} ({real})",
+                "replace it with a copy of the file inside the data folder",
             )
         ]
     try:
