@@ -13,7 +13,7 @@ from test_semantic import SOURCES, claim, dataset
 
 from helpers import datacheck
 from helpers.exceptions import DataError
-from helpers.report.applicability import applicability_counts, doubt_counts
+from helpers.report.applicability import BEFORE, applicability_counts, doubt_counts
 
 DOUBT = "doubt: {reason: count-basis, zh: 可能按种类计, en: may count kinds}"
 CLAIMS = (
@@ -44,8 +44,21 @@ def test_applicability_counts_on_known_data(cds):
     assert now["values with a doubt"] == 2
     places = len(cds.jurisdictions)
     assert now["unknown"] > 0 and sum(now[s] for s in ("own", "unverified", "unknown")) >= places
-    assert t.at["conflict rows", "before"] is not None  # the resolver before issue 24, for comparison
+    assert t["before"].to_dict() == {k: BEFORE.get(k) for k in t.index}  # the resolver before issue 24
     assert list(t.columns) == ["before", "now"]
+    later = applicability_counts(cds, year=2026).set_index("measure")["now"]  # the year is the one asked
+    assert later["unverified"] == 0 and later["own"] == 5  # the lead's period is 2025 only
+
+
+def test_not_stated_counts_each_condition_a_row_leaves_out(tmp_path):
+    """Rows with two conditions: only a row missing one that another row states is in the lane."""
+    ds = dataset(
+        tmp_path,
+        claim("a", "resident.premium", 380, "off-a", "conditions: {tier: 1, group: student}")
+        + claim("b", "resident.premium", 390, "off-a", "conditions: {tier: 2, group: student}")
+        + claim("c", "resident.premium", 400, "off-a", "conditions: {tier: 1}"),
+    )
+    assert applicability_counts(ds).set_index("measure").at["values in a 'not stated' lane", "now"] == 1
 
 
 def test_a_not_stated_row_without_a_value_is_not_counted(tmp_path):
@@ -60,7 +73,8 @@ def test_doubt_counts_by_reason_and_origin(tmp_path):
         "published: null, retrieved: 2026-11-25,\n"
         "   doubt: {reason: likely-invented, zh: 模板, en: template}}",
     )
-    ds = dataset(tmp_path, CLAIMS)
+    whole = claim("f", "resident.funding_per_capita", 300, "off-a")  # below the 400 premium: a finding
+    ds = dataset(tmp_path, CLAIMS + whole)
     (ds.data_dir / "sources.yaml").write_text(text, encoding="utf-8")
     from helpers.data import load
 
@@ -68,9 +82,11 @@ def test_doubt_counts_by_reason_and_origin(tmp_path):
     assert t.to_dict("records") == [
         {"reason": "count-basis", "on claims": 2, "on sources": 0, "found by checks": 0},
         {"reason": "likely-invented", "on claims": 0, "on sources": 1, "found by checks": 0},
+        {"reason": "part-exceeds-whole", "on claims": 0, "on sources": 0, "found by checks": 1},
     ]
     plain = dataset(tmp_path / "none", claim("a", "family_account.max_relatives", 8, "agg-a"))
-    assert doubt_counts(plain).empty
+    empty = doubt_counts(plain)
+    assert empty.empty and list(empty.columns) == ["reason", "on claims", "on sources", "found by checks"]
 
 
 # ---------------------------------------------------------------- datacheck
