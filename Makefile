@@ -26,7 +26,7 @@ test: $(STAMP) ## lint and run the whole test suite
 # the tests that neither render notebooks nor open Chromium (markers render, browser), on both cores
 test-fast: $(STAMP) ## lint and run the fast tests (no render, no browser) in parallel: about 2 min here
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n 2 -m "not render and not browser"
+	$(BIN)/pytest -q -n 2 -m "not render and not browser and not slow"
 
 check-data: $(STAMP) ## validate data/ and print counts
 	$(BIN)/yibao check-data

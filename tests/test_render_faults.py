@@ -183,3 +183,23 @@ def test_full_disk_is_one_message(tmp_path, monkeypatch, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "No space left on device" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_kill_9_mid_render_leaves_nothing_that_spoils_the_next(tmp_path):
+    """`kill -9` of the renderer's process group while a kernel runs: no kernel survives it (they
+    die with their parent), the lock is free, and the next render publishes every report with no
+    temp file or staging folder left in reports/."""
+    kw = project(tmp_path)
+    proc = cli_render(kw)
+    kids = wait_for_kernel(proc)
+    os.killpg(proc.pid, signal.SIGKILL)  # the renderer and its workers; a kernel leads its own session
+    proc.communicate(timeout=60)
+    gone, alive = psutil.wait_procs(kids, timeout=30)
+    assert not alive, [(_cmdline(p), p.pid) for p in alive]
+    res = {r["name"]: r["status"] for r in render(**kw)}
+    assert set(res) == {"pair", "pair2"} and set(res.values()) <= {"rendered", "cached"}, res
+    reports = kw["reports_dir"]
+    left = [p for p in reports.rglob(".*") if p.name.endswith(".tmp") or ".staging-" in p.name]
+    assert left == []
+    for name in res:
+        assert "</html>" in (reports / "html" / f"{name}.html").read_text(encoding="utf-8")

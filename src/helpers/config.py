@@ -26,13 +26,19 @@ def default_data_dir() -> Path:
 
 
 def display_path(path: Path | str) -> str:
-    """Path as shown in messages: relative to the working directory when inside it."""
+    """Path as shown in messages: relative to the working directory when inside it. Symbolic
+    links are not followed: a message names the link, the name the user gave the file."""
     p = Path(path)
     try:
-        full = p.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: show the path as written
-        full = Path(os.path.abspath(p))
-    try:
-        return str(full.relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+        cwd = Path.cwd()
+    except OSError:  # the working folder was deleted
+        return str(p)
+    for base in (cwd, cwd.resolve()):
+        try:
+            return str(Path(os.path.abspath(p)).relative_to(base))
+        except (ValueError, OSError, RuntimeError):
+            continue
+    try:  # a path given through a linked folder (data/ linked from elsewhere): the real file
+        return str(p.resolve().relative_to(cwd.resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(p)

@@ -33,9 +33,23 @@ from .zygote import native_threads, zygote_main
 PREIMPORT = "import helpers, helpers.report, helpers.rules, matplotlib.pyplot\nhelpers.plots.setup()"
 
 
+#: What YIBAO_KERNELS may say: unset or empty (forked kernels where possible), fork, or fresh.
+KERNEL_MODES = ("", "fork", "fresh")
+
+
+def mode_problem() -> str:
+    """One line saying what is wrong with YIBAO_KERNELS ('' when it is unset or a known mode):
+    a misspelt mode is refused before a render starts, not silently taken for the default."""
+    value = os.environ.get("YIBAO_KERNELS", "")
+    if value.strip().lower() in KERNEL_MODES:
+        return ""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in value)[:40]
+    return f"YIBAO_KERNELS='{shown}' is not a kernel mode — set it to fresh or fork, or unset it"
+
+
 def fork_unavailable() -> str:
     """Why forked kernels cannot be used here ('' when they can)."""
-    if os.environ.get("YIBAO_KERNELS", "").lower() == "fresh":
+    if os.environ.get("YIBAO_KERNELS", "").strip().lower() == "fresh":
         return "YIBAO_KERNELS=fresh"
     if not hasattr(os, "fork"):
         return "os.fork is not available on this platform"

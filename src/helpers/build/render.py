@@ -36,12 +36,76 @@ def _state(cache_dir: Path, name: str) -> dict:
 
 
 def _clean_temp_files(reports_dir: Path) -> None:
-    """Remove temp files and staging folders a killed render may have left (they are never read)."""
-    for sub in ("html", "executed"):
+    """Remove temp files and staging folders a killed render (`kill -9`) may have left; they are
+    never read. Run under the render lock, so no other render is writing them."""
+    for sub in ("", "html", "executed", ".cache"):
         for tmp in (reports_dir / sub).glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+            if tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)
         for stage in (reports_dir / sub).glob(".*.staging-*"):
-            shutil.rmtree(stage, ignore_errors=True)
+            if stage.is_dir() and not stage.is_symlink():
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+#: What the renderer writes in the reports folder: folders, and files (a hand-made swap of one for
+#: the other is refused before anything is written).
+_OUTPUT_FOLDERS = ("html", "executed", ".cache")
+_OUTPUT_FILES = ("index.html", "yibao-tables.xlsx")
+
+
+def _wrong_kind(path: Path, folder: bool) -> str:
+    """Why `path` cannot be written as a folder (`folder`) or a file ('' when it can, or is absent)."""
+    shown = config.display_path(path)
+    if path.is_symlink() and not path.exists():
+        return f"{shown} is a broken symbolic link — delete it and run again"
+    if not path.exists():
+        return ""
+    if folder and not path.is_dir():
+        return f"{shown} is a file where the renderer keeps a folder — move the file away and run again"
+    if not folder and path.is_dir():
+        return f"{shown} is a folder where the renderer writes a file — move the folder away and run again"
+    return ""
+
+
+def check_outputs(reports_dir: Path, names: list[str] = (), csvs: list[str] = ()) -> None:
+    """Refuse (YibaoError, nothing written) when an output place holds the wrong kind of entry:
+    the reports folder or reports/html a file, index.html or a report's HTML or CSV a folder, a
+    broken link."""
+    places = [(reports_dir, True), *((reports_dir / d, True) for d in _OUTPUT_FOLDERS)]
+    places += [(reports_dir / f, False) for f in _OUTPUT_FILES]
+    places += [(reports_dir / "html" / f"{n}.html", False) for n in names]
+    places += [(reports_dir / "html" / c, False) for c in csvs]
+    for path, folder in places:
+        why = _wrong_kind(path, folder)
+        if why:
+            raise YibaoError(why)
+
+
+def _html_record(html: Path) -> dict | None:
+    """Size, mtime and SHA-256 of a report's published HTML (None if it cannot be read)."""
+    import hashlib
+
+    try:
+        st = html.stat()
+        digest = hashlib.sha256(html.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
+
+
+def _html_intact(html: Path, st: dict) -> bool:
+    """The HTML on disk is the one the last render published: same size and mtime, or same bytes
+    (a copied folder). A state written before the record was kept: the file only has to exist."""
+    rec = st.get("html")
+    if not isinstance(rec, dict):
+        return html.is_file()
+    try:
+        now = html.stat()
+    except OSError:
+        return False
+    if (now.st_size, now.st_mtime_ns) == (rec.get("size"), rec.get("mtime_ns")):
+        return True
+    return now.st_size == rec.get("size") and (_html_record(html) or {}).get("sha256") == rec.get("sha256")
 
 
 def _partition(jobs: list[Job], n: int, cost: dict[str, float]) -> list[list[Job]]:
@@ -124,12 +188,17 @@ def render(
     After a render of the whole catalogue with no failure, a stamp lets the next run with nothing
     to do answer from `helpers.build.warm.unchanged` without loading the renderer.
     """
+    from .kernels import mode_problem
+
+    if mode_problem():  # before anything is read or written
+        raise YibaoError(mode_problem())
     # every path is absolute before anything runs: kernels work in notebooks/, not here
     paths = render_paths(reports_dir, catalog, notebooks_dir, data_dir)
     reports_dir, catalog, notebooks_dir, data_dir = paths
     skip_iri_grammars()  # before anything imports nbformat (inspecting notebooks, exporting)
     for key, value in THREAD_ENV.items():  # before numpy loads here: workers and kernels fork from us
         os.environ.setdefault(key, value)
+    check_outputs(reports_dir)  # before the lock, which would create a missing reports folder
     with stop_on_sigterm(), render_lock(reports_dir):
         check_data(data_dir)  # bad data stops here, before anything is written (cached once valid)
         run = {"executor": executor, "scheduler": scheduler}
@@ -161,6 +230,9 @@ def _render(
     inspected: dict[str, dict] = {}
     entries = load_catalog(catalog, notebooks_dir, cache_dir, inspected)
     names = [e.name for e in entries]
+    csvs = [c for n in names for c in _state(cache_dir, n).get("csv", []) if isinstance(c, str)]
+    check_outputs(reports_dir, names, csvs)
+    _clean_temp_files(reports_dir)  # a killed render's leftovers, whether or not anything runs
     for n in only or []:
         if n not in names:
             raise YibaoError(
@@ -197,7 +269,6 @@ def _render(
             reads = report_reads(entries, ds.data_dir, None, lambda: ds)
             plan = _plan(entries, only, force, ds.version, code, reports_dir, reads)
         _views(plan, ds.data_dir)
-        _clean_temp_files(reports_dir)
         elapsed = _run(plan, jobs, progress, reports_dir, notebooks_dir, run)
     return _finish(plan, entries, reports_dir, data_dir, elapsed, ds)
 
@@ -252,7 +323,8 @@ def _plan(
             not force
             and st.get("hash") == plan.hashes[e.name]
             and st.get("status") == "rendered"
-            and html.exists()
+            and _html_intact(html, st)  # deleted or replaced by hand: rendered again
+            and all((reports_dir / "html" / c).is_file() for c in st.get("csv", []))  # a deleted CSV too
         ):
             plan.results[e.name] = result(e.name, "cached", None, f"unchanged since {st.get('date')}")
             continue
@@ -293,7 +365,9 @@ def _run(plan: _Plan, jobs: int, progress: bool, reports_dir: Path, notebooks_di
         if res["status"] == "failed":
             state["date"] = old.get("date")  # the HTML on disk (if any) is the previous one
             state["csv"] = old.get("csv", [])
+            state["html"] = old.get("html")
         else:  # CSVs the report no longer produces are removed
+            state["html"] = _html_record(reports_dir / "html" / f"{res['name']}.html")
             for stale in set(old.get("csv", [])) - set(state["csv"]):
                 (reports_dir / "html" / stale).unlink(missing_ok=True)
         write_atomic(cache_dir / f"{res['name']}.json", json.dumps(state, ensure_ascii=False))

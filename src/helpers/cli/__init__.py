@@ -59,16 +59,40 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _legible_stdout() -> None:
+    """An output that cannot encode Chinese (PYTHONIOENCODING=ascii, a C locale without UTF-8 mode)
+    gets Chinese text as backslash escapes instead of a UnicodeEncodeError, and one note saying so."""
+    enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        "医保".encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            sys.stdout.reconfigure(errors="backslashreplace")
+            _say(
+                f"note: the output encoding is {enc}; Chinese text is written as \\u escapes - "
+                "set PYTHONIOENCODING=utf-8 (or a UTF-8 locale) to see it"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run one sub-command; user errors print one message each and exit 2.
 
     Ctrl-C (or SIGTERM while rendering) prints one line and exits 130 (143); a closed pipe such
     as `yibao render | head -1` exits 0; a full or read-only disk is one message, exit 2.
     """
+    words = sys.argv[1:] if argv is None else argv
+    if any("\udc80" <= ch <= "\udcff" for w in words for ch in str(w)):  # bytes the locale cannot decode
+        _say(
+            "error: the command line holds bytes that are not text in this locale "
+            f"({os.environ.get('LC_ALL') or os.environ.get('LANG') or 'no LANG'}) — "
+            "set LANG=C.UTF-8 (or PYTHONUTF8=1) and run again"
+        )
+        return 2
     args = build_parser().parse_args(argv)
     if sys.stdout is None:
         _say("error: standard output is closed — run with output to a terminal, a file or a pipe")
         return 2
+    _legible_stdout()
     try:
         code = args.handler(args)
         sys.stdout.flush()

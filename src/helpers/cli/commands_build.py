@@ -9,7 +9,9 @@ from pathlib import Path
 def _nothing_to_do(args: argparse.Namespace) -> bool:
     """With no --only/--force and nothing changed since the last full render, say so and stop:
     the standard library and a few hashes, no renderer, YAML or rich (a no-op stays fast)."""
-    if args.only or args.force:
+    from ..build.kernels import mode_problem
+
+    if args.only or args.force or mode_problem():  # the renderer refuses a misspelt kernel mode
         return False
     from .. import config
     from ..build.warm import render_paths, unchanged

@@ -78,7 +78,7 @@ def load_catalogue(data_dir: Path, problems: list[Problem]) -> Catalogue:
     """Read and check parameters.yaml; problems (file:line, fix) are appended to `problems`."""
     path = data_dir / "parameters.yaml"
     shown = display_path(path)
-    doc, probs = load_yaml(path)
+    doc, probs = load_yaml(path, data_dir)
     problems += probs
     cat = Catalogue()
     if doc is None:

@@ -25,6 +25,7 @@ from ..exceptions import DataError
 from .gitrepo import EditionError, RevisionError, checkout, git, last_change  # noqa: F401 - re-exported
 from .loading import CLAIM_DTYPES, SOURCE_DTYPES, Dataset, load
 from .policies import cond_key
+from .text import bad_char, plain
 from .yamlio import load_yaml
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -49,6 +50,12 @@ class Edition:
 def commit_of(root: Path, spec: str, end_of_day: bool = False) -> str | None:
     """The commit a revision or date names (a date: the last commit before that day starts, or
     before it ends with `end_of_day`); None for a date before the first commit."""
+    found = bad_char(spec) or next(((ch, f"U+{ord(ch):04X}") for ch in spec if ch in "\n\t"), None)
+    if found:  # a pasted newline or escape: named, never echoed (it would break the message's line)
+        raise RevisionError(
+            f"'{plain(spec).replace(chr(10), '?').replace(chr(9), '?')}' holds a control character "
+            f"({found[1]}) — give a commit, tag, branch, HEAD~N or a date YYYY-MM-DD"
+        )
     if _DATE.match(spec):
         try:
             day = dt.date.fromisoformat(spec)
@@ -93,11 +100,17 @@ def edition(spec: str | None, data_dir: Path | str | None = None, end_of_day: bo
     if raw.returncode != 0:
         raise EditionError(f"cannot read {rel}/ at {label}: {raw.stderr.decode(errors='replace').strip()}")
     with tempfile.TemporaryDirectory(prefix="yibao-edition-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(raw.stdout)) as tar:
-            if hasattr(tarfile, "data_filter"):
-                tar.extractall(tmp, filter="data")
-            else:  # Python < 3.11.4: git writes only regular files and folders under `rel`
-                tar.extractall(tmp, [m for m in tar.getmembers() if m.isreg() or m.isdir()])
+        try:
+            with tarfile.open(fileobj=io.BytesIO(raw.stdout)) as tar:
+                if hasattr(tarfile, "data_filter"):
+                    tar.extractall(tmp, filter="data")
+                else:  # Python < 3.11.4: git writes only regular files and folders under `rel`
+                    tar.extractall(tmp, [m for m in tar.getmembers() if m.isreg() or m.isdir()])
+        except tarfile.TarError as exc:  # the "data" filter refuses a link leading out of the folder
+            raise EditionError(
+                f"the data at {label} holds a symbolic link that leads out of {rel}/ ({exc}) — "
+                "pick another revision"
+            ) from None
         folder = Path(tmp) / rel
         ids = _has_ids(folder)
         try:

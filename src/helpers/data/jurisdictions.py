@@ -21,7 +21,7 @@ def load_jurisdictions(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
     """Read and check jurisdictions.csv (line numbers, BOM, header, unique codes and names, parents)."""
     path = data_dir / "jurisdictions.csv"
     shown = display_path(path)
-    text, probs = read_text(path)
+    text, probs = read_text(path, data_dir)
     problems += probs
     rows: list[dict] = []
     empty = pd.DataFrame(columns=["code", "name_zh", "name_en", "level", "parent"])

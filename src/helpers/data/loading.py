@@ -113,7 +113,7 @@ class Dataset:
 def _load_sources(data_dir: Path, problems: list[Problem], known: set[str]) -> pd.DataFrame:
     path = data_dir / "sources.yaml"
     shown = display_path(path)
-    doc, probs = load_yaml(path)
+    doc, probs = load_yaml(path, data_dir)
     problems += probs
     rows: list[dict] = []
     if isinstance(doc, list):

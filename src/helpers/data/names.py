@@ -3,6 +3,8 @@ spaces, no 市/省/自治区 suffix). The loader refuses two places that share o
 
 from __future__ import annotations
 
+import unicodedata
+
 _SUFFIXES = ("市", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区")
 
 
@@ -15,5 +17,10 @@ def strip_suffix(name_zh: str) -> str:
 
 
 def lookup_key(text: str) -> str:
-    """The spelling a name is found by: `Tai'an`, `taian` and `TAIAN` are one key, as are 泰安 and 泰安市."""
-    return strip_suffix(str(text).strip().lower().replace("'", "").replace("’", "").replace(" ", ""))
+    """The spelling a name is found by: `Tai'an`, `taian` and `TAIAN` are one key, as are 泰安 and 泰安市.
+
+    Unicode forms are one key too (NFKC): a name typed decomposed (NFD, as macOS file names and
+    some editors write `Tài'ān`), in full-width letters or with a CJK compatibility ideograph is
+    the name written composed."""
+    text = unicodedata.normalize("NFKC", str(text))
+    return strip_suffix(text.strip().lower().replace("'", "").replace("’", "").replace(" ", ""))

@@ -142,7 +142,7 @@ def load_policies(data_dir: Path, ctx: dict, problems: list[Problem]) -> list[di
         )
     for path in paths:
         shown = display_path(path)
-        doc, probs = load_yaml(path)
+        doc, probs = load_yaml(path, data_dir)
         problems += probs
         if doc is None:
             continue

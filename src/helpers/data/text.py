@@ -9,6 +9,8 @@ _ALLOWED = {"\n", "\t"}
 
 def bad_char(text: str) -> tuple[str, str] | None:
     """The first control, zero-width or bidi character in `text` as (char, 'U+XXXX NAME'), else None."""
+    if text.isprintable():  # the usual case, in C: every refused category is unprintable (50,000 claims)
+        return None
     for ch in text:
         if ch in _ALLOWED:
             continue

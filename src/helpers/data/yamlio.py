@@ -208,9 +208,45 @@ def _parse(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
 
 
-def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """Read a data file as UTF-8 text, refusing files that are too large or not UTF-8."""
+#: Folders whose "files" are the system's, never data (a link into /proc would show a process's environment).
+_SYSTEM = tuple(Path(p) for p in ("/proc", "/sys", "/dev"))
+
+
+def _outside(path: Path, root: Path | None) -> Path | None:
+    """Where `path` really is when a symbolic link (of the file or of a folder on the way) takes it
+    out of `root`, or into /proc, /sys or /dev; None when it stays (or is a loop: stat names that)."""
+    try:
+        real = path.resolve()
+        base = Path(root).resolve() if root is not None else None
+    except (OSError, RuntimeError):
+        return None
+    if base is not None and real != base and base not in real.parents:
+        return real
+    return real if _system(real) else None
+
+
+def _system(real: Path) -> bool:
+    return any(real == s or s in real.parents for s in _SYSTEM)
+
+
+def read_text(path: Path, root: Path | None = None) -> tuple[str | None, list[Problem]]:
+    """Read a data file as UTF-8 text, refusing files that are too large or not UTF-8, and a file
+    that a symbolic link places outside `root` (the data folder) or in /proc, /sys or /dev."""
     shown = display_path(path)
+    real = _outside(path, root)
+    if real is not None:
+        linked = Path(os.path.abspath(path)) != real
+        where = "outside the data folder"
+        if _system(real):
+            where = ("into" if linked else "in") + " a system folder"
+        return None, [
+            Problem(
+                shown,
+                None,
+                f"data file is {'a symbolic link ' if linked else ''}{where} ({real})",
+                "replace it with a copy of the file inside the data folder",
+            )
+        ]
     try:
         st = path.stat()
     except OSError as exc:
@@ -243,10 +279,10 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(shown, line, f"bytes that are not UTF-8 (byte {exc.start})", "save as UTF-8")]
 
 
-def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Parse one YAML file safely; return (document, problems)."""
+def load_yaml(path: Path, root: Path | None = None) -> tuple[Any, list[Problem]]:
+    """Parse one YAML file safely; return (document, problems). `root`: see `read_text`."""
     shown = display_path(path)
-    text, problems = read_text(path)
+    text, problems = read_text(path, root)
     if text is None:
         return None, problems
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
