@@ -74,8 +74,12 @@ def scroll_box(inner: str, columns: int, label: str = "表格 table") -> str:
 
 def _cell(value, cls: str = "") -> dict:
     if isinstance(value, dict):
-        return {"html": value.get("html", ""), "cls": value.get("cls", ""), "id": value.get("id", ""),
-                "colspan": value.get("colspan", 0)}
+        return {
+            "html": value.get("html", ""),
+            "cls": value.get("cls", ""),
+            "id": value.get("id", ""),
+            "colspan": value.get("colspan", 0),
+        }
     return {"html": value, "cls": cls, "id": "", "colspan": 0}
 
 
@@ -101,15 +105,23 @@ def table(
             continue
         out_rows.append(
             [
-                _cell(Markup(c) if raw and isinstance(c, str) else c,
-                      cls[i][j] if i < len(cls) and j < len(cls[i]) and cls[i][j] else "")
+                _cell(
+                    Markup(c) if raw and isinstance(c, str) else c,
+                    cls[i][j] if i < len(cls) and j < len(cls[i]) and cls[i][j] else "",
+                )
                 for j, c in enumerate(row)
             ]
         )
     label = caption or (header[0] if header else "表格 table")
     return str(
-        render("table.html.j2", header=list(header), rows=out_rows, caption=caption or "",
-               wide=len(header) > 3, label=label)
+        render(
+            "table.html.j2",
+            header=list(header),
+            rows=out_rows,
+            caption=caption or "",
+            wide=len(header) > 3,
+            label=label,
+        )
     )
 
 
@@ -240,7 +252,12 @@ class Footnotes:
         (``latest`` when none), so two renders give the same id; a second cell with the same
         key on one page gets ``-2``.
         """
-        parts = [self._place_slug(place), parameter, conditions, "latest" if _no_year(year) else str(int(year))]
+        parts = [
+            self._place_slug(place),
+            parameter,
+            conditions,
+            "latest" if _no_year(year) else str(int(year)),
+        ]
         base = "v-" + "-".join(p for p in (slug(x) for x in parts) if p)
         n = self._anchors.get(base, 0) + 1
         self._anchors[base] = n
@@ -259,7 +276,7 @@ class Footnotes:
         if not isinstance(source_id, str) or source_id not in self.src.index:
             return ""
         s = self.src.loc[source_id]
-        return f"《{s['title']}》, {s['publisher']}, 发布 published {published_text(s)}"
+        return f"《{s['title']}》,{s['publisher']},{published_text(s)}"
 
     def citation(self, anchor: str, text: str) -> str:
         """A copyable citation (`<details>`, no script): `text`, then this page's address + anchor."""
@@ -275,8 +292,9 @@ def _no_year(year) -> bool:
     return year is None or (not isinstance(year, str) and pd.isna(year)) or year == 0
 
 
-#: The text the renderer replaces with the page's address (`helpers.build.publish`).
-PAGE_MARK = "<span class='yb-page'>本页 this page</span>"
+#: Where a citation names its page: the renderer puts the page's address here
+#: (`helpers.build.publish`); data text, always escaped, can never contain it.
+PAGE_MARK = "<!--page-->"
 
 _REF = macro("bits.html.j2", "ref")
 _CITE = macro("bits.html.j2", "cite")

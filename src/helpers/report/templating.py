@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).with_name("templates")
 
-__all__ = ["Markup", "escape", "env", "macro", "render", "TEMPLATES"]
+__all__ = ["Markup", "escape", "env", "html", "macro", "render", "TEMPLATES"]
 
 
 @cache
@@ -53,3 +53,12 @@ def macro(name: str, macro_name: str):
     "<span class='yb-m yb-m-conflict'>⚠&lt;b&gt;</span>"
     """
     return getattr(_module(name), macro_name)
+
+
+def html(*parts) -> Markup:
+    """Parts joined as markup: text parts escaped (as a template would), `Markup` parts kept.
+
+    >>> str(html("<b>", Markup("<sup>1</sup>")))
+    '&lt;b&gt;<sup>1</sup>'
+    """
+    return Markup("").join(parts)
