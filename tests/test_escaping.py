@@ -217,7 +217,8 @@ def test_footnotes_number_sources_in_order_of_first_use(mini):
     assert notes.html() == (
         "<h2>来源 Sources</h2><ol class='yb-notes'>"
         "<li id='fn1'><cite>Aggregator page A</cite> · Q&amp;A site · 聚合问答 · 发布 published 2025-03-01 · "
-        f"核对 checked 2026-11-25 · 无公开链接 no public URL {back.format(one.format(1, 1) + one.format(1, 2))}</li>"
+        "核对 checked 2026-11-25 · 无公开链接 no public URL "
+        f"{back.format(one.format(1, 1) + one.format(1, 2))}</li>"
         "<li id='fn2'><cite>Official notice A</cite> · Test bureau · 官方 · 发布 published 2025-06-01 · "
         "核对 checked 2026-11-25 · <a class='yb-url' href='https://example.gov.cn/a'>https://example.gov.cn/a</a>"
         f" {back.format(one.format(2, 1))}</li>"
