@@ -292,7 +292,8 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
 
     ``value`` is the value as typed in the data (a number stays a number, true/false a boolean; a
     list is written as ``a, b`` in CSV), ``unit`` its unit (yuan, share of payroll, months …),
-    ``value_text`` and ``all_values`` the reader's text (``440 元``; every conflicting value).
+    ``value_text`` and ``all_values`` the reader's text (``440 元``; every conflicting value),
+    ``marks`` the marks the page prints after the value (`report.marks`, e.g. ``↑国 旧``).
     """
     cols = ["city", "city_zh", "parameter", "label_zh", "label_en", "conditions", "status"]
     extra = ["year", "source", "kind", "date", "support", "conflict", "superseded", "stale", "undated"]
@@ -327,6 +328,7 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
     )
     out["doubt_reasons"] = [";".join(d["reason"] for d in ds_) for ds_ in r["doubts"]]
     out["doubt_zh"] = [doubt_text(ds_) for ds_ in r["doubts"]]
+    out["marks"] = [" ".join(marks(x)) for x in r.to_dict("records")]  # as the page prints them
     return out.reset_index(drop=True)
 
 
