@@ -220,7 +220,7 @@ def test_footnotes_number_sources_in_order_of_first_use(mini):
         "核对 checked 2026-11-25 · 无公开链接 no public URL "
         f"{back.format(one.format(1, 1) + one.format(1, 2))}</li>"
         "<li id='fn2'><cite>Official notice A</cite> · Test bureau · 官方 · 发布 published 2025-06-01 · "
-        "核对 checked 2026-11-25 · <a class='yb-url' href='https://example.gov.cn/a'>https://example.gov.cn/a</a>"
+        "核对 checked 2026-11-25 · <a class='yb-url' href='https://example.gov.cn/a'>example.gov.cn/a</a>"
         f" {back.format(one.format(2, 1))}</li>"
         "<li id='fn3'><cite>Aggregator page B</cite> · Q&amp;A site · 聚合问答 · "
         "发布 published ≥ 2025-03-05 · 核对 checked 2026-11-25 · 位置 locator: limits · "

@@ -56,11 +56,14 @@ def page_address(name: str) -> str:
 def publish(html_dir: Path, name: str, html: str, tables: dict[str, str]) -> list[str]:
     """Move a report's HTML and CSVs into place together (staged first; HTML last); return CSV names.
 
-    Each value's citation gets this page's address where the report left `PAGE_MARK`.
+    Each value's citation gets this page's address where the report left `PAGE_MARK`; the table
+    style each section carries for JupyterLab (`SCOPED_CSS`) is dropped, the page's stylesheet
+    has the same rules.
     """
+    from ..report.content import SCOPED_CSS
     from ..report.markup import PAGE_MARK
 
-    html = html.replace(PAGE_MARK, escape(page_address(name)))
+    html = html.replace(PAGE_MARK, escape(page_address(name))).replace(SCOPED_CSS, "")
     stage = Path(html_dir) / f".{name}.staging-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)

@@ -137,7 +137,7 @@ def figure_html(fig, alt: str) -> str:
 #: then scrolls in its own box with a sticky first column and header instead of squeezing columns.
 SCOPED_CSS = (
     "<style>@media screen{"
-    ".yb-section .yb-scroll{max-width:100%;overflow:auto;max-height:80vh;border:1px solid #b9c7d3;"
+    ".yb-section .yb-scroll{max-width:100%;overflow:auto;max-height:85vh;border:1px solid #b9c7d3;"
     "margin:8px 0}"
     ".yb-section table.yb{border-collapse:separate;border-spacing:0;width:auto;min-width:100%;margin:0}"
     ".yb-section table.yb th,.yb-section table.yb td{min-width:6.5em;padding:4px 8px;text-align:left;"

@@ -113,7 +113,7 @@ def family_section(
         )
         rows = [
             [
-                describe_relative(relatives[i], ds.labels),
+                describe_relative(relatives[i], ds.labels, ds),
                 html(
                     x.can_bind_zh,
                     *([" ", mark("conflict")] if x.conflict else []),
@@ -154,13 +154,17 @@ def family_section(
     return Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
 
 
-def describe_relative(rel: dict, labels) -> str:
-    """One relative of the household in words: '子女, 8 岁' / '兄弟姐妹, 在北京参保'."""
+def describe_relative(rel: dict, labels, ds: Dataset | None = None) -> str:
+    """One relative of the household in words: '子女, 8 岁' / '兄弟姐妹, 在北京市参保' (with `ds`, a
+    place code is shown by its name)."""
     out = [label_zh(rel.get("relation"), labels)]
     if rel.get("age") is not None:
         out.append(f"{rel['age']} 岁")
     if rel.get("place"):
-        out.append(f"在{rel['place']}参保 insured there")
+        place = rel["place"]
+        if ds is not None and str(place) in set(ds.jurisdictions["code"]):
+            place = places.label(ds, str(place))
+        out.append(f"在{place}参保 insured there")
     if rel.get("student"):
         out.append("学生 student")
     if rel.get("group"):

@@ -236,7 +236,7 @@ class Footnotes:
             if coded is not None:
                 parts.append(f"二次编码核对 second-coded {pd.Timestamp(coded):%Y-%m-%d}")
             if url:
-                parts.append(_LINK(url, "yb-url"))
+                parts.append(_LINK(url, "yb-url", short_url(url)))
             elif isinstance(s["url"], str) and s["url"].strip():  # a URL we will not link (javascript: …)
                 parts.append(f"无公开链接 no public URL (链接未显示 link not shown: {s['url']})")
             else:
@@ -281,6 +281,13 @@ class Footnotes:
     def citation(self, anchor: str, text: str) -> str:
         """A copyable citation (`<details>`, no script): `text`, then this page's address + anchor."""
         return str(_CITE(text, anchor))
+
+
+def short_url(url: str, keep: int = 48) -> str:
+    """An address as a note shows it: without the scheme, cut to `keep` characters with '…' (the
+    link keeps the whole address; print shows it whole)."""
+    text = re.sub(r"^https?://", "", url)
+    return text if len(text) <= keep else text[: keep - 1] + "…"
 
 
 def slug(text) -> str:

@@ -193,7 +193,7 @@ def over_time_chart(ds, code: str):
     ax.set_ylabel("数值 value")
     ax.set_xticks(sorted(data["year"].unique()))
     ax.set_title("带年份的数值 Values with a year")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=9, loc="best")  # >= 10 px on a phone (the chart keeps 640 px there)
     fig.tight_layout()
     alt = "带年份的数值 values with a year: " + "; ".join(
         f"{s} {y}: {v:g}" for s, y, v in zip(data["数值 value"], data["year"], data["value"], strict=True)

@@ -129,7 +129,7 @@ def value_cell(row, notes: Footnotes, labels, place: str | None = None) -> dict:
 
 
 def citation_text(row, values: list[str], kinds: list[str], notes: Footnotes, labels, place=None) -> str:
-    """'济南市 2025年 最多可绑定近亲属人数: 8 人 ⚠。来源:《title》,publisher,2025-03-01。': what a
+    """'济南市 2025年 最多可绑定近亲属人数: 8 人 ⚠。《title》,publisher,2025-03-01。': what a
     reader pastes to quote one value (the page address and anchor follow)."""
     cond = conditions_text(row["conditions"], labels)
     year = row.get("year")
@@ -138,7 +138,7 @@ def citation_text(row, values: list[str], kinds: list[str], notes: Footnotes, la
     shown = " ".join([" / ".join(values), *(vocab.LOOKS[k].symbol for k in kinds)])
     src = notes.source_text(row.get("source"))
     text = f"{place or row['city_zh']} {when} {what}: {shown}。"
-    return f"{text}来源:{src}。" if src else text
+    return f"{text}{src}。" if src else text
 
 
 def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
