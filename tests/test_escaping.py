@@ -30,7 +30,7 @@ def tag(field: str) -> str:
 
 
 def escaped(field: str) -> str:
-    return f"&lt;x-{field} a=&#x27;1&#x27;&gt;"
+    return f"&lt;x-{field} a=&#39;1&#39;&gt;"  # markupsafe's escaping, as the templates do
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_list_labels_are_escaped_in_the_comparison(tmp_path):
 def test_table_escapes_header_cells_caption_and_classes():
     html = table(["<h>"], [["<c>&"]], [["x' onclick='y"]], caption="<cap>")
     assert "&lt;h&gt;" in html and "&lt;c&gt;&amp;" in html and "&lt;cap&gt;" in html
-    assert "class='x&#x27; onclick=&#x27;y'" in html
+    assert "class='x&#39; onclick=&#39;y'" in html
     assert "<h>" not in html and "<c>" not in html and "<cap>" not in html
 
 
@@ -140,7 +140,7 @@ def test_frame_table_escapes_and_shows_missing_as_dash():
 
 
 def test_esc_and_safe_url():
-    assert esc(None) == "" and esc("a\"b'<>&") == "a&quot;b&#x27;&lt;&gt;&amp;" and esc(3) == "3"
+    assert esc(None) == "" and esc("a\"b'<>&") == "a&#34;b&#39;&lt;&gt;&amp;" and esc(3) == "3"
     assert safe_url(" https://a.cn/x ") == "https://a.cn/x" and safe_url("HTTP://a.cn") == "HTTP://a.cn"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//a.cn", "ftp://a.cn", None, 3):
         assert safe_url(bad) is None
@@ -158,7 +158,7 @@ def test_section_heading_and_chart_alt_text_are_escaped():
     assert Section("", ["<p>x</p>"]).to_html() == "<section class='yb-section'><p>x</p></section>"
     fig, _ = plt.subplots()
     html = figure_html(fig, "a' onerror='x")
-    assert "alt='a&#x27; onerror=&#x27;x'>" in html and html.startswith("<img class='yb-chart' src='data:")
+    assert "alt='a&#39; onerror=&#39;x'>" in html and "<img class='yb-chart' src='data:" in html
 
 
 @pytest.mark.parametrize(
@@ -205,33 +205,37 @@ def test_footnotes_number_sources_in_order_of_first_use(mini):
     notes = Footnotes(mini)
     assert notes.html() == ""
     first, second, again = notes.ref("agg-a"), notes.ref("off-a"), notes.ref("agg-a")
-    assert first == "<sup><a href='#fn1' id='fr1-1'>[1]</a></sup>"
-    assert second == "<sup><a href='#fn2' id='fr2-1'>[2]</a></sup>"
-    assert again == "<sup><a href='#fn1' id='fr1-2'>[1]</a></sup>"  # same note, its own back-link target
+    # each use links to its own back-link in the note, and that back-link to the use
+    assert first == "<sup><a href='#fn1-1' id='fr1-1'>[1]</a></sup>"
+    assert second == "<sup><a href='#fn2-1' id='fr2-1'>[2]</a></sup>"
+    assert again == "<sup><a href='#fn1-2' id='fr1-2'>[1]</a></sup>"  # same note, its own back-link
     assert notes.ref(None) == notes.ref(float("nan")) == notes.ref("no-such-source") == ""
     assert notes.ref_claim("no-such-claim") == ""
     assert ">[3]</a>" in notes.ref_claim("taian-family-max-relatives-2")  # its source agg-b, first use
-    back = "<a class='yb-back' href='#fr{}-1' aria-label='返回引用 back to text'>↩</a>"
+    back = "<span class='yb-back' title='返回引用处 back to where it was cited'>{}</span>"
+    one = "<a id='fn{0}-{1}' href='#fr{0}-{1}'>↩</a>"
     assert notes.html() == (
         "<h2>来源 Sources</h2><ol class='yb-notes'>"
         "<li id='fn1'><cite>Aggregator page A</cite> · Q&amp;A site · 聚合问答 · 发布 published 2025-03-01 · "
-        f"核对 checked 2026-11-25 · 无公开链接 no public URL {back.format(1)}</li>"
+        "核对 checked 2026-11-25 · 无公开链接 no public URL "
+        f"{back.format(one.format(1, 1) + one.format(1, 2))}</li>"
         "<li id='fn2'><cite>Official notice A</cite> · Test bureau · 官方 · 发布 published 2025-06-01 · "
-        "核对 checked 2026-11-25 · <a class='yb-url' href='https://example.gov.cn/a'>https://example.gov.cn/a</a>"
-        f" {back.format(2)}</li>"
+        "核对 checked 2026-11-25 · <a class='yb-url' href='https://example.gov.cn/a'>example.gov.cn/a</a>"
+        f" {back.format(one.format(2, 1))}</li>"
         "<li id='fn3'><cite>Aggregator page B</cite> · Q&amp;A site · 聚合问答 · "
         "发布 published ≥ 2025-03-05 · 核对 checked 2026-11-25 · 位置 locator: limits · "
-        f"无公开链接 no public URL {back.format(3)}</li></ol>"
+        f"无公开链接 no public URL {back.format(one.format(3, 1))}</li></ol>"
     )
 
 
 def test_frame_table_exact():
+    """A list is shown as its items (never Python list syntax); NaN as '—'."""
     html = frame_table(pd.DataFrame({"a": [1, None], "b": [["x"], "y"]}), caption="c")
     assert html == (
         "<div class='yb-scroll' role='region' aria-label='c' tabindex='0'>"
         "<table class='yb'><caption>c</caption>"
         "<thead><tr><th scope='col'>a</th><th scope='col'>b</th></tr></thead><tbody>"
-        "<tr><th scope='row'>1.0</th><td>[&#x27;x&#x27;]</td></tr><tr><th scope='row'>—</th><td>y</td></tr>"
+        "<tr><th scope='row'>1.0</th><td>x</td></tr><tr><th scope='row'>—</th><td>y</td></tr>"
         "</tbody></table></div>"
     )
 
@@ -351,11 +355,11 @@ def test_footnotes_a_missing_locator_or_check_date_is_not_shown(mini):
     """A locator or checked date missing from a table (NaN, NaT) is no locator, no checked date."""
     unchecked = dataclasses.replace(mini, sources=mini.sources.assign(checked=pd.NaT), cache={})
     notes = Footnotes(unchecked)
-    assert notes.ref("agg-a", float("nan")) == "<sup><a href='#fn1' id='fr1-1'>[1]</a></sup>"
-    assert notes.ref("agg-a", None) == "<sup><a href='#fn1' id='fr1-2'>[1]</a></sup>"  # the same note
+    assert notes.ref("agg-a", float("nan")) == "<sup><a href='#fn1-1' id='fr1-1'>[1]</a></sup>"
+    assert notes.ref("agg-a", None) == "<sup><a href='#fn1-2' id='fr1-2'>[1]</a></sup>"  # the same note
     assert notes.html().startswith(
         "<h2>来源 Sources</h2><ol class='yb-notes'><li id='fn1'><cite>Aggregator page A</cite> · Q&amp;A site"
-        " · 聚合问答 · 发布 published 2025-03-01 · 无公开链接 no public URL <a class='yb-back'"
+        " · 聚合问答 · 发布 published 2025-03-01 · 无公开链接 no public URL <span class='yb-back'"
     )
 
 
@@ -377,11 +381,15 @@ def test_scroll_box_marks_tables_wider_than_three_columns():
 
 
 def test_table_names_its_region_and_keeps_ready_made_rows():
-    """The scroll region is named by the caption, else the first header, else 表格 table."""
-    html = table(["城市 city", "值 value"], ["<tr><td colspan='2'>folded</td></tr>", ["济南", "<7>"]])
+    """The scroll region is named by the caption, else the first header, else 表格 table. A ready-made
+    row is kept only as Markup (a template's output); a plain string row is text, escaped."""
+    from markupsafe import Markup
+
+    html = table(["城市 city", "值 value"], [Markup("<tr><td colspan='2'>folded</td></tr>"), ["济南", "<7>"]])
     assert "aria-label='城市 city'" in html
     rows = "<tr><td colspan='2'>folded</td></tr><tr><th scope='row'>济南</th><td>&lt;7&gt;</td></tr>"
     assert "<tbody>" + rows + "</tbody>" in html
+    assert "<tr><x>" not in table(["a"], ["<tr><x>"]) and "&lt;tr&gt;&lt;x&gt;" in table(["a"], ["<tr><x>"])
     assert "aria-label='表格 table'" in table([], [])
     assert "aria-label='标题'" in table(["a"], [], caption="标题")
 

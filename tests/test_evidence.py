@@ -118,7 +118,7 @@ def test_fixture_renders_each_mark_and_its_legend(tmp_path):
         r"<tr><th scope=.row.>([^<]+)<br/?><small[^>]*>status (\w+)</small></th><td[^>]*>(.*?)</td></tr>",
         html,
     )
-    by = {name: cell for _zh, name, cell in cells}
+    by = {name: re.sub(r"<[^>]+>", "", cell) for _zh, name, cell in cells}  # the cell's text
     assert by["own"].startswith("7") and "(2 源)" in by["own"]
     assert "↑国" in by["inherited"]
     assert "未核实" in by["unverified"] and "线索 lead" in by["unverified"]

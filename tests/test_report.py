@@ -33,9 +33,10 @@ def test_notes_name_the_locator_and_link_both_ways(real):
     claim = real.claims.set_index("claim_id").loc["jinan-family-max-relatives"]
     marker = notes.ref_claim("jinan-family-max-relatives")
     again = notes.ref_claim("jinan-family-max-relatives")
-    assert "href='#fn1'" in marker and "id='fr1-1'" in marker and "id='fr1-2'" in again
+    assert "href='#fn1-1'" in marker and "id='fr1-1'" in marker and "id='fr1-2'" in again
     listing = notes.html()
-    assert "<li id='fn1'>" in listing and "href='#fr1-1'" in listing
+    assert "<li id='fn1'>" in listing and "href='#fr1-1'" in listing and "href='#fr1-2'" in listing
+    assert "id='fn1-1'" in listing and "id='fn1-2'" in listing  # each use's own back-link
     assert f"位置 locator: {claim['locator']}" in listing
     assert "无公开链接 no public URL" in listing  # the seed page has no URL
     # two excerpts of one page are two notes, each naming its excerpt
@@ -62,7 +63,7 @@ def test_comparison_folds_rows_that_are_the_same_everywhere(real):
     html = comparison_html(real, r, Footnotes(real))
     assert "所有4地 all:" in html and "colspan='4'" in html
     same = r.groupby(["parameter", "conditions"])["values"].agg(lambda v: v.map(repr).nunique() == 1)
-    assert html.count("所有4地") <= int(same.sum())
+    assert html.count("所有4地 all:") <= int(same.sum())  # (the citation names "所有4地 all 4 places")
 
 
 def test_profile_cells_carry_the_comparison_marks_and_units(real):

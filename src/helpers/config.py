@@ -19,6 +19,12 @@ TEMPLATES_DIR = PACKAGE_DIR / "build" / "templates"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
+def site_url() -> str:
+    """Where the reports folder is published ($YIBAO_SITE_URL, read at call time; '' when unset):
+    a citation names its page as ``<site_url>/html/<report>.html``, else ``html/<report>.html``."""
+    return os.environ.get("YIBAO_SITE_URL", "").strip().rstrip("/")
+
+
 def default_data_dir() -> Path:
     """The data folder: $YIBAO_DATA_DIR when set (read at call time, not import), else the project's."""
     env = os.environ.get("YIBAO_DATA_DIR")

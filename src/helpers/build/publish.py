@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+from markupsafe import escape
+
 #: How a report parameter is named in the page header (parameters not listed are not shown there).
 PARAMETER_NAMES = {
     "cities": "城市 cities",
@@ -43,8 +45,25 @@ def collect_tables(nb) -> dict[str, str]:
     return out
 
 
+def page_address(name: str) -> str:
+    """The address a citation gives for report `name`: ``html/<name>.html`` under $YIBAO_SITE_URL."""
+    from ..config import site_url
+
+    base = site_url()
+    return f"{base}/html/{name}.html" if base else f"html/{name}.html"
+
+
 def publish(html_dir: Path, name: str, html: str, tables: dict[str, str]) -> list[str]:
-    """Move a report's HTML and CSVs into place together (staged first; HTML last); return CSV names."""
+    """Move a report's HTML and CSVs into place together (staged first; HTML last); return CSV names.
+
+    Each value's citation gets this page's address where the report left `PAGE_MARK`; the table
+    style each section carries for JupyterLab (`SCOPED_CSS`) is dropped, the page's stylesheet
+    has the same rules.
+    """
+    from ..report.content import SCOPED_CSS
+    from ..report.markup import PAGE_MARK
+
+    html = html.replace(PAGE_MARK, escape(page_address(name))).replace(SCOPED_CSS, "")
     stage = Path(html_dir) / f".{name}.staging-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)

@@ -143,22 +143,22 @@ def applicability_section(ds: Dataset, year: int = 2025, as_of: str | None = Non
     lab = ds.labels
     counts = applicability_counts(ds, year, as_of)
     rows = [
-        [esc(f"{lab.get(m, {}).get('zh', '')} {m}".strip()), esc("" if b is None else b), esc(n)]
+        [f"{lab.get(m, {}).get('zh', '')} {m}".strip(), "" if b is None else str(b), str(n)]
         for m, b, n in counts.itertuples(index=False)
     ]
     doubts = doubt_counts(ds)
     drows = [
-        [esc(f"{lab.get(x.reason, {}).get('zh', '')} {x.reason}"), esc(x[2]), esc(x[3]), esc(x[4])]
+        [f"{lab.get(x.reason, {}).get('zh', '')} {x.reason}", str(x[2]), str(x[3]), str(x[4])]
         for x in doubts.itertuples()
     ]
     found = plausibility.table(ds)
     frows = [
         [
-            esc(places.label(ds, x.jurisdiction)),
-            esc(x.parameter),
-            esc(x.value),
-            esc(f"{lab.get(x.reason, {}).get('zh', '')} · {x.zh}"),
-            esc(f"{x.file}:{x.line}"),
+            places.label(ds, x.jurisdiction),
+            str(x.parameter),
+            str(x.value),
+            f"{lab.get(x.reason, {}).get('zh', '')} · {x.zh}",
+            f"{x.file}:{x.line}",
         ]
         for x in found.itertuples()
     ]
@@ -168,16 +168,22 @@ def applicability_section(ds: Dataset, year: int = 2025, as_of: str | None = Non
         f" All places, {esc(year)}: each disagreement counted once; a value whose claims leave out a tier, "
         "group or scheme has a row of its own; a value with neither a period nor a dated source is "
         "'year not stated'. 'Before' = the resolver before these rules (commit 4c45607).</p>",
-        table(["指标 measure", "之前 before", "现在 now"], rows, raw=True),
+        table(
+            ["指标 measure", "之前 before", "现在 now"],
+            rows,
+            caption=f"之前与现在 before and now · {year} 年",
+        ),
         "<h3>存疑原因 Doubts by reason</h3>",
         table(
             ["原因 reason", "记录于数据 on claims", "记录于来源 on sources", "检查发现 found by checks"],
             drows,
-            raw=True,
+            caption="存疑原因 doubts by reason",
         ),
         "<h3>合理性检查 Plausibility findings</h3><p>只标记、不隐藏 marked, never hidden.</p>",
         table(
-            ["地区 place", "参数 parameter", "数值 value", "原因 reason", "位置 file:line"], frows, raw=True
+            ["地区 place", "参数 parameter", "数值 value", "原因 reason", "位置 file:line"],
+            frows,
+            caption="合理性检查 plausibility findings",
         ),
     ]
     return Section(

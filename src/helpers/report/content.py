@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .markup import esc
+from .templating import Markup, macro
 
 #: MIME type under which a displayed section hands its tables (CSV text by name) to the renderer.
 TABLES_MIME = "application/vnd.yibao.tables+json"
@@ -129,7 +129,7 @@ def figure_html(fig, alt: str) -> str:
     plt.close(fig)
     svg = re.sub(r"font-family: ?'[^']*'", f"font-family: {CHART_FONTS}", buf.getvalue().decode("utf-8"))
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f"<img class='yb-chart' src='data:image/svg+xml;base64,{data}' alt='{esc(alt)}'>"
+    return str(macro("bits.html.j2", "chart")(f"data:image/svg+xml;base64,{data}", alt))
 
 
 #: The table rules a section carries with it, scoped to the section (screen only: print keeps the
@@ -137,7 +137,7 @@ def figure_html(fig, alt: str) -> str:
 #: then scrolls in its own box with a sticky first column and header instead of squeezing columns.
 SCOPED_CSS = (
     "<style>@media screen{"
-    ".yb-section .yb-scroll{max-width:100%;overflow:auto;max-height:80vh;border:1px solid #b9c7d3;"
+    ".yb-section .yb-scroll{max-width:100%;overflow:auto;max-height:85vh;border:1px solid #b9c7d3;"
     "margin:8px 0}"
     ".yb-section table.yb{border-collapse:separate;border-spacing:0;width:auto;min-width:100%;margin:0}"
     ".yb-section table.yb th,.yb-section table.yb td{min-width:6.5em;padding:4px 8px;text-align:left;"
@@ -173,10 +173,9 @@ class Section:
 
     def to_html(self) -> str:
         """The section as one HTML fragment; with a table, its own scoped table style (`SCOPED_CSS`)."""
-        head = f"<h{self.level}>{esc(self.heading)}</h{self.level}>" if self.heading else ""
-        body = "".join(self.parts)
-        style = SCOPED_CSS if "<table" in body else ""
-        return f"<section class='yb-section'>{style}{head}{body}</section>"
+        body = "".join(self.parts)  # parts are template output (see `Section`)
+        style = Markup(SCOPED_CSS) if "<table" in body else ""
+        return str(macro("bits.html.j2", "section")(self.heading, self.level, style, Markup(body)))
 
     def _repr_html_(self) -> str:
         return self.to_html()

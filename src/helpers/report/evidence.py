@@ -8,8 +8,11 @@ from ..data import Dataset
 from ..data.vocab import FLAGS, KINDS, STATUSES
 from ..resolution import resolve
 from .content import Section, fill_doc
-from .markup import esc, table
+from .markup import table
 from .tables import published_text
+from .templating import Markup, html
+
+_CODE = (Markup("<code>"), Markup("</code>"))
 
 
 @fill_doc
@@ -115,12 +118,12 @@ def sources_section(ds: Dataset) -> Section:
     lab = ds.labels
     rows = [
         [
-            f"<code>{esc(x.id)}</code><br>{esc(x.title)}",
-            esc(lab.get(x.kind, {}).get("zh", x.kind)) + f" <code>{esc(x.kind)}</code>",
-            esc(x.kind_basis),
-            esc(x.published),
-            esc(x.checked or "—"),
-            esc(x.claims),
+            html(_CODE[0], x.id, _CODE[1], Markup("<br>"), x.title),
+            html(lab.get(x.kind, {}).get("zh", x.kind), " ", _CODE[0], x.kind, _CODE[1]),
+            x.kind_basis,
+            x.published,
+            x.checked or "—",
+            str(x.claims),
         ]
         for x in src.itertuples()
     ]
@@ -132,7 +135,11 @@ def sources_section(ds: Dataset) -> Section:
         "核对 checked",
         "引用 claims",
     ]
-    return Section(f"全部来源 Every source ({len(src)})", [table(header, rows, raw=True)], {"sources": src})
+    return Section(
+        f"全部来源 Every source ({len(src)})",
+        [table(header, rows, caption="全部来源 every source")],
+        {"sources": src},
+    )
 
 
 @fill_doc
@@ -158,12 +165,12 @@ def status_section(ds: Dataset, as_of: str | None = None) -> Section:
     c = status_counts(ds, as_of=as_of or None)
     lab = ds.labels
     rows = [
-        [esc(x.what), esc(f"{lab.get(x.name, {}).get('zh', '')} {x.name}".strip()), esc(x.values)]
+        [x.what, f"{lab.get(x.name, {}).get('zh', '')} {x.name}".strip(), str(x.values)]
         for x in c.itertuples()
     ]
     return Section(
         "数值状态 Values by status",
-        [table(["", "状态 status", "数量 values"], rows, raw=True)],
+        [table(["", "状态 status", "数量 values"], rows, caption="数值状态 values by status")],
         {"statuses": c},
     )
 
@@ -196,16 +203,16 @@ def unverified_values(ds: Dataset, r: pd.DataFrame, notes) -> Section:
     unv = r[r["status"] == "unverified"]
     rows = [
         [
-            esc(x["label_zh"]),
-            esc(conditions_text(x["conditions"], ds.labels)),
-            esc(value_text(x["value"], x["type"], ds.labels, x["unit"])),
-            esc(places.label(ds, x["from"])),
-            "".join(dict.fromkeys(notes.ref(s) for c in x["decision"].leads for s in c.sources)),
+            x["label_zh"],
+            conditions_text(x["conditions"], ds.labels),
+            value_text(x["value"], x["type"], ds.labels, x["unit"]),
+            places.label(ds, x["from"]),
+            Markup("".join(dict.fromkeys(notes.ref(s) for c in x["decision"].leads for s in c.sources))),
         ]
         for _, x in unv.iterrows()
     ]
     body = (
-        table(["参数 parameter", "条件 conditions", "数值 value", "地区 from", "线索 leads"], rows, raw=True)
+        table(["参数 parameter", "条件 conditions", "数值 value", "地区 from", "线索 leads"], rows)
         if rows
         else "<p>没有 none.</p>"
     )
@@ -242,13 +249,16 @@ def value_history(ds: Dataset, r: pd.DataFrame, notes) -> Section:
         for c, now in [(d.winner, True), *[(o, False) for o in d.superseded]]:
             rows.append(
                 [
-                    esc(x["label_zh"]),
-                    esc(conditions_text(x["conditions"], ds.labels)),
-                    esc(value_text(c.value, x["type"], ds.labels)) + notes.ref_claim(c.claim_id),
-                    esc(c.effective.isoformat() if c.effective.year > 1900 else "—"),
+                    x["label_zh"],
+                    conditions_text(x["conditions"], ds.labels),
+                    html(
+                        value_text(c.value, x["type"], ds.labels, x["unit"]),
+                        Markup(notes.ref_claim(c.claim_id)),
+                    ),
+                    c.effective.isoformat() if c.effective.year > 1900 else "—",
                     "现行 shown" if now else "已被取代 superseded",
                 ]
             )
     header = ["参数 parameter", "条件 conditions", "数值 value", "生效 from", ""]
-    body = table(header, rows, raw=True) if rows else "<p>没有 none.</p>"
+    body = table(header, rows) if rows else "<p>没有 none.</p>"
     return Section("数值变化 Value history (superseded values)", [body])

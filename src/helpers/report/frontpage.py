@@ -16,6 +16,7 @@ from ..resolution import resolve
 from ..rules import lapse
 from .agreement import agreement_text
 from .fmt import label_zh, value_text
+from .marks import LOOKS
 from .markup import esc, legend
 from .tables import marks
 
@@ -155,9 +156,9 @@ def tile_grid(ds: Dataset, year: int | None = 2025) -> str:
         for t in topics:
             counts = sub[sub["topic"] == t]["status"].value_counts()
             total = int(counts.sum()) or 1
-            bar = "".join(
-                f"<span class='yb-seg yb-{esc(s)}' "
-                f"style='width:{100 * counts.get(s, 0) / total:.1f}%'></span>"
+            bar = "".join(  # segment colours from report.marks, as the charts and the legend
+                f"<span class='yb-seg yb-{esc(s)}' style='width:{100 * counts.get(s, 0) / total:.1f}%;"
+                f"background:{esc(LOOKS[s].colour if s in LOOKS else '#ffffff')}'></span>"
                 for s in statuses
             )
             words = " · ".join(
@@ -180,8 +181,7 @@ def tile_grid(ds: Dataset, year: int | None = 2025) -> str:
 
 def _short(status: str, labels=None) -> str:
     """The mark or word a tile uses for a status (a status added later shows its zh label)."""
-    short = {"own": "本地", "inherited-province": "↑省", "inherited-national": "↑国", "unknown": "未知"}
-    return short.get(status) or label_zh(status, labels)
+    return LOOKS[status].word if status in LOOKS and LOOKS[status].word else label_zh(status, labels)
 
 
 def reliability(ds: Dataset, year: int | None = 2025) -> str:

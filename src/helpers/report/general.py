@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..data import Dataset
 from .content import Section, fill_doc
 from .fmt import conditions_text, value_text
-from .markup import Footnotes, esc, table
+from .markup import Footnotes, table
+from .templating import Markup
 
 
 @fill_doc
@@ -36,17 +37,19 @@ def general_statements(ds: Dataset, notes: Footnotes, topic: str | None = None) 
     g = gs(ds, topic)
     rows = [
         [
-            esc(x.label_zh),
-            esc(conditions_text(x.conditions, ds.labels)),
-            esc(value_text(x.value, x.type, ds.labels)),
-            notes.ref_claim(x.claim),
-            esc(x.locator),
+            x.label_zh,
+            conditions_text(x.conditions, ds.labels),
+            value_text(x.value, x.type, ds.labels),
+            Markup(notes.ref_claim(x.claim)),
+            "" if x.locator is None or x.locator != x.locator else x.locator,
         ]
         for x in g.itertuples()
     ]
     body = (
         table(
-            ["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "locator"], rows, raw=True
+            ["参数 parameter", "条件 conditions", "说法 statement", "来源 source", "位置 locator"],
+            rows,
+            caption="一般说法(未指明地区) general statements (no place named)",
         )
         if rows
         else "<p>没有 none.</p>"

@@ -8,13 +8,14 @@ from ..data import Dataset, load
 from ..data.vocab import KINDS, STATUSES
 from ..resolution import resolve_columns
 from ..rules import reasons
+from .marks import mark_terms
 
 #: What each kind of entry in the glossary is.
 SECTIONS: dict[str, str] = {
     "parameter": "a comparable rule (data/parameters.yaml); unit and meaning as stated",
     "topic": "a group of parameters",
     "status": "where a shown value comes from",
-    "mark": "a mark next to a value in comparison tables",
+    "mark": "a mark next to a value on a report page (every one a page can show)",
     "source kind": "how reliable a source is, most reliable first",
     "relation": "a relative an employee may bind (words accepted for it in `aliases`)",
     "scheme": "an insurance scheme (words accepted for it in `aliases`)",
@@ -93,13 +94,6 @@ RESULT_COLUMNS: dict[str, str] = {
     "meaning": "what the term means",
     "aliases": "other words accepted as input for the term (list)",
 }
-MARKS: dict[str, str] = {
-    "↑省": "inherited from the province: the city has no claim of its own",
-    "↑国": "inherited from the national level",
-    "⚠": "conflict: sources at the same level and rank disagree; every value is shown",
-    "旧": "stale: every source supporting the value is older than the threshold (2 years)",
-    "— 未知": "unknown: no usable claim at any level; never estimated",
-}
 COLUMNS = ["section", "term", "zh", "en", "unit", "meaning", "aliases"]
 
 
@@ -168,9 +162,17 @@ def glossary(ds: Dataset | None = None, section: str | None = None) -> pd.DataFr
         for t, lab in ds.topics.items()
     ]
     rows += _labelled(ds, "status", STATUSES)
-    rows += [
-        {"section": "mark", "term": m, "zh": None, "en": None, "unit": None, "meaning": v, "aliases": []}
-        for m, v in MARKS.items()
+    rows += [  # every mark a page can show, from the one vocabulary of marks (report.marks)
+        {
+            "section": "mark",
+            "term": m["term"],
+            "zh": m["zh"],
+            "en": m["en"],
+            "unit": None,
+            "meaning": m["meaning"],
+            "aliases": [],
+        }
+        for m in mark_terms(ds.labels)
     ]
     rows += _labelled(ds, "source kind", KINDS)
     rel = ds.parameters.set_index("id").at["family_account.relations", "values"]

@@ -6,8 +6,9 @@ import pandas as pd
 
 from ..data import Dataset, places
 from .content import Section, fill_doc
-from .fmt import conditions_text, value_text
-from .markup import Footnotes, esc, table
+from .fmt import conditions_text, label_zh, value_text
+from .markup import Footnotes, table
+from .templating import Markup, html
 
 
 def period_values(ds: Dataset, city) -> pd.DataFrame:
@@ -77,6 +78,7 @@ def history(ds: Dataset, city, notes: Footnotes) -> Section:
         body = "<p>没有跨多个时期的数值 no parameter is stated for more than one period.</p>"
         return Section("数值的历史 Values over the years", [body], {"history": h})
     meta = ds.parameters.set_index("id")
+    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
     parts = []
     for (place, pid, ck), grp in h.groupby(["place", "parameter", "conditions"], sort=False):
         ptype, lab = meta.at[pid, "type"], meta.at[pid, "label_zh"]
@@ -84,11 +86,15 @@ def history(ds: Dataset, city, notes: Footnotes) -> Section:
         caption = f"{lab}{' · ' + cond if cond else ''} — {places.label(ds, place)}"
         rows = [
             [
-                esc(x.period),
-                esc(value_text(x.value, ptype, ds.labels)),
-                esc(f"{x.source} ({x.kind})") + notes.ref_claim(x.claim),
+                x.period,
+                value_text(x.value, ptype, ds.labels, meta.at[pid, "unit"]),
+                # the source by its title and kind in words (its id stays in the CSV)
+                html(
+                    f"{titles.get(x.source, '')}({label_zh(x.kind, ds.labels)})",
+                    Markup(notes.ref_claim(x.claim)),
+                ),
             ]
             for x in grp.itertuples()
         ]
-        parts.append(table(["时期 period", "数值 value", "来源 source"], rows, caption=caption, raw=True))
+        parts.append(table(["时期 period", "数值 value", "来源 source"], rows, caption=caption))
     return Section("数值的历史 Values over the years", parts, {"history": h})

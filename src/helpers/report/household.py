@@ -6,14 +6,14 @@ import pandas as pd
 import seaborn as sns
 
 from ..data import Dataset, inputs, load, places
-from ..data.vocab import MARKS
 from ..rules import family_binding
 from .content import Section, figure_html, fill_doc
-from .fmt import label_zh, reason_text
+from .fmt import label_zh, reason_text, year_text
 from .inputs_used import attach
 from .markup import Footnotes, esc, table
 from .plots import figure
-from .scenarios import assumptions, cite, place_names
+from .scenarios import assumptions, cite, mark, place_names
+from .templating import Markup, html
 
 
 def household(text, ds: Dataset | None = None) -> list[dict]:
@@ -114,23 +114,26 @@ def family_section(
         )
         rows = [
             [
-                esc(describe_relative(relatives[i], ds.labels)),
-                esc(x.can_bind_zh)
-                + (" ⚠" if x.conflict else "")
-                + (f" {MARKS['unverified']}" if x.unverified else "")
-                + (f" {MARKS['doubt']}" if x.doubt else ""),
-                esc(x.reason_zh),
-                esc("—" if pd.isna(x.premium_lo) else f"{x.premium_lo:,.0f} 元"),
-                cite(notes, x.claims),
+                describe_relative(relatives[i], ds.labels, ds),
+                html(
+                    x.can_bind_zh,
+                    *([" ", mark("conflict")] if x.conflict else []),
+                    *([" ", mark("unverified")] if x.unverified else []),
+                    *([" ", mark("doubt")] if x.doubt else []),
+                ),
+                x.reason_zh,
+                "—" if pd.isna(x.premium_lo) else f"{x.premium_lo:,.0f} 元",
+                Markup(cite(notes, x.claims)),
             ]
             for i, x in enumerate(r.itertuples())
         ]
-        parts.append(f"<h3>{esc(places.label(ds, code))}</h3>")
+        name = places.label(ds, code)
+        parts.append(f"<h3>{esc(name)}</h3>")
         parts.append(
             table(
                 ["亲属 relative", "可否绑定 can bind", "原因 why", "居民医保费/年 premium", "来源 sources"],
                 rows,
-                raw=True,
+                caption=f"谁能绑定 who can be bound · {name} · {year_text(year)}",
             )
         )
     t = pd.DataFrame(totals)
@@ -139,28 +142,33 @@ def family_section(
     header.append("来源 sources")
     cost = [
         [
-            esc(x.city_zh),
+            x.city_zh,
             str(x.bound),
-            "— 未知 unknown" if pd.isna(x.lo) else f"{x.lo:,.0f} 元",
+            mark("unknown", "— 未知") if pd.isna(x.lo) else f"{x.lo:,.0f} 元",
             str(x.unknown_cost),
-            cite(notes, x.claims),
+            Markup(cite(notes, x.claims)),
         ]
         for x in t.itertuples()
     ]
-    parts.append(table(header, cost, raw=True))
+    names = "、".join(t["city_zh"]) if len(t) <= 5 else f"{len(t)} 地 places"
+    parts.append(table(header, cost, caption=f"年度费用 yearly cost · {names} · {year_text(year)}"))
     allr = pd.concat(frames, ignore_index=True)
     allr.insert(allr.columns.get_loc("premium_hi") + 1, "premium_unit", "yuan per year")
     section = Section("谁能绑定、花多少 Who can be bound, and the cost", parts, {"relatives": allr}, level=2)
     return attach(ds, section, "relatives", notes)
 
 
-def describe_relative(rel: dict, labels) -> str:
-    """One relative of the household in words: '子女, 8 岁' / '兄弟姐妹, 在北京参保'."""
+def describe_relative(rel: dict, labels, ds: Dataset | None = None) -> str:
+    """One relative of the household in words: '子女, 8 岁' / '兄弟姐妹, 在北京市参保' (with `ds`, a
+    place code is shown by its name)."""
     out = [label_zh(rel.get("relation"), labels)]
     if rel.get("age") is not None:
         out.append(f"{rel['age']} 岁")
     if rel.get("place"):
-        out.append(f"在{rel['place']}参保 insured there")
+        place = rel["place"]
+        if ds is not None and str(place) in set(ds.jurisdictions["code"]):
+            place = places.label(ds, str(place))
+        out.append(f"在{place}参保 insured there")
     if rel.get("student"):
         out.append("学生 student")
     if rel.get("group"):
@@ -172,10 +180,10 @@ def describe_relative(rel: dict, labels) -> str:
     return ", ".join(map(str, out))
 
 
-def _money(lo, hi) -> str:
+def _money(lo, hi) -> Markup:
     if pd.isna(lo):
-        return "— 未知"
-    return f"{lo:,.2f}" if lo == hi else f"{lo:,.2f}–{hi:,.2f} ⚠"
+        return mark("unknown", "— 未知")
+    return html(f"{lo:,.2f}") if lo == hi else html(f"{lo:,.2f}–{hi:,.2f} ", mark("conflict"))
 
 
 @fill_doc
@@ -234,16 +242,20 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
     res["band_zh"] = [label_zh(b, ds.labels) for b in res["band"]]
     rows = [
         [
-            esc(x.city_zh) + cite(notes, x.claims),
+            html(x.city_zh, Markup(cite(notes, x.claims))),
             f"{x.wage:,.0f}",
-            esc(_money(x.base_lo, x.base_hi)),
-            esc(_money(x.employer_month_lo, x.employer_month_hi))
-            + f"<br><small>{esc(x.employer_basis)}</small>"
-            + (f" {MARKS['unverified']}" if x.unverified else "")
-            + (f" {MARKS['doubt']}" if x.doubt else ""),
-            esc(_money(x.maternity_month_lo, x.maternity_month_hi)),
-            esc(_money(x.employee_month_lo, x.employee_month_hi)),
-            esc(x.band_zh),
+            _money(x.base_lo, x.base_hi),
+            html(
+                _money(x.employer_month_lo, x.employer_month_hi),
+                Markup("<br><small>"),
+                label_zh(x.employer_basis, ds.labels),
+                Markup("</small>"),
+                *([" ", mark("unverified")] if x.unverified else []),
+                *([" ", mark("doubt")] if x.doubt else []),
+            ),
+            _money(x.maternity_month_lo, x.maternity_month_hi),
+            _money(x.employee_month_lo, x.employee_month_hi),
+            x.band_zh,
         ]
         for x in res.itertuples()
     ]
@@ -266,7 +278,12 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
                 ("地区 places", place_names(ds, dict.fromkeys(res["city"]))),
             ]
         ),
-        table(header, rows, raw=True),
+        table(
+            header,
+            rows,
+            caption=f"职工医保月缴费 monthly contributions · {place_names(ds, dict.fromkeys(res['city']))}"
+            " · 现行规则 rules in force",
+        ),
     ]
     known = res[res["employee_month_lo"].notna()]
     if not known.empty:
@@ -277,7 +294,10 @@ def contribution_table(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Sect
             ]
         )
         fig, ax = figure((8, 3.6))
-        sns.lineplot(data=long, x="wage", y="yuan", hue="city_zh", style="who", marker="o", ax=ax)
+        long = long.rename(columns={"city_zh": "城市 city", "who": "缴费方 who pays"})
+        sns.lineplot(
+            data=long, x="wage", y="yuan", hue="城市 city", style="缴费方 who pays", marker="o", ax=ax
+        )
         ax.set_xlabel("月工资 monthly wage (yuan)")
         ax.set_ylabel("月缴费 per month (yuan)")
         ax.set_title("缴费随工资变化(基数封顶保底)Contributions vs wage (base clamped to the band)")

@@ -10,6 +10,7 @@ from ..rules import inputs_table
 from .content import Section, fill_doc
 from .fmt import doubt_text, label_zh, value_text
 from .markup import Footnotes, esc, table
+from .templating import Markup
 
 HEADER = [
     "所用数值 figure used",
@@ -117,19 +118,19 @@ def inputs_section(ds: Dataset, res: pd.DataFrame, notes: Footnotes, name: str =
     for _city, sub in flat.groupby("city", sort=False):
         rows = [
             [
-                esc(f"{x.label_zh} {x.label_en}"),
-                esc(_value(ds, x, ptype)),
-                esc(_year(x)),
-                esc("—" if pd.isna(x.from_zh) else ("本地 own" if not x.inherited else f"{x.from_zh} ↑")),
-                esc("—" if pd.isna(x.kind) else label_zh(x.kind, ds.labels)),
-                esc("—" if x.status == "unknown" else str(x.support)),
-                esc(doubt_text([{"zh": x.doubt_zh}]) if x.doubt_zh else ""),
-                notes.cite([x.claim]) if x.claim else "",
+                f"{x.label_zh} {x.label_en}",
+                _value(ds, x, ptype),
+                _year(x),
+                "—" if pd.isna(x.from_zh) else ("本地 own" if not x.inherited else f"{x.from_zh} ↑"),
+                "—" if pd.isna(x.kind) else label_zh(x.kind, ds.labels),
+                "—" if x.status == "unknown" else str(x.support),
+                doubt_text([{"zh": x.doubt_zh}]) if x.doubt_zh else "",
+                Markup(notes.cite([x.claim])) if x.claim else "",
             ]
             for x in sub.itertuples()
         ]
         place = sub["city_zh"].iloc[0]
-        parts.append(table(HEADER, rows, raw=True, caption=f"{place}:所用数值 figures used"))
+        parts.append(table(HEADER, rows, caption=f"{place}:所用数值 figures used"))
     heading = "所用数值及其来源 Figures used and their sources"
     return Section(heading, parts, {name: flat}, level=3)
 

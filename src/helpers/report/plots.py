@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 
 from ..config import FONT_FAMILY, FONT_PATH
+from .marks import LOOKS, chart_word
 
 _READY = False
 #: Shown instead of a chart when there is nothing sourced to draw.
@@ -48,20 +49,9 @@ def _with_alt(fig, alt: str):
     return fig
 
 
-#: Bar style per status: own, inherited and (from the evidence work) unverified values look different,
-#: and the mark is also written after each bar, so colour is never the only cue.
-STYLE = {
-    "own": {"color": "#1f5f8b", "hatch": ""},
-    "inherited-province": {"color": "#8fb3d1", "hatch": ""},
-    "inherited-national": {"color": "#c4d6e6", "hatch": ""},
-    "unverified": {"color": "#d9a441", "hatch": "xx"},
-}
-STATUS_TEXT = {
-    "own": "本地 own",
-    "inherited-province": "↑省 province",
-    "inherited-national": "↑国 national",
-    "unverified": "未核实 unverified",
-}
+#: Bar style and bar-end word per status come from `report.marks.LOOKS` (colour, hatch, word), so a
+#: chart, the legend and the tiles show a status alike; the mark is also written after each bar, so
+#: colour is never the only cue.
 
 
 def hbars(labels, lo, hi, statuses, unit: str, title: str, extra=None):
@@ -74,19 +64,18 @@ def hbars(labels, lo, hi, statuses, unit: str, title: str, extra=None):
     y = list(range(n))[::-1]
     top = max([h for h in hi if h is not None] or [1])
     for yi, a, b, st in zip(y, lo, hi, statuses, strict=True):
-        if st == "year-not-stated":  # never a bar in a year's chart
-            ax.text(0, yi, " 年份未注明 year not stated", va="center", fontsize=9, color="#333333")
+        if st == "year-not-stated" or a is None:  # never a bar in a year's chart; unknown written
+            word = chart_word("year-not-stated" if st == "year-not-stated" else "unknown")
+            ax.text(0, yi, f" {word}", va="center", fontsize=9, color="#333333")
             continue
-        if a is None:
-            ax.text(0, yi, " 未知 unknown", va="center", fontsize=9, color="#333333")
-            continue
-        style = STYLE.get(st, STYLE["own"])
-        ax.barh(yi, a, color=style["color"], hatch=style["hatch"], edgecolor="#1f3f5b", linewidth=0.6)
+        look = LOOKS.get(st, LOOKS["own"])
+        ax.barh(yi, a, color=look.colour, hatch=look.hatch, edgecolor="#1f3f5b", linewidth=0.6)
         if b != a:
-            ax.barh(yi, b - a, left=a, color="#f0a030", hatch="//", edgecolor="#7a4a00", linewidth=0.6)
-        span = f"{a:g}" if a == b else f"{a:g}–{b:g} 冲突"
+            c = LOOKS["conflict"]
+            ax.barh(yi, b - a, left=a, color=c.colour, hatch=c.hatch, edgecolor="#7a4a00", linewidth=0.6)
+        span = f"{a:g}" if a == b else f"{a:g}–{b:g} {LOOKS['conflict'].symbol}"
         note = f" {extra[n - 1 - yi]}" if extra and extra[n - 1 - yi] else ""
-        ax.text(b + top * 0.01, yi, f" {span} {STATUS_TEXT.get(st, '')}{note}", va="center", fontsize=9)
+        ax.text(b + top * 0.01, yi, f" {span} {chart_word(st)}{note}", va="center", fontsize=9)
     ax.set_yticks(y, labels)
     ax.set_xlim(0, top * 1.45)
     ax.set_xlabel(unit)
@@ -99,11 +88,11 @@ def hbars(labels, lo, hi, statuses, unit: str, title: str, extra=None):
 def _alt(title: str, labels, lo, hi, statuses) -> str:
     def one(c, a, b, st):
         if st == "year-not-stated":
-            return f"{c} 年份未注明 year not stated"
+            return f"{c} {chart_word(st)}"
         if a is None:
-            return f"{c} 未知 unknown"
-        v = f"{a:g}" if a == b else f"{a:g}–{b:g} (来源冲突 disputed)"
-        return f"{c} {v} {STATUS_TEXT.get(st, '')}".strip()
+            return f"{c} {chart_word('unknown')}"
+        v = f"{a:g}" if a == b else f"{a:g}–{b:g} ({chart_word('conflict')})"
+        return f"{c} {v} {chart_word(st)}".strip()
 
     return f"{title}: " + ", ".join(one(*t) for t in zip(labels, lo, hi, statuses, strict=True))
 
@@ -185,18 +174,28 @@ def over_time_chart(ds, code: str):
     c = c[c["value"].map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))]
     if c.empty:
         return None
+    from .fmt import conditions_text
+
+    label = dict(zip(ds.parameters["id"], ds.parameters["label_zh"], strict=True))
+    series = [
+        " · ".join(x for x in (label.get(p, p), conditions_text(k, ds.labels), places.label(ds, j)) if x)
+        for p, k, j in zip(c["parameter"], c["cond_key"], c["jurisdiction"], strict=True)
+    ]
     data = c.assign(
-        series=c["parameter"] + " " + c["cond_key"] + " @" + c["jurisdiction"],
+        series=series,
         value=c["value"].astype(float),
         year=c["year"].astype(int),
     )
     fig, ax = figure((7, 3.2))
-    sns.scatterplot(data=data, x="year", y="value", hue="series", ax=ax, s=60)
+    data = data.rename(columns={"series": "数值 value"})
+    sns.scatterplot(data=data, x="year", y="value", hue="数值 value", ax=ax, s=60)
+    ax.set_xlabel("年份 year")
+    ax.set_ylabel("数值 value")
     ax.set_xticks(sorted(data["year"].unique()))
     ax.set_title("带年份的数值 Values with a year")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=9, loc="best")  # >= 10 px on a phone (the chart keeps 640 px there)
     fig.tight_layout()
     alt = "带年份的数值 values with a year: " + "; ".join(
-        f"{x.series} {x.year}: {x.value:g}" for x in data.itertuples()
+        f"{s} {y}: {v:g}" for s, y, v in zip(data["数值 value"], data["year"], data["value"], strict=True)
     )
     return _with_alt(fig, alt)

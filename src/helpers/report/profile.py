@@ -8,9 +8,10 @@ from ..data import Dataset, places
 from . import plots
 from .content import Section, figure_html, fill_doc
 from .fmt import conditions_text, label_zh, value_text
-from .markup import Footnotes, esc, table
-from .sections import cell_html, long_table, param_label
+from .markup import Footnotes, table
+from .sections import long_table, param_label, value_cell
 from .tables import claims_table
+from .templating import Markup, html
 
 
 @fill_doc
@@ -44,12 +45,12 @@ def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
 
     rows = [
         [
-            esc(meta.at[p, "label_zh"]),
-            esc(conditions_text(c, ds.labels)),
-            esc(shown(cid, p)),
-            esc(per),
-            ("" if u else "不可用 unusable ") + notes.ref_claim(cid),
-            esc(loc),
+            meta.at[p, "label_zh"],
+            conditions_text(c, ds.labels),
+            shown(cid, p),
+            per,
+            html("" if u else "不可用 unusable ", Markup(notes.ref_claim(cid))),
+            "" if loc is None or (isinstance(loc, float) and pd.isna(loc)) else loc,
         ]
         for cid, p, c, per, u, loc in own[
             ["claim", "parameter", "conditions", "period", "usable", "locator"]
@@ -59,7 +60,7 @@ def own_claims(ds: Dataset, city, notes: Footnotes) -> Section:
         table(
             ["参数 parameter", "条件 conditions", "数值 value", "期间 period", "来源 source", "位置 locator"],
             rows,
-            raw=True,
+            caption=f"本地来源 own claims · {places.label(ds, places.find(ds, city))}",
         )
         if rows
         else "<p>没有本地来源 no claim names this place.</p>"
@@ -91,16 +92,20 @@ def inherited(ds: Dataset, r: pd.DataFrame, notes: Footnotes) -> Section:
     inh = r[r["status"].str.startswith("inherited")]
     rows = [
         [
-            esc(x.label_zh),
-            esc(conditions_text(x.conditions, ds.labels)),
-            esc(value_text(x.value, x.type, ds.labels, x.unit)),
-            esc(places.label(ds, x["from"])) + notes.ref_claim(x.claim),
+            x.label_zh,
+            conditions_text(x.conditions, ds.labels),
+            value_text(x.value, x.type, ds.labels, x.unit),
+            html(places.label(ds, x["from"]), Markup(notes.ref_claim(x.claim))),
         ]
         for _, x in inh.iterrows()
     ]
-    html = table(["参数 parameter", "条件 conditions", "数值 value", "出处 from"], rows, raw=True)
+    body = table(
+        ["参数 parameter", "条件 conditions", "数值 value", "出处 from"],
+        rows,
+        caption=_caption("继承的数值 inherited values", r),
+    )
     return Section(
-        f"继承的数值 Inherited values ({len(inh)})", [html], {"resolved": long_table(ds, r)}, level=2
+        f"继承的数值 Inherited values ({len(inh)})", [body], {"resolved": long_table(ds, r)}, level=2
     )
 
 
@@ -126,10 +131,12 @@ def unknowns(ds: Dataset, r: pd.DataFrame) -> Section:
     """
     unk = r[r["status"] == "unknown"]
     text = "、".join(
-        esc(f"{x.label_zh}{' (' + conditions_text(x.conditions, ds.labels) + ')' if x.conditions else ''}")
+        f"{x.label_zh}{' (' + conditions_text(x.conditions, ds.labels) + ')' if x.conditions else ''}"
         for x in unk.itertuples()
     )
-    return Section(f"未知 Unknown ({len(unk)})", [f"<p>{text or '无 none'}</p>"], level=2)
+    return Section(
+        f"未知 Unknown ({len(unk)})", [html(Markup("<p>"), text or "无 none", Markup("</p>"))], level=2
+    )
 
 
 @fill_doc
@@ -184,14 +191,22 @@ def profile_topic(ds: Dataset, r: pd.DataFrame, topic: str, notes: Footnotes) ->
     '家庭共济绑定 Family-account binding'
     """
     sub = r[r["topic"] == topic]
-    rows, classes = [], []
+    rows = []
     for x in sub.to_dict("records"):
-        text, cls = cell_html(x, notes, ds.labels)
         src = "" if x["status"] == "unknown" else label_zh(x["status"], ds.labels)
         if x["status"] == "inherited-province":
             src += f"({places.label(ds, x['from'])})"
-        rows.append([param_label(x, conditions_text(x["conditions"], ds.labels)), text, esc(src)])
-        classes.append(["", cls, ""])
+        head = Markup(param_label(x, conditions_text(x["conditions"], ds.labels)))
+        rows.append([head, value_cell(x, notes, ds.labels), src])
     lab = ds.topics[topic]
-    body = table(["参数 · 条件 parameter", "数值 value", "出处 from"], rows, classes, raw=True)
+    caption = _caption(f"{lab['zh']} {lab['en']}", sub)
+    body = table(["参数 · 条件 parameter", "数值 value", "出处 from"], rows, caption=caption)
     return Section(f"{lab['zh']} {lab['en']}", [body], level=2)
+
+
+def _caption(what: str, r: pd.DataFrame) -> str:
+    """'家庭共济绑定 · 泰安市 · 2025 年': what a profile table shows, for which place and year."""
+    from .sections import table_caption
+
+    year = r["year"].iloc[0] if len(r) and "year" in r else None
+    return table_caption(what, list(dict.fromkeys(r["city_zh"])), year)

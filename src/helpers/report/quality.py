@@ -14,17 +14,15 @@ from .agreement import agreement_text, verify_summary
 from .content import Section, fill_doc
 from .fmt import label_both
 from .markup import Footnotes, esc, table
+from .templating import Markup, html
 
+#: States of the coverage matrix, least known first (a cell shows the highest); labels from the data.
 STATES = ["unknown", "unverified", "inherited-national", "inherited-province", "own", "conflict", "stale"]
-STATE_ZH = [
-    "未知 unknown",
-    "未核实 unverified",
-    "继承全国 national",
-    "继承省级 province",
-    "本地 own",
-    "冲突 conflict",
-    "较旧 stale",
-]
+
+
+def _state_zh(ds: Dataset) -> list[str]:
+    """'未知 unknown', …: each state's zh label and its key (the labels in data/parameters.yaml)."""
+    return [f"{ds.labels.get(s, {}).get('zh', s)} {s}" for s in STATES]
 
 
 def focus_codes(ds: Dataset) -> list[str]:
@@ -130,14 +128,13 @@ def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
     topic_of = dict(zip(ds.parameters["id"], ds.parameters["topic"], strict=True))
     columns = {topic: [c for c in m.columns if topic_of.get(c) == topic] for topic in ds.topics}
     rows = []
+    state_zh = _state_zh(ds)
     for place, ranks in zip(m.index, m.to_dict("records"), strict=True):  # plain dicts: 1 place = 1 row
-        cells = [esc(place)]
+        cells = [place]
         for topic in ds.topics:
             counts = Counter(STATES[int(ranks[c])] for c in columns[topic] if not pd.isna(ranks[c]))
             cells.append(
-                " · ".join(
-                    f"{esc(z)} {counts[s]}" for s, z in zip(STATES, STATE_ZH, strict=True) if s in counts
-                )
+                " · ".join(f"{z} {counts[s]}" for s, z in zip(STATES, state_zh, strict=True) if s in counts)
             )
         rows.append(cells)
     header = ["地区 place", *(f"{t['zh']} {t['en']}" for t in ds.topics.values())]
@@ -145,7 +142,7 @@ def coverage_section(ds: Dataset, as_of: str | None = None) -> Section:
     note = "<p>每格:各状态的参数个数(冲突、较旧优先计)。Each cell counts parameters by state.</p>"
     return Section(
         heading,
-        [note, table(header, rows, raw=True)],
+        [note, table(header, rows, caption=heading)],
         {"coverage": m.replace(dict(enumerate(STATES))).reset_index()},
         level=2,
     )
@@ -216,15 +213,23 @@ def conflicts_section(ds: Dataset, notes: Footnotes, as_of: str | None = None) -
     labels = dict(zip(ds.parameters["id"], ds.parameters["label_zh"], strict=True))
     rows = [
         [
-            esc(x.place),
-            esc(labels.get(x.parameter, "断缴情景 lapse scenario")) + f"<br><code>{esc(x.parameter)}</code>",
-            esc(x.conditions),
-            esc(x.values),
-            "".join(notes.ref(s) for s in x.sources.split(", ")),
+            x.place,
+            html(
+                labels.get(x.parameter, "断缴情景 lapse scenario"),
+                Markup("<br><code>"),
+                x.parameter,
+                Markup("</code>"),
+            ),
+            x.conditions,
+            x.values,
+            Markup("".join(notes.ref(s) for s in x.sources.split(", "))),
         ]
         for x in c.itertuples()
     ]
     header = ["地区 place", "参数 parameter", "条件 conditions", "各来源数值 values", "来源 sources"]
     return Section(
-        f"来源冲突 Conflicts ({len(c)})", [table(header, rows, raw=True)], {"conflicts": c}, level=2
+        f"来源冲突 Conflicts ({len(c)})",
+        [table(header, rows, caption="来源冲突 conflicts")],
+        {"conflicts": c},
+        level=2,
     )

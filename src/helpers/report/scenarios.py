@@ -9,12 +9,20 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import Dataset, places
-from ..data.vocab import MARKS
 from ..rules import lapses
+from . import marks as vocab
 from .content import Section, fill_doc
 from .fmt import label_zh
 from .inputs_used import attach
-from .markup import Footnotes, esc, table
+from .markup import Footnotes, table
+from .templating import Markup, html, macro, render
+
+_MARK = macro("bits.html.j2", "mark")
+
+
+def mark(key: str, text: str | None = None) -> Markup:
+    """A status or flag's mark after a result (`report.marks`), e.g. ⚠ or 未核实."""
+    return _MARK(key, text if text is not None else vocab.LOOKS[key].symbol)
 
 
 def cite(notes: Footnotes, claims: list[str]) -> str:
@@ -42,8 +50,7 @@ def assumptions(items: list[tuple[str, str]]) -> str:
     >>> "<dt>城市 cities</dt><dd>济南 &lt;b&gt;</dd>" in assumptions([("城市 cities", "济南 <b>")])
     True
     """
-    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
-    return f"<div class='yb-assume'><h3>本报告假设的情景 Scenario assumed</h3><dl>{rows}</dl></div>"
+    return str(render("assumptions.html.j2", items=items))
 
 
 def place_names(ds: Dataset, codes) -> str:
@@ -51,14 +58,24 @@ def place_names(ds: Dataset, codes) -> str:
     return "、".join(places.label(ds, c) for c in codes)
 
 
-def _months(lo, hi, conflict: bool = False, unverified: bool = False, doubt: bool = False) -> str:
+def _months(lo, hi, conflict: bool = False, unverified: bool = False, doubt: bool = False) -> Markup:
     """'6', '3–4' (a range the rule leaves open) or '0–6 ⚠' (sources disagree); '— 未知' if unknown;
-    '未核实' after a result resting on machine-written pages only, '存疑' after one whose figures
-    the data doubts."""
+    '未核实' after a result resting on machine-written pages only, '存疑' after one whose figures the
+    data doubts (marks from `report.marks`)."""
+    if pd.isna(lo):
+        return mark("unknown", "— 未知")
+    text = html(f"{lo}") if lo == hi else html(f"{lo}–{hi}", *([" ", mark("conflict")] if conflict else []))
+    flags = [k for k, on in (("unverified", unverified), ("doubt", doubt)) if on]
+    return html(text, *[bit for k in flags for bit in (" ", mark(k))])
+
+
+def _months_text(lo, hi, conflict: bool, unverified: bool, doubt: bool) -> str:
+    """The same as plain text (for a download)."""
     if pd.isna(lo):
         return "— 未知"
-    text = f"{lo}" if lo == hi else f"{lo}–{hi}" + (" ⚠" if conflict else "")
-    return text + (f" {MARKS['unverified']}" if unverified else "") + (f" {MARKS['doubt']}" if doubt else "")
+    text = f"{lo}" if lo == hi else f"{lo}–{hi}" + (f" {vocab.LOOKS['conflict'].symbol}" if conflict else "")
+    flags = [vocab.LOOKS[k].symbol for k, on in (("unverified", unverified), ("doubt", doubt)) if on]
+    return " ".join([text, *flags])
 
 
 def reader_columns(ds: Dataset, res: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +88,7 @@ def reader_columns(ds: Dataset, res: pd.DataFrame) -> pd.DataFrame:
         at + 1,
         "waiting_text",
         [
-            _months(x.waiting_min, x.waiting_max, x.conflict, x.unverified, x.doubt)
+            _months_text(x.waiting_min, x.waiting_max, x.conflict, x.unverified, x.doubt)
             for x in out.itertuples()
         ],
     )
@@ -157,9 +174,9 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
         sub = res[res["city"] == code].set_index("gap_months")
         cites = cite(notes, sorted({c for cl in sub["claims"] for c in cl}))
         rows.append(
-            [esc(places.label(ds, code)) + cites]
+            [html(places.label(ds, code), Markup(cites))]
             + [
-                esc(_months(*sub.loc[g, ["waiting_min", "waiting_max", "conflict", "unverified", "doubt"]]))
+                _months(*sub.loc[g, ["waiting_min", "waiting_max", "conflict", "unverified", "doubt"]])
                 for g in gaps
             ]
         )
@@ -172,7 +189,11 @@ def lapse_gaps(ds: Dataset, res: pd.DataFrame, notes: Footnotes) -> Section:
                 ("补缴 back-payment", "断缴期间已补缴 the gap is back-paid"),
             ]
         ),
-        table(["城市 city \\ 断缴月数 gap (months)", *map(str, gaps)], rows, raw=True),
+        table(
+            ["城市 city \\ 断缴月数 gap (months)", *map(str, gaps)],
+            rows,
+            caption=_caption(f"{scheme} 等待月数 waiting months", [places.label(ds, c) for c in codes], None),
+        ),
         "<p>表中数字为恢复待遇前的等待月数;0 = 续缴次月起享受待遇;3–6 ⚠ = 来源说法不一,两端都列出。"
         " Cells are waiting months before benefits resume; 0 = from the month after payment; "
         "a range with ⚠ means sources disagree.</p>",
@@ -227,14 +248,20 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
             sub = ry[(ry["city"] == c) & (ry["back_paid"] == b)]
             cites = cite(notes, sorted({k for cl in sub["claims"] for k in cl}))
             rows.append(
-                [esc(places.label(ds, c)) + ("(已缴修复费 restored)" if b else "") + cites]
+                [html(places.label(ds, c) + ("(已缴修复费 restored)" if b else ""), Markup(cites))]
                 + [
-                    esc(_months(x.waiting_min, x.waiting_max, x.conflict, x.unverified, x.doubt))
+                    _months(x.waiting_min, x.waiting_max, x.conflict, x.unverified, x.doubt)
                     for x in sub.itertuples()
                 ]
             )
     parts = [
-        table(["城市 city \\ 连续断缴年数 lapsed years", *map(str, range(0, 7))], rows, raw=True),
+        table(
+            ["城市 city \\ 连续断缴年数 lapsed years", *map(str, range(0, 7))],
+            rows,
+            caption=_caption(
+                "居民医保等待月数 resident waiting months", [places.label(ds, c) for c in codes], year
+            ),
+        ),
         "<p>无 ⚠ 的区间(如 3–4):规则允许缴费修复缩短变动等待期,但我们掌握的官方来源未给出缩短多少。"
         " A range without ⚠ (e.g. 3–4): restoration payments may shorten the variable part, but no "
         "official source we hold says by how much, so both ends are shown.</p>",
@@ -242,3 +269,9 @@ def resident_years(ds: Dataset, cities, year: int | None, notes: Footnotes) -> S
     heading = "居民医保:连续断缴 N 年后的等待期 Resident scheme: waiting after N lapsed years"
     section = Section(heading, parts, {"resident-years": reader_columns(ds, ry)}, level=2)
     return attach(ds, section, "resident-years", notes)
+
+
+def _caption(what: str, names: list[str], year) -> str:
+    from .sections import table_caption
+
+    return table_caption(what, names, year)

@@ -11,11 +11,18 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import Dataset, inputs, places
+from ..data.vocab import FLAGS
+from . import marks as vocab
 from . import plots
 from .content import Section, figure_html, fill_doc
 from .fmt import conditions_text, doubt_text, label_zh, value_text, year_text
 from .markup import Footnotes, esc, legend, table
-from .tables import marks
+from .tables import mark_keys, marks
+from .templating import Markup, macro
+
+_VALUE = macro("cell.html.j2", "value")
+_FOLDED = macro("cell.html.j2", "folded")
+_PARAM = macro("bits.html.j2", "param_label")
 
 #: Comparisons with at least this many places fold rows that are the same everywhere into one line.
 FOLD_FROM = 3
@@ -79,44 +86,70 @@ def sources(notes: Footnotes, stale_after_years: float = 2) -> Section:
     return Section("", [legend(notes.ds.labels, stale_after_years), notes.html()])
 
 
-def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
-    """One resolved value as (escaped HTML with footnotes and marks, CSS class)."""
+def value_cell(row, notes: Footnotes, labels, place: str | None = None) -> dict:
+    """One resolved value as a table cell: ``html`` (value, footnotes, marks, citation), ``cls``
+    (CSS classes from `report.marks`) and ``id`` (its stable anchor, `Footnotes.anchor`).
+
+    `place` names the place in the citation (default the row's place).
+    """
     d = row["decision"]
     lead_ids = [c.claim_id for c in d.leads]
+    year = row.get("year")
+    kinds = mark_keys(row)
+    x: dict = {"unknown": False, "lead_refs": None, "latest": "", "support": 0, "doubt": "", "earlier": ""}
+    x.update({"vals": [], "refs": "", "marks": [], "earlier_refs": "", "cite": ""})
     if row["status"] == "unknown":
-        leads = notes.cite(lead_ids)  # cite only what the cell prints: each marker must be on the page
-        text = "— 未知" + (f" (线索 lead{leads})" if leads else "")
+        x["unknown"] = True
+        x["lead_refs"] = Markup(notes.cite(lead_ids))  # cite only what the cell prints
         if row.get("latest_year") is not None and not pd.isna(row.get("latest_year")):
-            old = esc(value_text(row["latest_value"], row["type"], labels, row["unit"]))
-            text += f" <small>(最近陈述 latest stated: {int(row['latest_year'])} · {old})</small>"
-        return text, "unknown"
+            old = value_text(row["latest_value"], row["type"], labels, row["unit"])
+            x["latest"] = f"{int(row['latest_year'])} · {old}"
+        return {"html": _VALUE(x), "cls": vocab.cell_class("unknown", {}), "id": ""}  # nothing to cite
+    anchor = notes.anchor(row["city"], row["parameter"], row["conditions"], year)
     vals = row["values"] if row["conflict"] else [row["value"]]
     cited = [row["claim"], *(c.claim_id for c in d.competing)]
     cited += [c.claim_id for c in d.agreeing if not c.lead]
     cited = [c for c in cited if c not in lead_ids]  # a lead is cited once, in "(线索 lead[n])"
-    text = " / ".join(esc(value_text(v, row["type"], labels, row["unit"])) for v in vals) + notes.cite(cited)
-    parts = [text, *[esc(m) for m in marks(row)]]
+    x["vals"] = [value_text(v, row["type"], labels, row["unit"]) for v in vals]
+    x["refs"] = Markup(notes.cite(cited))
+    x["marks"] = [(k, vocab.LOOKS[k].symbol) for k in kinds]
     if row["status"] == "unverified":
-        parts.append(f"(线索 lead{notes.cite(lead_ids)})")
+        x["lead_refs"] = Markup(notes.cite(lead_ids))
     elif row["support"] > 1:
-        parts.append(f"({int(row['support'])} 源)")
+        x["support"] = int(row["support"])
     if row.get("doubt"):
-        parts.append(f"<small class='yb-doubt'>({esc(doubt_text(row['doubts']))})</small>")
+        x["doubt"] = doubt_text(row["doubts"])
     if row["superseded"]:
-        shown = (esc(value_text(c.value, row["type"], labels, row["unit"])) for c in d.superseded)
-        old = " / ".join(dict.fromkeys(shown))  # two sources of one earlier value: the value once
-        refs_old = notes.cite([c.claim_id for c in d.superseded])
-        parts.append(f"<small>(此前 earlier: {old}{refs_old})</small>")
-    cls = "conflict" if row["conflict"] else ("inherited" if row["status"].startswith("inherited") else "")
-    cls += " unverified" if row["status"] in ("unverified", "year-not-stated") else ""
-    cls += " stale" if row["stale"] else ""
-    return " ".join(parts), cls.strip()
+        shown = (value_text(c.value, row["type"], labels, row["unit"]) for c in d.superseded)
+        x["earlier"] = " / ".join(dict.fromkeys(shown))  # two sources of one earlier value: the value once
+        x["earlier_refs"] = Markup(notes.cite([c.claim_id for c in d.superseded]))
+    x["cite"] = Markup(notes.citation(anchor, citation_text(row, x["vals"], kinds, notes, labels, place)))
+    flags = {f: bool(row.get(f, False)) for f in FLAGS}
+    return {"html": _VALUE(x), "cls": vocab.cell_class(row["status"], flags), "id": anchor}
+
+
+def citation_text(row, values: list[str], kinds: list[str], notes: Footnotes, labels, place=None) -> str:
+    """'济南市 2025年 最多可绑定近亲属人数: 8 人 ⚠。《title》,publisher,2025-03-01。': what a
+    reader pastes to quote one value (the page address and anchor follow)."""
+    cond = conditions_text(row["conditions"], labels)
+    year = row.get("year")
+    when = "最新" if year is None or pd.isna(year) or year == 0 else f"{int(year)}年"
+    what = f"{row['label_zh']}{' (' + cond + ')' if cond else ''}"
+    shown = " ".join([" / ".join(values), *(vocab.LOOKS[k].symbol for k in kinds)])
+    src = notes.source_text(row.get("source"))
+    text = f"{place or row['city_zh']} {when} {what}: {shown}。"
+    return f"{text}{src}。" if src else text
+
+
+def cell_html(row, notes: Footnotes, labels) -> tuple[str, str]:
+    """One resolved value as (escaped HTML with footnotes, marks and citation, CSS class)."""
+    c = value_cell(row, notes, labels)
+    return str(c["html"]), c["cls"]
 
 
 def param_label(first, conditions: str = "") -> str:
     """First-column cell: the parameter's zh label, its en label, and the conditions in words."""
-    cond = f"<br><span class='yb-cond'>{esc(conditions)}</span>" if conditions else ""
-    return f"{esc(first['label_zh'])}{cond}<br><small lang='en'>{esc(first['label_en'])}</small>"
+    return str(_PARAM(first["label_zh"], conditions, first["label_en"]))
 
 
 #: Conditions whose absence a row names ("档次未注明"); ranges (gap, age) are open when left out.
@@ -140,7 +173,9 @@ def unstated(dims, cond_key: str) -> list[str]:
     return [k for k in dims if k not in have]
 
 
-def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes, transpose: bool = False) -> str:
+def comparison_html(
+    ds: Dataset, r: pd.DataFrame, notes: Footnotes, transpose: bool = False, caption: str = ""
+) -> str:
     """MISSOC-style HTML table: one row per parameter/conditions, one column per place.
 
     With several places, a row where every place shows the same thing (typically one inherited
@@ -149,10 +184,10 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes, transpose: b
     """
     cities = list(dict.fromkeys(r["city_zh"]))
     if transpose:
-        return _transposed_html(ds, r, notes, cities)
+        return _transposed_html(ds, r, notes, cities, caption)
     # one row per (parameter, conditions, place) as a Series, looked up by key (a .loc per cell was slow)
     keyed = {(x["parameter"], x["conditions"], x["city_zh"]): x for _, x in r.iterrows()}
-    rows, classes = [], []
+    rows: list = []
     dims = _stated_dims(r)
     for (pid, ck), grp in r.groupby(["parameter", "conditions"], sort=False):
         first = grp.iloc[0]
@@ -160,21 +195,26 @@ def comparison_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes, transpose: b
         same = len(cities) >= FOLD_FROM and grp[["status", "from", "stale"]].astype(str).nunique().max() == 1
         same = same and grp["values"].map(repr).nunique() == 1
         if same:
-            text, cls = cell_html(keyed[(pid, ck, cities[0])], notes, ds.labels)
-            rows.append(
-                f"<tr><th scope='row'>{head}</th>"
-                f"<td colspan='{len(cities)}' class='folded {esc(cls)}'>"
-                f"所有{len(cities)}地 all: {text}</td></tr>"
+            every = f"所有{len(cities)}地 all {len(cities)} places"
+            c = value_cell(keyed[(pid, ck, cities[0])], notes, ds.labels, place=every)
+            others = (
+                []
+                if not c["id"]
+                else [
+                    notes.anchor(keyed[(pid, ck, x)]["city"], pid, ck, first.get("year")) for x in cities[1:]
+                ]
             )
-            classes.append([])
+            anchors = [c["id"], *others] if c["id"] else []
+            rows.append(_FOLDED(Markup(head), len(cities), c["cls"], c["html"], anchors))
             continue
-        cells = [cell_html(keyed[(pid, ck, c)], notes, ds.labels) for c in cities]
-        rows.append([head] + [c[0] for c in cells])
-        classes.append([""] + [c[1] for c in cells])
-    return table(["参数 · 条件 parameter", *cities], rows, classes, raw=True)
+        cells = [value_cell(keyed[(pid, ck, c)], notes, ds.labels) for c in cities]
+        rows.append([{"html": Markup(head)}, *cells])
+    return table(["参数 · 条件 parameter", *cities], rows, caption=caption or None)
 
 
-def _transposed_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes, cities: list[str]) -> str:
+def _transposed_html(
+    ds: Dataset, r: pd.DataFrame, notes: Footnotes, cities: list[str], caption: str = ""
+) -> str:
     """One row per place, one column per parameter and condition set (no folding)."""
     keyed = {(x["parameter"], x["conditions"], x["city_zh"]): x for _, x in r.iterrows()}
     groups = list(r.groupby(["parameter", "conditions"], sort=False))
@@ -183,12 +223,10 @@ def _transposed_html(ds: Dataset, r: pd.DataFrame, notes: Footnotes, cities: lis
         first = grp.iloc[0]
         cond = conditions_text(ck, ds.labels)
         header.append(f"{first['label_zh']}" + (f" ({cond})" if cond else ""))
-    rows, classes = [], []
-    for c in cities:
-        cells = [cell_html(keyed[(pid, ck, c)], notes, ds.labels) for (pid, ck), _ in groups]
-        rows.append([esc(c)] + [x[0] for x in cells])
-        classes.append([""] + [x[1] for x in cells])
-    return table(header, rows, classes, raw=True)
+    rows = [
+        [c, *(value_cell(keyed[(pid, ck, c)], notes, ds.labels) for (pid, ck), _ in groups)] for c in cities
+    ]
+    return table(header, rows, caption=caption or None)
 
 
 @fill_doc
@@ -232,7 +270,8 @@ def comparison(
     transpose = inputs.flag(transpose, "transpose")
     year = sub["year"].iloc[0] if len(sub) and "year" in sub else None
     parts = [f"<p class='yb-year'>数值年份 values for: {esc(year_text(None if pd.isna(year) else year))}</p>"]
-    parts.append(comparison_html(ds, sub, notes, transpose))
+    caption = table_caption(f"{lab['zh']} {lab['en']}", list(dict.fromkeys(sub["city_zh"])), year)
+    parts.append(comparison_html(ds, sub, notes, transpose, caption))
     fig = plots.limit_chart(sub) if topic == "binding" else None
     fig = plots.premium_chart(sub) if topic == "contribution" else fig
     if fig is not None:
@@ -240,12 +279,21 @@ def comparison(
     return Section(f"{lab['zh']} {lab['en']}", parts, {topic: long_table(ds, sub)}, level=2)
 
 
+def table_caption(what: str, names: list[str], year=None) -> str:
+    """A table's caption naming what, where and when — '家庭共济绑定 · 济南市、泰安市 · 2025 年' — so a
+    printed page names its place and year (many places: how many, the columns name them)."""
+    where = "、".join(names) if len(names) <= 5 else f"{len(names)} 地 places (见各列 see the columns)"
+    when = year_text(None if year is None or pd.isna(year) else year)
+    return f"{what} · {where} · {when}"
+
+
 def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
     """Resolution rows flattened for CSV: one row per city, parameter and conditions.
 
     ``value`` is the value as typed in the data (a number stays a number, true/false a boolean; a
     list is written as ``a, b`` in CSV), ``unit`` its unit (yuan, share of payroll, months …),
-    ``value_text`` and ``all_values`` the reader's text (``440 元``; every conflicting value).
+    ``value_text`` and ``all_values`` the reader's text (``440 元``; every conflicting value),
+    ``marks`` the marks the page prints after the value (`report.marks`, e.g. ``↑国 旧``).
     """
     cols = ["city", "city_zh", "parameter", "label_zh", "label_en", "conditions", "status"]
     extra = ["year", "source", "kind", "date", "support", "conflict", "superseded", "stale", "undated"]
@@ -280,6 +328,7 @@ def long_table(ds: Dataset, r: pd.DataFrame) -> pd.DataFrame:
     )
     out["doubt_reasons"] = [";".join(d["reason"] for d in ds_) for ds_ in r["doubts"]]
     out["doubt_zh"] = [doubt_text(ds_) for ds_ in r["doubts"]]
+    out["marks"] = [" ".join(marks(x)) for x in r.to_dict("records")]  # as the page prints them
     return out.reset_index(drop=True)
 
 

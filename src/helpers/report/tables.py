@@ -121,16 +121,23 @@ def cell_text(row) -> str:
     return " ".join([text, *marks(row)])
 
 
+def mark_keys(row) -> list[str]:
+    """The statuses and flags a value's marks stand for, in the order printed: its status (an
+    unverified value inherited from a parent also gets the parent's ↑ mark), then each flag it
+    carries (conflict, superseded, stale, undated, doubt); only those with a mark."""
+    status = row["status"]
+    out = [status]
+    if status == "unverified" and row.get("from") and row["from"] != row["city"]:
+        out.append("inherited-national" if row["from"] == "000000" else "inherited-province")
+    out += [f for f in FLAGS if bool(row.get(f, False))]
+    return [k for k in out if MARKS[k]]
+
+
 def marks(row) -> list[str]:
     """Marks after a value, from vocab.MARKS: its status (an unverified value inherited from a
     parent also gets the parent's ↑ mark), then each flag it carries (conflict, superseded, stale,
     undated)."""
-    status = row["status"]
-    out = [MARKS[status]]
-    if status == "unverified" and row.get("from") and row["from"] != row["city"]:
-        out.append(MARKS["inherited-national" if row["from"] == "000000" else "inherited-province"])
-    out += [MARKS[f] for f in FLAGS if bool(row.get(f, False))]
-    return [m for m in out if m]
+    return [MARKS[k] for k in mark_keys(row)]
 
 
 def compare(
