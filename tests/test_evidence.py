@@ -321,4 +321,5 @@ def test_profile_sections_list_unverified_and_superseded_values(sds, sr):
     unv = unverified_values(sds, r, Footnotes(sds)).to_html()
     assert "(1)" in unv and "10" in unv and "[1]" in unv  # the value and its lead's footnote
     hist = value_history(sds, r, Footnotes(sds)).to_html()
-    assert re.search(r"9<sup.*?2025-07-01.*?现行 shown.*?1<sup.*?2025-03-01.*?已被取代 superseded", hist)
+    shown, replaced = r"9 人<sup.*?2025-07-01.*?现行 shown", r"1 人<sup.*?2025-03-01.*?已被取代 superseded"
+    assert re.search(f"{shown}.*?{replaced}", hist)

@@ -168,7 +168,7 @@ def test_charts_without_setup_draw_maths_text_as_typed():
     fig = plots.limit_chart(r)
     from helpers.report.content import figure_html
 
-    assert figure_html(fig, "alt").startswith("<img")  # would raise ParseException with maths on
+    assert "<img" in figure_html(fig, "alt")  # would raise ParseException with maths on
 
 
 @pytest.mark.render

@@ -7,7 +7,7 @@ import json
 import sys
 import textwrap
 
-from .output import FORMATS, as_options, emit, list_cell, width
+from .output import FORMATS, as_options, ascii_only, emit, list_cell, width
 
 _CONTROL = {i: None for i in range(32) if i not in (9, 10)} | {127: None}
 
@@ -43,7 +43,7 @@ def changes(args: argparse.Namespace) -> int:
     t = result.changes
     if args.format == "json":
         doc = {**result.meta(), "counts": counts(t), "changes": t.to_dict("records")}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n")
+        sys.stdout.write(json.dumps(doc, ensure_ascii=ascii_only(), indent=1, default=str) + "\n")
         return 0
     if args.format == "csv":
         print(_wrapped(result.summary()), file=sys.stderr)

@@ -71,6 +71,13 @@ def width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
+def ascii_only() -> bool:
+    """True when standard output cannot take Chinese (PYTHONIOENCODING=ascii, a C locale): JSON is
+    then written with \\u escapes, which any JSON reader turns back into the text."""
+    enc = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return not enc.startswith(("utf", "gb"))
+
+
 def emit_json(obj) -> None:
     """Print JSON-ready data (dicts, lists, numbers, text; NaN as null), indented; text made
     harmless as in `emit` (control and bidi characters become '?')."""
@@ -85,7 +92,7 @@ def emit_json(obj) -> None:
             return {clean(k): clean(x) for k, x in v.items()}
         return v
 
-    sys.stdout.write(json.dumps(clean(_plain(obj)), ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(json.dumps(clean(_plain(obj)), ensure_ascii=ascii_only(), indent=1) + "\n")
 
 
 def emit(df, fmt: str) -> None:
@@ -102,7 +109,7 @@ def emit(df, fmt: str) -> None:
     if fmt == "csv":
         sys.stdout.write(df.map(csv_cell).to_csv(index=False))
     elif fmt == "json":
-        sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(records(df), ensure_ascii=ascii_only(), indent=1) + "\n")
     else:
         table(df)
 
