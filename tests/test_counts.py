@@ -183,3 +183,9 @@ def test_a_failed_check_is_never_remembered_and_a_missing_folder_is_named(tmp_pa
         datacheck.check(tmp_path / "nowhere")
     monkeypatch.setenv("YIBAO_DATA_DIR", str(GOOD))
     assert datacheck.check()["claims"] == 13  # no folder given: the default data folder
+
+
+def test_the_cache_folder_is_made_with_its_parents(tmp_path, monkeypatch):
+    monkeypatch.setenv("YIBAO_CACHE_DIR", str(tmp_path / "a" / "b" / "c"))
+    datacheck.check(GOOD)
+    assert list(json.loads((tmp_path / "a" / "b" / "c" / "data-checks.json").read_text(encoding="utf-8")))
