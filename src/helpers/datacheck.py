@@ -64,6 +64,20 @@ def _doubts(ds) -> dict:
     return {"recorded": dict(sorted(recorded.items())), "found": dict(sorted(found.items()))}
 
 
+def _links(data_dir) -> str:
+    """Where the folder's symbolic links point: equal bytes reached through a link that leaves the
+    folder are refused by the check, so a remembered pass must not stand for them."""
+    import hashlib
+
+    root = Path(data_dir) if data_dir is not None else None
+    if root is None or not root.exists():
+        return ""
+    found = sorted(
+        f"{p.relative_to(root)}->{os.path.realpath(p)}" for p in root.rglob("*") if p.is_symlink()
+    )
+    return hashlib.sha256("\n".join(found).encode()).hexdigest()[:12] if found else ""
+
+
 def check(data_dir: Path | str | None = None, use_cache: bool = True) -> dict:
     """Counts for a valid data folder (cached by content); raise DataError when it is not valid."""
     from .config import default_data_dir
@@ -73,7 +87,8 @@ def check(data_dir: Path | str | None = None, use_cache: bool = True) -> dict:
         from .data.loading import load
 
         load(data_dir)  # raises the 'data directory not found' message
-    key = f"{data_hash(data_dir)}:{checker_hash()}"
+    links = _links(data_dir)
+    key = f"{data_hash(data_dir)}{'+' + links if links else ''}:{checker_hash()}"
     path = cache_path()
     cache = _read(path) if use_cache else {}
     if key in cache:
