@@ -15,24 +15,15 @@ def compare(args: argparse.Namespace) -> int:
 
     ds = dataset(args)
     codes = inputs.places(ds, args.cities, "--cities")
-    topics = topics_of(args, ds)
+    asked = {
+        "topic": topics_of(args, ds),
+        "year": inputs.year(args.year, "--year"),
+        "as_of": inputs.date(args.as_of, "--as-of"),
+    }
     if args.format == "json":  # typed cells: value, status, marks, doubts, and the reader's text
-        recs = compare_records(
-            ds,
-            codes,
-            topic=topics,
-            year=inputs.year(args.year, "--year"),
-            as_of=inputs.date(args.as_of, "--as-of"),
-        )
-        emit_json(recs)
+        emit_json(compare_records(ds, codes, **asked))
         return 0
-    t = compare_(
-        ds,
-        codes,
-        topic=topics,
-        year=inputs.year(args.year, "--year"),
-        as_of=inputs.date(args.as_of, "--as-of"),
-    )
+    t = compare_(ds, codes, **asked)
     if args.format == "table" and not args.labels:
         t = t.drop(columns=["label_zh", "label_en"])
     emit(t, args.format)
